@@ -1,0 +1,24 @@
+# Warnings and sanitizer flags live in INTERFACE targets that every nnadc target links, so a
+# build switch changes them in one place (CLI11 habit).
+add_library(nnadc_warnings INTERFACE)
+target_compile_options(nnadc_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+  # Metrics must be reproducible across compilers: no fused multiply-add contraction.
+  -ffp-contract=off)
+if(NNADC_WERROR)
+  target_compile_options(nnadc_warnings INTERFACE -Werror)
+endif()
+if(NNADC_SANITIZE)
+  target_compile_options(nnadc_warnings INTERFACE
+    -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(nnadc_warnings INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Helper: define one nnadc library module lib/<name> with public headers in include/.
+function(nnadc_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(nnadc_${name} STATIC ${ARG_SOURCES})
+  add_library(nnadc::${name} ALIAS nnadc_${name})
+  target_include_directories(nnadc_${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include)
+  target_link_libraries(nnadc_${name} PUBLIC ${ARG_DEPS} PRIVATE nnadc_warnings ${ARG_PRIVATE_DEPS})
+endfunction()

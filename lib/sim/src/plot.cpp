@@ -1,0 +1,15 @@
+#include "nnadc/sim/plot.h"
+
+#include "nnadc/core/text.h"
+
+namespace nnadc::sim {
+
+const Vector* Plot::find(std::string_view vector_name) const {
+  const std::string wanted = toLower(vector_name);
+  for (const Vector& v : vectors) {
+    if (toLower(v.name) == wanted) return &v;
+  }
+  return nullptr;
+}
+
+}  // namespace nnadc::sim
