@@ -1,1 +1,48 @@
-// placeholder
+#include "nnadc/spice/inverter.h"
+
+#include <cmath>
+
+#include "nnadc/core/error.h"
+#include "nnadc/spice/netlist.h"
+
+namespace nnadc::spice {
+
+namespace {
+
+void requireRange(const char* field, double value, double lo, double hi, const char* unit) {
+  if (!std::isfinite(value) || value < lo || value > hi) {
+    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " +
+                                          spiceNumber(value) + " is outside the allowed range [" +
+                                          spiceNumber(lo) + ", " + spiceNumber(hi) + "] " + unit);
+  }
+}
+
+}  // namespace
+
+void InverterSpec::validate() const {
+  requireRange("vdd", vdd_v, 0.1, 20.0, "V");
+  requireRange("wn", wn_m, 1e-8, 1e-3, "m");
+  requireRange("wp", wp_m, 1e-8, 1e-3, "m");
+  requireRange("l", l_m, 1e-8, 1e-4, "m");
+  // At least 10 points per sweep, at most ~1e6 (a larger table is never useful for training).
+  requireRange("step", step_v, vdd_v * 1e-6, vdd_v / 10.0, "V");
+}
+
+std::string inverterDcDeck(const InverterSpec& spec, const ModelSource& models,
+                           bool inline_models) {
+  spec.validate();
+  Netlist net("nnadc inverter characterisation: DC sweep of vin from 0 to VDD");
+  net.card(modelCards(models, inline_models));
+  net.card("vdd vdd 0 " + spiceNumber(spec.vdd_v));
+  net.card("vin in 0 0");
+  net.card("mp out in vdd vdd " + models.pmos + " w=" + spiceNumber(spec.wp_m) +
+           " l=" + spiceNumber(spec.l_m));
+  net.card("mn out in 0 0 " + models.nmos + " w=" + spiceNumber(spec.wn_m) +
+           " l=" + spiceNumber(spec.l_m));
+  // Half a step past VDD so rounding never drops the last point.
+  net.card(".dc vin 0 " + spiceNumber(spec.vdd_v + spec.step_v * 0.5) + " " +
+           spiceNumber(spec.step_v));
+  return net.text();
+}
+
+}  // namespace nnadc::spice

@@ -1,0 +1,58 @@
+#include "nnadc/core/vtc.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "nnadc/core/error.h"
+
+namespace nnadc {
+
+Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd_v) {
+  const std::size_t n = vin_v.size();
+  if (n < 3 || vout_v.size() != n) {
+    throw InputError("NNADC-VTC-001", "VTC needs >= 3 points with as many outputs as inputs (got " +
+                                          std::to_string(n) + " and " +
+                                          std::to_string(vout_v.size()) + ")");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(vin_v[i]) || !std::isfinite(vout_v[i])) {
+      throw InputError("NNADC-VTC-001", "VTC point " + std::to_string(i) + " is not finite");
+    }
+    if (i > 0 && !(vin_v[i] > vin_v[i - 1])) {
+      throw InputError("NNADC-VTC-001",
+                       "VTC input voltages must increase strictly (point " + std::to_string(i) + ")");
+    }
+  }
+  Vtc vtc;
+  vtc.vdd_v = vdd_v;
+  vtc.slope.resize(n);
+  // Central differences inside, one-sided at the ends (second-order accurate on a uniform grid).
+  vtc.slope[0] = (vout_v[1] - vout_v[0]) / (vin_v[1] - vin_v[0]);
+  vtc.slope[n - 1] = (vout_v[n - 1] - vout_v[n - 2]) / (vin_v[n - 1] - vin_v[n - 2]);
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    vtc.slope[i] = (vout_v[i + 1] - vout_v[i - 1]) / (vin_v[i + 1] - vin_v[i - 1]);
+  }
+  vtc.peak_gain = *std::min_element(vtc.slope.begin(), vtc.slope.end());
+  bool crossed = false;
+  for (std::size_t i = 0; i + 1 < n; ++i) {
+    const double d0 = vout_v[i] - vin_v[i];
+    const double d1 = vout_v[i + 1] - vin_v[i + 1];
+    if (d0 >= 0.0 && d1 <= 0.0 && d0 != d1) {
+      const double t = d0 / (d0 - d1);
+      vtc.threshold_v = vin_v[i] + t * (vin_v[i + 1] - vin_v[i]);
+      crossed = true;
+      break;
+    }
+  }
+  if (!crossed) {
+    throw InputError("NNADC-VTC-001",
+                     "VTC never crosses vout = vin: the swept device does not behave as an "
+                     "inverter");
+  }
+  vtc.vin_v = std::move(vin_v);
+  vtc.vout_v = std::move(vout_v);
+  return vtc;
+}
+
+}  // namespace nnadc

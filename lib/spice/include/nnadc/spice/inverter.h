@@ -1,0 +1,27 @@
+#pragma once
+/// Inverter characterisation deck: a DC sweep of one CMOS inverter's input from 0 to VDD.
+#include <string>
+
+#include "nnadc/spice/models.h"
+
+namespace nnadc::spice {
+
+struct InverterSpec {
+  double vdd_v = 1.2;     ///< supply [V]
+  double wn_m = 0.3e-6;   ///< NMOS width [m]
+  double wp_m = 0.6e-6;   ///< PMOS width [m]; 2x NMOS puts the switching point near VDD/2
+  double l_m = 0.13e-6;   ///< channel length of both [m]
+  double step_v = 1e-3;   ///< sweep step [V]
+  /// Throws InputError NNADC-CFG-003 naming the field and its allowed range.
+  void validate() const;
+};
+
+/// Vectors the deck produces: the sweep scale "v-sweep", the output and the supply current.
+inline constexpr const char* kInverterOutVector = "v(out)";
+inline constexpr const char* kInverterSupplyVector = "i(vdd)";
+
+/// The characterisation deck (models inlined where possible, see modelCards).
+std::string inverterDcDeck(const InverterSpec& spec, const ModelSource& models,
+                           bool inline_models = true);
+
+}  // namespace nnadc::spice
