@@ -2,8 +2,11 @@
 
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "json_config.h"
+#include "nnadc/core/error.h"
+#include "nnadc/io/file.h"
 
 namespace nnadc::cli {
 
@@ -22,13 +25,49 @@ void StderrLogger::log(LogLevel level, std::string_view message) {
 }
 
 void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output) {
+  // CLI11 2.1 only reads config files given to the top-level app, so subcommands read their
+  // own (applyConfigFile); the formatter still renders the effective config as JSON.
   sub.config_formatter(std::make_shared<JsonConfig>());
-  sub.set_config("--config", "", "JSON file of options (keys = long option names)");
-  sub.allow_config_extras(CLI::config_extras_mode::error);
+  sub.add_option("--config", common.config_file,
+                 "JSON file of options (keys = long option names; the command line wins)");
   common.output = default_output;
   sub.add_option("-o,--output", common.output, "Output file")->capture_default_str();
   sub.add_option("--seed", common.seed, "Base random seed");
   sub.add_flag("--quiet", common.quiet, "Print only warnings and errors");
+}
+
+void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
+  if (common.config_file.empty()) return;
+  const std::string text = io::readTextFile(common.config_file);
+  std::istringstream in(text);
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = JsonConfig().from_config(in);
+  } catch (const CLI::Error& e) {
+    throw InputError("NNADC-CFG-002", "config '" + common.config_file + "': " + e.what());
+  }
+  for (const CLI::ConfigItem& item : items) {
+    CLI::Option* option = sub.get_option_no_throw("--" + item.name);
+    if (option == nullptr || item.name == "config" || item.name == "help") {
+      std::string allowed;
+      for (const CLI::Option* o : sub.get_options()) {
+        const std::string name = o->get_single_name();
+        if (o->get_lnames().empty() || name == "help" || name == "config") continue;
+        allowed += (allowed.empty() ? "" : ", ") + name;
+      }
+      throw InputError("NNADC-CFG-001", "config '" + common.config_file + "': unknown key '" +
+                                            item.name + "' for 'nnadc " + sub.get_name() +
+                                            "' (allowed: " + allowed + ")");
+    }
+    if (option->count() > 0) continue;  // given on the command line: it wins
+    try {
+      option->add_result(item.inputs);
+      option->run_callback();
+    } catch (const CLI::Error& e) {
+      throw InputError("NNADC-CFG-002", "config '" + common.config_file + "': key '" + item.name +
+                                            "': " + e.what());
+    }
+  }
 }
 
 io::Json effectiveConfig(const CLI::App& sub) {

@@ -11,6 +11,7 @@
 namespace nnadc::cli {
 
 struct CommonOptions {
+  std::string config_file;             ///< --config
   std::string output;                  ///< -o/--output
   std::optional<std::uint64_t> seed;   ///< --seed
   bool quiet = false;                  ///< --quiet
@@ -28,6 +29,11 @@ class StderrLogger final : public Logger {
 
 /// Adds --config, -o/--output, --seed and --quiet to a subcommand.
 void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output);
+
+/// Applies `--config FILE.json` to `sub`: every key is a long option name; options given on the
+/// command line win. Call first in each subcommand callback. Throws InputError NNADC-CFG-001
+/// (unknown key) or NNADC-CFG-002 (value of the wrong type), naming the file and key.
+void applyConfigFile(CLI::App& sub, const CommonOptions& common);
 
 /// The subcommand's effective options as JSON (for the provenance block).
 io::Json effectiveConfig(const CLI::App& sub);

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnadc/core/text.h"
+
 namespace nnadc::cli {
 
 namespace {
@@ -10,6 +12,15 @@ std::string scalarText(const nlohmann::json& value) {
   if (value.is_string()) return value.get<std::string>();
   if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
   return value.dump();
+}
+
+// Option values are strings inside CLI11; write numbers and booleans as JSON numbers and booleans
+// so a recorded config reads back as the same options.
+nlohmann::ordered_json typedValue(const std::string& text) {
+  if (text == "true") return true;
+  if (text == "false") return false;
+  if (const auto number = nnadc::parseDouble(text)) return *number;
+  return text;
 }
 
 }  // namespace
@@ -53,9 +64,11 @@ std::string JsonConfig::to_config(const CLI::App* app, bool default_also,
     if (option->get_type_size() == 0 && option->get_expected_max() <= 1 && results.size() <= 1) {
       out[name] = option->count() > 0 || option->as<bool>();
     } else if (results.size() == 1 && option->get_expected_max() <= 1) {
-      out[name] = results.front();
+      out[name] = typedValue(results.front());
     } else {
-      out[name] = results;
+      nlohmann::ordered_json list = nlohmann::ordered_json::array();
+      for (const std::string& r : results) list.push_back(typedValue(r));
+      out[name] = list;
     }
   }
   return out.dump();

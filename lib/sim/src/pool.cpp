@@ -296,14 +296,24 @@ struct WorkerPool::Impl {
     w.pid = -1;
   }
 
-  static std::string describeExit(pid_t pid) {
+  // After the worker's socket closed: wait briefly for it to finish exiting (EOF arrives before
+  // the kernel records the exit status) and say how it ended. Reaps it when it can.
+  static std::string describeExit(Worker& w) {
+    const auto give_up = Clock::now() + std::chrono::seconds(2);
     int status = 0;
-    const pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid && WIFSIGNALED(status)) {
-      return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
-             ::strsignal(WTERMSIG(status)) + ")";
+    while (Clock::now() < give_up) {
+      const pid_t r = ::waitpid(w.pid, &status, WNOHANG);
+      if (r == w.pid) {
+        w.pid = -1;
+        if (WIFSIGNALED(status)) {
+          return "was killed by signal " + std::to_string(WTERMSIG(status)) + " (" +
+                 ::strsignal(WTERMSIG(status)) + ")";
+        }
+        return "exited with code " + std::to_string(WEXITSTATUS(status));
+      }
+      if (r < 0 && errno != EINTR) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    if (r == pid && WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
     return "closed its connection";
   }
 
@@ -459,8 +469,9 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
           continue;
         }
         if (closed) {
-          const std::string how = Impl::describeExit(w.pid);
-          fail(index, "NNADC-SIM-011", "simulator worker " + std::to_string(w.pid) + " " + how +
+          const pid_t pid = w.pid;
+          const std::string how = Impl::describeExit(w);
+          fail(index, "NNADC-SIM-011", "simulator worker " + std::to_string(pid) + " " + how +
                                            " while running job " + std::to_string(index));
           im.reap(w);
           w.job.reset();

@@ -35,9 +35,10 @@ std::string inverterDcDeck(const InverterSpec& spec, const ModelSource& models,
   net.card(modelCards(models, inline_models));
   net.card("vdd vdd 0 " + spiceNumber(spec.vdd_v));
   net.card("vin in 0 0");
-  net.card("mp out in vdd vdd " + models.pmos + " w=" + spiceNumber(spec.wp_m) +
+  const std::string prefix = spec.subckt_devices ? "x" : "m";
+  net.card(prefix + "p out in vdd vdd " + models.pmos + " w=" + spiceNumber(spec.wp_m) +
            " l=" + spiceNumber(spec.l_m));
-  net.card("mn out in 0 0 " + models.nmos + " w=" + spiceNumber(spec.wn_m) +
+  net.card(prefix + "n out in 0 0 " + models.nmos + " w=" + spiceNumber(spec.wn_m) +
            " l=" + spiceNumber(spec.l_m));
   // Half a step past VDD so rounding never drops the last point.
   net.card(".dc vin 0 " + spiceNumber(spec.vdd_v + spec.step_v * 0.5) + " " +

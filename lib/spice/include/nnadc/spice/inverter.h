@@ -12,6 +12,8 @@ struct InverterSpec {
   double wp_m = 0.6e-6;   ///< PMOS width [m]; 2x NMOS puts the switching point near VDD/2
   double l_m = 0.13e-6;   ///< channel length of both [m]
   double step_v = 1e-3;   ///< sweep step [V]
+  /// PDKs such as sky130 wrap their transistors in subcircuits: instantiate them as X, not M.
+  bool subckt_devices = false;
   /// Throws InputError NNADC-CFG-003 naming the field and its allowed range.
   void validate() const;
 };
