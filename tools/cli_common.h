@@ -48,5 +48,6 @@ inline constexpr int kExitCheckFailed = 1;
 /// Each subcommand file registers itself; `exit_code` receives its result.
 void addCharacterizeCommand(CLI::App& app, int& exit_code);
 void addMetricsCommand(CLI::App& app, int& exit_code);
+void addSimCommand(CLI::App& app, int& exit_code);
 
 }  // namespace nnadc::cli

@@ -203,3 +203,19 @@ TEST_SUITE("sim") {
 
   TEST_CASE("VersionNamesNgspice") { CHECK(simulator().version().rfind("ngspice-", 0) == 0); }
 }
+
+TEST_SUITE("sim") {
+  TEST_CASE("CommandsReplaceTheDecksAnalysis") {
+    nnadc::sim::RunRequest request;
+    request.deck = nnadc::test::kSweepDeck;
+    request.commands = {"dc v1 0 2 1"};
+    const auto result = simulator().run(request);
+    const auto* vb = result.find("b");
+    REQUIRE(vb != nullptr);
+    REQUIRE(vb->real.size() == 3);
+    CHECK(vb->real[2] == doctest::Approx(1.5).epsilon(1e-12));  // 0.75 * 2 V, exact divider
+    request.commands = {"echo " + std::string(1100, 'z')};
+    CHECK_THROWS_WITH_AS(simulator().run(request), doctest::Contains("NNADC-SIM-004"),
+                         nnadc::SimulationError);
+  }
+}

@@ -33,6 +33,12 @@ void checkSweep(const nnadc::sim::JobOutcome& outcome, double r2_ohm) {
   }
 }
 
+nnadc::sim::RunRequest deckJob(const char* deck) {
+  nnadc::sim::RunRequest job;
+  job.deck = deck;
+  return job;
+}
+
 nnadc::sim::PoolOptions twoWorkers() {
   nnadc::sim::PoolOptions options;
   options.workers = 2;
@@ -66,7 +72,7 @@ TEST_SUITE("sim") {
     hang.timeout_s = 1.0;
     jobs.push_back(hang);
     jobs.push_back(sweepJob(3000.0));
-    jobs.push_back(nnadc::sim::RunRequest{nnadc::test::kMalformedDeck, {}, 600.0});
+    jobs.push_back(deckJob(nnadc::test::kMalformedDeck));
     jobs.push_back(sweepJob(4000.0));
 
     const auto start = std::chrono::steady_clock::now();
@@ -112,7 +118,7 @@ TEST_SUITE("sim") {
 
   TEST_CASE("RunThrowsTheJobsSimulationError") {
     nnadc::sim::WorkerPool pool(twoWorkers());
-    CHECK_THROWS_WITH_AS(pool.run({nnadc::test::kUnknownModelDeck, {}, 600.0}),
+    CHECK_THROWS_WITH_AS(pool.run(deckJob(nnadc::test::kUnknownModelDeck)),
                          doctest::Contains("NNADC-SIM-001"), nnadc::SimulationError);
   }
 

@@ -163,6 +163,16 @@ bool isScale(const Vector& v) {
          v.name == "sweep";
 }
 
+void checkCommandLength(std::string_view text) {
+  if (text.size() > NgspiceSimulator::kMaxCommandLength) {
+    throw SimulationError("NNADC-SIM-004",
+                          "ngspice command of " + std::to_string(text.size()) +
+                              " characters refused: ngspice truncates commands longer than " +
+                              std::to_string(NgspiceSimulator::kMaxCommandLength) +
+                              " characters");
+  }
+}
+
 }  // namespace
 
 const Vector* RunResult::find(std::string_view vector_name) const {
@@ -225,12 +235,7 @@ void NgspiceSimulator::checkUsable() const {
 
 std::vector<std::string> NgspiceSimulator::command(std::string_view text) {
   checkUsable();
-  if (text.size() > kMaxCommandLength) {
-    throw SimulationError("NNADC-SIM-004",
-                          "ngspice command of " + std::to_string(text.size()) +
-                              " characters refused: ngspice truncates commands longer than " +
-                              std::to_string(kMaxCommandLength) + " characters");
-  }
+  checkCommandLength(text);
   Global& g = global();
   const std::size_t from = g.lines.size();
   std::string buffer(text);
@@ -319,12 +324,15 @@ RunResult NgspiceSimulator::run(const RunRequest& request) {
                                                errorSummary(g.lines, 0));
   }
   const std::size_t run_from = g.lines.size();
-  {
+  const std::vector<std::string> commands =
+      request.commands.empty() ? std::vector<std::string>{"run"} : request.commands;
+  for (const std::string& text : commands) {
+    checkCommandLength(text);
+    std::string buffer = text;
     const CLocaleGuard locale;
-    char run_cmd[] = "run";
-    ngSpice_Command(run_cmd);
+    ngSpice_Command(buffer.data());
+    checkUsable();
   }
-  checkUsable();
   if (hasError(g.lines, run_from)) {
     throw SimulationError("NNADC-SIM-003",
                           "ngspice simulation failed: " + errorSummary(g.lines, run_from));

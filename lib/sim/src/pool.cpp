@@ -77,6 +77,8 @@ std::string encodeJob(JobKind kind, const RunRequest& job) {
   w.str(job.deck);
   w.pod<std::uint64_t>(job.vectors.size());
   for (const std::string& v : job.vectors) w.str(v);
+  w.pod<std::uint64_t>(job.commands.size());
+  for (const std::string& c : job.commands) w.str(c);
   return w.bytes();
 }
 
@@ -89,6 +91,13 @@ bool decodeJob(std::string_view bytes, JobKind& kind, RunRequest& job) {
     std::string v;
     if (!r.str(v)) return false;
     job.vectors.push_back(std::move(v));
+  }
+  if (!r.pod(n)) return false;
+  job.commands.clear();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string c;
+    if (!r.str(c)) return false;
+    job.commands.push_back(std::move(c));
   }
   return r.done();
 }

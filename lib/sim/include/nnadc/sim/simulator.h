@@ -13,6 +13,10 @@ struct RunRequest {
   std::string deck;                  ///< full netlist: title line first, `.end` last
   std::vector<std::string> vectors;  ///< vectors to return (case-insensitive); empty = all
   double timeout_s = 600.0;          ///< wall-clock limit, enforced by the worker pool
+  /// ngspice commands run after loading the deck; empty = {"run"} (the deck's analysis cards).
+  /// E.g. {"dc vin 0 1 0.01"} runs another analysis without editing the deck. Each must fit
+  /// NgspiceSimulator::kMaxCommandLength.
+  std::vector<std::string> commands;
 };
 
 struct RunResult {

@@ -1,0 +1,95 @@
+// `nnadc sim --deck`: broken decks give a clear error naming the file and ngspice's message,
+// exit code 3, and no output file (issue 2).
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "../run_command.h"
+#include "../sim/decks.h"
+#include "../test_paths.h"
+#include "nnadc/io/json.h"
+
+namespace fs = std::filesystem;
+using nnadc::test::runCommand;
+
+namespace {
+
+struct SimRun {
+  nnadc::test::CommandResult result;
+  fs::path output;
+};
+
+SimRun simDeck(const std::string& name, const std::string& deck, const std::string& extra = "") {
+  const auto dir = nnadc::test::scratchDir("cli_sim_" + name);
+  {
+    std::ofstream(dir / (name + ".cir")) << deck;
+  }
+  SimRun run;
+  run.output = dir / "out.json";
+  run.result = runCommand(nnadc::test::nnadcExe().string() + " sim --deck " +
+                          (dir / (name + ".cir")).string() + " -o " + run.output.string() + " " +
+                          extra);
+  return run;
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("SimWritesTheDecksVectors") {
+    const auto run = simDeck("sweep", nnadc::test::kSweepDeck, "--vectors 'v(b)'");
+    REQUIRE_MESSAGE(run.result.exit_code == 0, run.result.output);
+    const auto j = nnadc::io::loadJsonFile(run.output);
+    const auto& vb = j["plots"][0]["vectors"]["v(b)"]["values"];
+    REQUIRE(vb.size() == 11);
+    // 0.75 x 1 V through an exact divider.
+    CHECK(vb[10].get<double>() == doctest::Approx(0.75).epsilon(1e-12));
+    CHECK_FALSE(j["plots"][0]["vectors"].contains("v(a)"));  // filtered out
+  }
+
+  TEST_CASE("BrokenDecksExitThreeWithNgspicesMessageAndNoOutput") {
+    struct Case {
+      const char* name;
+      const char* deck;
+      const char* id;
+      const char* detail;
+    };
+    const Case cases[] = {
+        {"malformed", nnadc::test::kMalformedDeck, "error[NNADC-SIM-001]", "nosuchsubckt"},
+        {"unknown_model", nnadc::test::kUnknownModelDeck, "error[NNADC-SIM-001]", "nosuchmodel"},
+        {"nonconverging", nnadc::test::kNonConvergingDeck, "error[NNADC-SIM-003]",
+         "Timestep too small"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      const auto run = simDeck(c.name, c.deck);
+      CHECK(run.result.exit_code == 3);
+      CHECK(run.result.output.find(c.id) != std::string::npos);
+      CHECK(run.result.output.find(c.detail) != std::string::npos);
+      CHECK(run.result.output.find(std::string(c.name) + ".cir") != std::string::npos);
+      CHECK_FALSE(fs::exists(run.output));
+    }
+  }
+
+  TEST_CASE("OversizeCommandExitsThree") {
+    const auto run = simDeck("oversize", nnadc::test::kSweepDeck,
+                             "--command \"echo " + std::string(1100, 'q') + "\"");
+    CHECK(run.result.exit_code == 3);
+    CHECK(run.result.output.find("error[NNADC-SIM-004]") != std::string::npos);
+    CHECK_FALSE(fs::exists(run.output));
+  }
+
+  TEST_CASE("HangingDeckTimesOutWithExitThree") {
+    const auto run = simDeck("hang", "* hang\nr1 a 0 1k\nv1 a 0 1\n.op\n.control\nshell sleep 600\n.endc\n.end\n",
+                             "--timeout 1");
+    CHECK(run.result.exit_code == 3);
+    CHECK(run.result.output.find("error[NNADC-SIM-010]") != std::string::npos);
+  }
+
+  TEST_CASE("MissingDeckFileExitsTwo") {
+    const auto r = runCommand(nnadc::test::nnadcExe().string() +
+                              " sim --deck /nonexistent/deck.cir -o /tmp/never.json");
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("error[NNADC-IO-001]") != std::string::npos);
+    CHECK(r.output.find("/nonexistent/deck.cir") != std::string::npos);
+  }
+}
