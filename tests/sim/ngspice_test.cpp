@@ -219,3 +219,37 @@ TEST_SUITE("sim") {
                          nnadc::SimulationError);
   }
 }
+
+namespace {
+int threadCount() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "Threads:") {
+      int n = 0;
+      status >> n;
+      return n;
+    }
+  }
+  return -1;
+}
+}  // namespace
+
+TEST_SUITE("sim") {
+  TEST_CASE("ThreadCapLimitsNgspicesOpenMpThreads") {
+    // Debian's libngspice evaluates BSIM4 in OpenMP threads. With the cap at 2 the process gains
+    // a worker thread (so this test can see threads); at 1 (the simulator's default, and what
+    // pool workers use when processes fill the cores) it must stay single-threaded.
+    // No test in this executable raises the cap before this one, so no OpenMP pool exists yet.
+    nnadc::sim::RunRequest request;
+    request.deck = nnadc::spice::inverterDcDeck({}, {});
+    const int before = threadCount();
+    simulator().command("set num_threads=1");
+    simulator().run(request);
+    CHECK(threadCount() == before);
+    simulator().command("set num_threads=2");
+    simulator().run(request);
+    CHECK(threadCount() > before);
+    simulator().command("set num_threads=1");
+  }
+}
