@@ -1,0 +1,59 @@
+#include "nnadc/rram/variation.h"
+
+#include <cmath>
+#include <string>
+
+#include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
+
+namespace nnadc::rram {
+
+namespace {
+void requireRange(const char* field, double value, double lo, double hi) {
+  if (!std::isfinite(value) || value < lo || value > hi) {
+    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " +
+                                          formatDouble(value) + " is outside the allowed range [" +
+                                          formatDouble(lo) + ", " + formatDouble(hi) + "]");
+  }
+}
+}  // namespace
+
+void VariationOptions::validate() const {
+  requireRange("lognormal_sigma", lognormal_sigma, 0.0, 5.0);
+  requireRange("additive_sigma_s", additive_sigma_s, 0.0, 1.0);
+  requireRange("stuck_off_rate", stuck_off_rate, 0.0, 1.0);
+  requireRange("stuck_on_rate", stuck_on_rate, 0.0, 1.0);
+  requireRange("read_noise_sigma", read_noise_sigma, 0.0, 5.0);
+  if (stuck_off_rate + stuck_on_rate > 1.0) {
+    throw InputError("NNADC-CFG-003", "stuck_off_rate + stuck_on_rate must not exceed 1");
+  }
+}
+
+bool VariationOptions::isNominal() const {
+  return lognormal_sigma == 0.0 && additive_sigma_s == 0.0 && stuck_off_rate == 0.0 &&
+         stuck_on_rate == 0.0 && read_noise_sigma == 0.0;
+}
+
+void applyProgrammingVariation(std::vector<double>& g_s, double g_max_s,
+                               const VariationOptions& options, Rng& rng) {
+  for (double& g : g_s) {
+    if (g == 0.0) continue;
+    if (options.stuck_off_rate > 0.0 || options.stuck_on_rate > 0.0) {
+      const double u = rng.uniform();
+      if (u < options.stuck_off_rate) {
+        g = 0.0;
+        continue;
+      }
+      if (u < options.stuck_off_rate + options.stuck_on_rate) {
+        g = g_max_s;
+        continue;
+      }
+    }
+    if (options.lognormal_sigma > 0.0) g *= std::exp(rng.normal(0.0, options.lognormal_sigma));
+    if (options.additive_sigma_s > 0.0) g += rng.normal(0.0, options.additive_sigma_s);
+    if (options.read_noise_sigma > 0.0) g *= 1.0 + rng.normal(0.0, options.read_noise_sigma);
+    g = std::max(g, 0.0);
+  }
+}
+
+}  // namespace nnadc::rram

@@ -1,0 +1,83 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <algorithm>
+
+#include "nnadc/core/error.h"
+#include "nnadc/rram/levels.h"
+#include "nnadc/rram/variation.h"
+
+TEST_SUITE("rram") {
+  TEST_CASE("ThreeBitLinearCellHasEightEvenLevelsStartingWithNoDevice") {
+    const nnadc::rram::LevelSet set({});
+    REQUIRE(set.count() == 8);
+    CHECK(set.conductance(0) == 0.0);
+    for (int k = 0; k < 8; ++k) CHECK(set.conductance(k) == doctest::Approx(20e-6 * k / 7));
+    CHECK(set.nearest(-1.0) == 0);
+    CHECK(set.nearest(1.0) == 7);
+    CHECK(set.nearest(20e-6 * 3.4 / 7) == 3);
+    CHECK(set.nearest(20e-6 * 3.6 / 7) == 4);
+    CHECK_THROWS_WITH_AS((void)set.conductance(8), doctest::Contains("NNADC-RRAM-001"),
+                         nnadc::InputError);
+  }
+
+  TEST_CASE("LogLevelsSpanGminToGmax") {
+    nnadc::rram::LevelSetOptions o;
+    o.spacing = nnadc::rram::Spacing::kLog;
+    o.cell_bits = 2;
+    const nnadc::rram::LevelSet set(o);
+    REQUIRE(set.count() == 4);
+    CHECK(set.conductance(1) == doctest::Approx(2e-6));
+    CHECK(set.conductance(2) == doctest::Approx(std::sqrt(2e-6 * 20e-6)));
+    CHECK(set.conductance(3) == doctest::Approx(20e-6));
+  }
+
+  TEST_CASE("BadLevelOptionsNameTheField") {
+    nnadc::rram::LevelSetOptions o;
+    o.cell_bits = 0;
+    CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("field 'cell_bits'"), nnadc::InputError);
+    o = {};
+    o.spacing = nnadc::rram::Spacing::kTable;
+    o.table_s = {1e-6, 2e-6};
+    CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("NNADC-CFG-006"), nnadc::InputError);
+    nnadc::rram::VariationOptions v;
+    v.lognormal_sigma = -0.1;
+    CHECK_THROWS_WITH_AS(v.validate(), doctest::Contains("field 'lognormal_sigma'"),
+                         nnadc::InputError);
+  }
+
+  TEST_CASE("LognormalVariationHasTheRequestedLogSpread") {
+    nnadc::rram::VariationOptions v;
+    v.lognormal_sigma = 0.05;
+    std::vector<double> g(100000, 10e-6);
+    g[0] = 0.0;
+    nnadc::Rng rng(3);
+    nnadc::rram::applyProgrammingVariation(g, 20e-6, v, rng);
+    CHECK(g[0] == 0.0);  // no device stays no device
+    double sum = 0.0;
+    double sum_sq = 0.0;
+    for (std::size_t i = 1; i < g.size(); ++i) {
+      const double l = std::log(g[i] / 10e-6);
+      sum += l;
+      sum_sq += l * l;
+    }
+    const double n = static_cast<double>(g.size() - 1);
+    const double sd = std::sqrt(sum_sq / n - (sum / n) * (sum / n));
+    // Standard error of a sample sd is sigma / sqrt(2n) = 1.1e-4; 5 sigma.
+    CHECK(std::abs(sd - 0.05) < 6e-4);
+  }
+
+  TEST_CASE("StuckAtRatesAreHonoured") {
+    nnadc::rram::VariationOptions v;
+    v.stuck_off_rate = 0.1;
+    v.stuck_on_rate = 0.2;
+    std::vector<double> g(50000, 5e-6);
+    nnadc::Rng rng(9);
+    nnadc::rram::applyProgrammingVariation(g, 20e-6, v, rng);
+    const auto off = std::count(g.begin(), g.end(), 0.0);
+    const auto on = std::count(g.begin(), g.end(), 20e-6);
+    // Binomial sd: sqrt(5e4 * 0.1 * 0.9) = 67 and sqrt(5e4 * 0.2 * 0.8) = 89; 5 sigma.
+    CHECK(std::abs(static_cast<double>(off) - 5000.0) < 335.0);
+    CHECK(std::abs(static_cast<double>(on) - 10000.0) < 445.0);
+  }
+}
