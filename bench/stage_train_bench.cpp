@@ -1,0 +1,64 @@
+// Stage training throughput (issue 4): samples x iterations per second for a stage recipe, plus
+// the ramp ENOB it reaches. Usage: stage_train_bench [bits hidden code outputs cell_bits iters
+// quantization noise_sigma seed margin_per_v
+// learning_rate]. Needs a VTC JSON (nnadc characterize) at $NNADC_VTC or
+// training/vtc130.json.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "nnadc/adc/stage_trainer.h"
+#include "nnadc/core/vtc.h"
+
+int main(int argc, char** argv) {
+  const auto arg = [&](int i, const char* fallback) { return std::string(argc > i ? argv[i] : fallback); };
+  const int bits = std::stoi(arg(1, "4"));
+  const int hidden = std::stoi(arg(2, "24"));
+  const std::string code = arg(3, "smooth");
+  const int outputs = std::stoi(arg(4, "0"));
+  const int cell_bits = std::stoi(arg(5, "3"));
+  const int iterations = std::stoi(arg(6, "5000"));
+  const std::string quant = arg(7, "ste");
+  const double noise = std::stod(arg(8, "0"));
+  const auto seed = static_cast<std::uint64_t>(std::stoull(arg(9, "1")));
+  const double margin = std::stod(arg(10, "100"));
+  const double lr = std::stod(arg(11, "0.01"));
+  const char* env = std::getenv("NNADC_VTC");
+  const std::string vtc_path = env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
+  std::ifstream in(vtc_path);
+  if (!in) {
+    std::printf("cannot read %s\n", vtc_path.c_str());
+    return 2;
+  }
+  const auto j = nlohmann::json::parse(in);
+  const nnadc::Vtc vtc = nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(),
+                                           j["vout"].get<std::vector<double>>(), j["vdd_v"].get<double>());
+  nnadc::adc::StageShape shape;
+  shape.bits = bits;
+  shape.hidden = hidden;
+  shape.code = nnadc::adc::OutputCode::make(nnadc::adc::parseCodeKind(code), bits, outputs);
+  shape.vdd_v = vtc.vdd_v;
+  shape.input_hi_v = vtc.vdd_v;
+  nnadc::rram::LevelSetOptions lo;
+  lo.cell_bits = cell_bits;
+  const nnadc::adc::StageModel model(shape, nnadc::nn::TabulatedActivation(vtc), vtc.threshold_v,
+                                     nnadc::rram::LevelSet(lo));
+  nnadc::adc::StageTrainOptions options;
+  options.iterations = iterations;
+  options.quantization = nnadc::adc::parseQuantization(quant);
+  options.noise_sigma = noise;
+  options.seed = seed;
+  options.margin_per_v = margin;
+  options.adam.learning_rate = lr;
+  const auto result = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
+  const double samples = static_cast<double>((1 << bits) * options.samples_per_level);
+  std::printf("stage %d-bit %s M=%d H=%d cells %d-bit %s: ramp ENOB %.3f trained (it %d), %.3f "
+              "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
+              bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(),
+              result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp,
+              result.refine_changes, result.seconds, samples * iterations / result.seconds);
+  return 0;
+}

@@ -1,0 +1,96 @@
+#pragma once
+/// One NeuADC-style NN sub-ADC stage, modelled exactly as the netlist will build it.
+///
+/// Layer 1 (hidden): H columns of RRAM cells. Rows carry x, its complement VDD - x, VDD and
+/// ground (dual path: all conductances are positive, the sign comes from the complement). Each
+/// column is a resistive divider: u_j = sum_i G_ji V_i / sum_i G_ji. Its node drives an inverter
+/// h_j = f(u_j) and a second inverter gives the complement hb_j = f(h_j) (f = the inverter VTC).
+/// Layer 2 (output): M columns over rows [h_1..h_H, hb_1..hb_H, VDD, ground]; node o_k drives an
+/// output inverter, so bit k is 1 when o_k is below the inverter's switching threshold.
+///
+/// Cells are integer level indices of the RRAM level set (0 = no device). Because a divider's
+/// output depends only on ratios, linear level sets make the model independent of g_max; log or
+/// measured sets are handled through their conductance table.
+#include <Eigen/Core>
+#include <vector>
+
+#include "nnadc/adc/code.h"
+#include "nnadc/core/rng.h"
+#include "nnadc/nn/tabulated.h"
+#include "nnadc/rram/levels.h"
+
+namespace nnadc::adc {
+
+/// Row order of layer 1.
+inline constexpr int kInputRows = 4;  // x, VDD - x, VDD, ground
+
+struct StageShape {
+  int bits = 4;
+  int hidden = 16;
+  OutputCode code;
+  double vdd_v = 1.2;
+  double input_lo_v = 0.0;   ///< input window [V]
+  double input_hi_v = 1.2;
+  [[nodiscard]] int outputs() const { return code.outputs; }
+  [[nodiscard]] int outputRows() const { return 2 * hidden + 2; }
+};
+
+/// Integer cell levels of a stage: the design.
+struct StageCells {
+  Eigen::MatrixXi hidden;  ///< H x 4
+  Eigen::MatrixXi output;  ///< M x (2H + 2)
+};
+
+/// Intermediate values of one forward pass over a batch (kept for backward).
+struct StageForward {
+  Eigen::MatrixXd v1;      ///< B x 4 layer-1 row voltages
+  Eigen::ArrayXXd u;       ///< B x H hidden column voltages
+  Eigen::ArrayXXd h;       ///< B x H first inverter outputs
+  Eigen::ArrayXXd dh;      ///< f'(u)
+  Eigen::ArrayXXd hb;      ///< B x H second inverter outputs (complements)
+  Eigen::ArrayXXd dhb;     ///< f'(h)
+  Eigen::MatrixXd a;       ///< B x (2H+2) layer-2 row voltages
+  Eigen::ArrayXXd o;       ///< B x M output column voltages
+  Eigen::VectorXd den1;    ///< H column conductance sums
+  Eigen::VectorXd den2;    ///< M
+};
+
+/// Conductances (any unit; only ratios matter) of both layers for one evaluation.
+struct StageConductances {
+  Eigen::MatrixXd g1;  ///< H x 4
+  Eigen::MatrixXd g2;  ///< M x (2H+2)
+};
+
+class StageModel {
+ public:
+  StageModel(StageShape shape, nn::TabulatedActivation vtc, double threshold_v,
+             rram::LevelSet levels);
+
+  [[nodiscard]] const StageShape& shape() const { return shape_; }
+  [[nodiscard]] const rram::LevelSet& levels() const { return levels_; }
+  [[nodiscard]] double threshold() const { return threshold_v_; }
+  [[nodiscard]] const nn::TabulatedActivation& vtc() const { return vtc_; }
+
+  /// Conductances of integer cells (level table lookup), optionally with programming variation.
+  [[nodiscard]] StageConductances conductances(const StageCells& cells) const;
+
+  /// Forward pass for inputs x [V].
+  void forward(const StageConductances& g, const Eigen::VectorXd& x, StageForward& out) const;
+  /// Backward pass: given dL/do (B x M), the gradients wrt the conductances of both layers.
+  void backward(const StageConductances& g, const StageForward& f, const Eigen::ArrayXXd& dl_do,
+                Eigen::MatrixXd& dl_dg1, Eigen::MatrixXd& dl_dg2) const;
+
+  /// Output words for inputs x (bit k = 1 when o_k < threshold).
+  [[nodiscard]] std::vector<Word> words(const StageConductances& g, const Eigen::VectorXd& x) const;
+
+ private:
+  StageShape shape_;
+  nn::TabulatedActivation vtc_;
+  double threshold_v_;
+  rram::LevelSet levels_;
+};
+
+/// Ideal level of input x for an N-bit quantiser over [lo, hi].
+int idealLevel(double x, double lo, double hi, int bits);
+
+}  // namespace nnadc::adc

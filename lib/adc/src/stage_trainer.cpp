@@ -1,0 +1,331 @@
+#include "nnadc/adc/stage_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
+
+namespace nnadc::adc {
+
+std::string quantizationName(Quantization q) {
+  switch (q) {
+    case Quantization::kSte:
+      return "ste";
+    case Quantization::kProject:
+      return "project";
+  }
+  return "ste";
+}
+
+Quantization parseQuantization(const std::string& name) {
+  if (name == "ste") return Quantization::kSte;
+  if (name == "project") return Quantization::kProject;
+  throw InputError("NNADC-CFG-007", "field 'quantization' = '" + name +
+                                        "' is not one of ste, project");
+}
+
+void StageTrainOptions::validate() const {
+  const auto check = [](const char* field, double v, double lo, double hi) {
+    if (!std::isfinite(v) || v < lo || v > hi) {
+      throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " + formatDouble(v) +
+                                            " is outside the allowed range [" + formatDouble(lo) +
+                                            ", " + formatDouble(hi) + "]");
+    }
+  };
+  check("iterations", iterations, 1, 1e7);
+  check("samples_per_level", samples_per_level, 1, 4096);
+  check("margin_per_v", margin_per_v, 1e-3, 1e6);
+  check("noise_sigma", noise_sigma, 0.0, 2.0);
+  check("eval_every", eval_every, 1, 1e7);
+  check("restarts", restarts, 1, 1000);
+  check("refine_sweeps", refine_sweeps, 0, 1000);
+  adam.validate();
+}
+
+void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x,
+              std::vector<int>& levels) {
+  const int n = (1 << shape.bits) * samples_per_level;
+  x.resize(n);
+  levels.resize(static_cast<std::size_t>(n));
+  const double span = shape.input_hi_v - shape.input_lo_v;
+  for (int i = 0; i < n; ++i) {
+    x(i) = shape.input_lo_v + span * (i + 0.5) / n;
+    levels[static_cast<std::size_t>(i)] =
+        idealLevel(x(i), shape.input_lo_v, shape.input_hi_v, shape.bits);
+  }
+}
+
+double rampEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
+                int samples_per_level) {
+  const StageShape& shape = model.shape();
+  Eigen::VectorXd x;
+  std::vector<int> ideal;
+  makeRamp(shape, samples_per_level, x, ideal);
+  const auto words = model.words(model.conductances(cells), x);
+  const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
+  double sum_sq = 0.0;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double e =
+        decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - (x(i) - shape.input_lo_v) * scale;
+    sum_sq += e * e;
+  }
+  const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
+  return shape.bits - std::log2(rms * std::sqrt(12.0));
+}
+
+namespace {
+
+// Numerically stable softplus and logistic.
+double softplus(double v) { return v > 30 ? v : (v < -30 ? std::exp(v) : std::log1p(std::exp(v))); }
+double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+
+struct Latent {
+  Eigen::MatrixXd w1;
+  Eigen::MatrixXd w2;
+};
+
+// Initial hidden layer: thresholds spread evenly over the input window with alternating
+// polarity, so every neuron starts inside the range it must resolve. Solves the divider for the
+// bias cell that puts the switching point at the target, with a little jitter.
+Latent initialise(const StageModel& model, Rng& rng) {
+  const StageShape& s = model.shape();
+  const double top = model.levels().count() - 1;
+  const double vth = model.threshold();
+  Latent p;
+  p.w1 = Eigen::MatrixXd::Zero(s.hidden, kInputRows);
+  for (int j = 0; j < s.hidden; ++j) {
+    const double t = s.input_lo_v + (s.input_hi_v - s.input_lo_v) * (j + 0.5) / s.hidden;
+    const bool inverted = (j % 2) == 1;
+    // Drive with x (or VDD - x, whose switching point mirrors) at full conductance.
+    const double drive = top;
+    const double tt = inverted ? s.vdd_v - t : t;
+    double g_vdd = 0.0;
+    double g_gnd = 0.0;
+    if (tt > vth) {
+      g_gnd = drive * (tt - vth) / vth;
+    } else {
+      g_vdd = drive * (vth - tt) / (s.vdd_v - vth);
+    }
+    p.w1(j, inverted ? 1 : 0) = drive;
+    p.w1(j, 2) = std::min(g_vdd, top);
+    p.w1(j, 3) = std::min(g_gnd, top);
+  }
+  p.w1 /= top;
+  p.w1.array() += 0.015 * Eigen::ArrayXXd::NullaryExpr(p.w1.rows(), p.w1.cols(),
+                                                       [&] { return rng.normal(); });
+  p.w2 = Eigen::MatrixXd::NullaryExpr(s.outputs(), s.outputRows(),
+                                      [&] { return rng.uniform(0.0, 0.5); });
+  return p;
+}
+
+// Latent weights are fractions of g_max: level = round(w * top).
+int roundLevel(double w, int top) {
+  return static_cast<int>(std::clamp(std::lround(w * top), 0L, static_cast<long>(top)));
+}
+
+StageCells roundCells(const Latent& p, int top) {
+  StageCells c;
+  c.hidden = p.w1.unaryExpr([top](double w) { return roundLevel(w, top); });
+  c.output = p.w2.unaryExpr([top](double w) { return roundLevel(w, top); });
+  // A column with no device would float: give it one ground cell.
+  for (Eigen::Index j = 0; j < c.hidden.rows(); ++j) {
+    if (c.hidden.row(j).sum() == 0) c.hidden(j, kInputRows - 1) = 1;
+  }
+  for (Eigen::Index k = 0; k < c.output.rows(); ++k) {
+    if (c.output.row(k).sum() == 0) c.output(k, c.output.cols() - 1) = 1;
+  }
+  return c;
+}
+
+// Conductance of a latent weight and its derivative, per quantisation mode, in units of g_max.
+struct CellMap {
+  std::vector<double> table;  // level -> g / g_max
+  int top = 7;
+  Quantization mode = Quantization::kSte;
+  [[nodiscard]] double value(double w) const {
+    if (mode == Quantization::kSte) return table[static_cast<std::size_t>(roundLevel(w, top))];
+    const double c = std::clamp(w * top, 0.0, static_cast<double>(top));
+    // Continuous cells interpolate the level table (exact for linear sets).
+    const auto i = static_cast<std::size_t>(std::min(std::floor(c), static_cast<double>(top - 1)));
+    return table[i] + (c - static_cast<double>(i)) * (table[i + 1] - table[i]);
+  }
+  // d g / d w, with the straight-through estimator reading the local level step.
+  [[nodiscard]] double slope(double w) const {
+    const double c = std::clamp(w * top, 0.0, static_cast<double>(top));
+    const auto i = static_cast<std::size_t>(std::min(std::floor(c), static_cast<double>(top - 1)));
+    return (table[i + 1] - table[i]) * top;
+  }
+};
+
+}  // namespace
+
+namespace {
+
+StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& options,
+                           Logger& logger) {
+  const auto start = std::chrono::steady_clock::now();
+  const StageShape& shape = model.shape();
+  Rng rng(options.seed);
+  StageTrainResult result;
+
+  CellMap map;
+  map.top = model.levels().count() - 1;
+  map.mode = options.quantization;
+  for (const double g : model.levels().conductances()) map.table.push_back(g / model.levels().gMax());
+
+  Latent p = initialise(model, rng);
+  const Eigen::Index n1 = p.w1.size();
+  const Eigen::Index n2 = p.w2.size();
+  nn::Adam adam(n1 + n2, options.adam);
+  Eigen::VectorXd params(n1 + n2);
+  Eigen::VectorXd grad(n1 + n2);
+
+  Eigen::VectorXd x;
+  std::vector<int> ideal;
+  makeRamp(shape, options.samples_per_level, x, ideal);
+  Eigen::ArrayXXd target(x.size(), shape.outputs());  // +1 / -1 per bit
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    for (int k = 0; k < shape.outputs(); ++k) {
+      target(i, k) = shape.code.bit(ideal[static_cast<std::size_t>(i)], k) ? 1.0 : -1.0;
+    }
+  }
+  const Decoder decoder(shape.code);
+  const double batch = static_cast<double>(x.size());
+
+  StageConductances g;
+  StageForward f;
+  Eigen::MatrixXd dg1;
+  Eigen::MatrixXd dg2;
+  Eigen::ArrayXXd noise1;
+  Eigen::ArrayXXd noise2;
+  result.best_enob_ramp = -1e9;
+  for (int it = 0; it <= options.iterations; ++it) {
+    g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
+    g.g2 = p.w2.unaryExpr([&](double w) { return map.value(w); });
+    if (options.noise_sigma > 0.0) {
+      noise1 = Eigen::ArrayXXd::NullaryExpr(g.g1.rows(), g.g1.cols(),
+                                            [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
+      noise2 = Eigen::ArrayXXd::NullaryExpr(g.g2.rows(), g.g2.cols(),
+                                            [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
+      g.g1.array() *= noise1;
+      g.g2.array() *= noise2;
+    }
+    model.forward(g, x, f);
+    const Eigen::ArrayXXd z = options.margin_per_v * (model.threshold() - f.o);
+    const Eigen::ArrayXXd tz = target * z;
+    const double loss = tz.unaryExpr([](double v) { return softplus(-v); }).sum() / batch;
+    if (!std::isfinite(loss)) {
+      result.diverged = true;
+      result.message = "training diverged at iteration " + std::to_string(it) +
+                       ": the loss is " + formatDouble(loss);
+      logger.warning(result.message);
+      break;
+    }
+    if (it % options.eval_every == 0 || it == options.iterations) {
+      const StageCells cells = roundCells(p, map.top);
+      const double enob = rampEnob(model, cells, decoder, options.samples_per_level);
+      result.history.push_back({it, loss, enob});
+      if (enob > result.best_enob_ramp) {
+        result.best_enob_ramp = enob;
+        result.best_iteration = it;
+        result.cells = cells;
+      }
+    }
+    if (it == options.iterations) break;
+    // dL/dz = -t sigmoid(-t z) / B ; dz/do = -kappa.
+    const Eigen::ArrayXXd dl_do =
+        options.margin_per_v * target * (-tz).unaryExpr([](double v) { return sigmoid(v); }) / batch;
+    model.backward(g, f, dl_do, dg1, dg2);
+    if (options.noise_sigma > 0.0) {
+      dg1.array() *= noise1;
+      dg2.array() *= noise2;
+    }
+    // Chain through the cell map: straight-through uses the local level step as the slope.
+    Eigen::Map<Eigen::MatrixXd>(grad.data(), p.w1.rows(), p.w1.cols()) =
+        dg1.array() * p.w1.unaryExpr([&](double w) { return map.slope(w); }).array();
+    Eigen::Map<Eigen::MatrixXd>(grad.data() + n1, p.w2.rows(), p.w2.cols()) =
+        dg2.array() * p.w2.unaryExpr([&](double w) { return map.slope(w); }).array();
+    Eigen::Map<Eigen::MatrixXd>(params.data(), p.w1.rows(), p.w1.cols()) = p.w1;
+    Eigen::Map<Eigen::MatrixXd>(params.data() + n1, p.w2.rows(), p.w2.cols()) = p.w2;
+    adam.step(params, grad);
+    // Keep latent weights within half a level of the cell range (beyond it rounding saturates
+    // and the straight-through gradient would push them away for ever).
+    const double lo = -0.49 / map.top;
+    const double hi = 1.0 + 0.49 / map.top;
+    p.w1 = Eigen::Map<Eigen::MatrixXd>(params.data(), p.w1.rows(), p.w1.cols()).cwiseMax(lo).cwiseMin(hi);
+    p.w2 = Eigen::Map<Eigen::MatrixXd>(params.data() + n1, p.w2.rows(), p.w2.cols())
+               .cwiseMax(lo)
+               .cwiseMin(hi);
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+
+// Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB.
+int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
+           int samples_per_level, int sweeps, double& enob) {
+  const int top = model.levels().count() - 1;
+  int changes = 0;
+  for (int sweep = 0; sweep < sweeps; ++sweep) {
+    int changed_this_sweep = 0;
+    for (Eigen::MatrixXi* m : {&cells.hidden, &cells.output}) {
+      for (Eigen::Index i = 0; i < m->size(); ++i) {
+        // Column-major storage: element i sits in row i % rows (its column of the crossbar).
+        int& cell = m->data()[i];
+        const Eigen::Index row = i % m->rows();
+        const int original = cell;
+        int chosen = original;
+        for (const int delta : {-1, 1}) {
+          const int candidate = original + delta;
+          if (candidate < 0 || candidate > top) continue;
+          cell = candidate;
+          if (m->row(row).sum() == 0) continue;  // a column must keep at least one device
+          const double e = rampEnob(model, cells, decoder, samples_per_level);
+          if (e > enob + 1e-12) {
+            enob = e;
+            chosen = candidate;
+            break;
+          }
+        }
+        cell = chosen;
+        if (chosen != original) ++changed_this_sweep;
+      }
+    }
+    changes += changed_this_sweep;
+    if (changed_this_sweep == 0) break;
+  }
+  return changes;
+}
+
+}  // namespace
+
+StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& options,
+                            Logger& logger) {
+  options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  StageTrainResult best;
+  bool have = false;
+  for (int r = 0; r < options.restarts; ++r) {
+    StageTrainOptions o = options;
+    o.seed = options.seed + static_cast<std::uint64_t>(r);
+    StageTrainResult result = trainOnce(model, o, logger);
+    if (result.diverged) return result;
+    result.best_restart = r;
+    if (!have || result.best_enob_ramp > best.best_enob_ramp) {
+      best = std::move(result);
+      have = true;
+    }
+  }
+  best.trained_enob_ramp = best.best_enob_ramp;
+  const Decoder decoder(model.shape().code);
+  best.refine_changes = refine(model, best.cells, decoder, options.samples_per_level,
+                               options.refine_sweeps, best.best_enob_ramp);
+  best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return best;
+}
+
+}  // namespace nnadc::adc
