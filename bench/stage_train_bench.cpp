@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "nnadc/adc/convert.h"
 #include "nnadc/adc/stage_trainer.h"
+#include "nnadc/metrics/analysis.h"
 #include "nnadc/core/vtc.h"
 
 int main(int argc, char** argv) {
@@ -55,6 +57,18 @@ int main(int argc, char** argv) {
   options.adam.learning_rate = lr;
   const auto result = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
   const double samples = static_cast<double>((1 << bits) * options.samples_per_level);
+  // Behavioural ENOB the IEEE 1241 way: coherent full-scale sine, 2^14 samples.
+  const std::size_t n = 1U << 14U;
+  const auto sine = nnadc::adc::coherentSine(shape.input_lo_v, shape.input_hi_v, n,
+                                             nnadc::adc::coherentCycles(n, 0.0123));
+  const auto codes = nnadc::adc::convert(model, model.conductances(result.cells),
+                                         nnadc::adc::Decoder(shape.code), sine);
+  nnadc::metrics::AnalysisOptions ao;
+  ao.bits = bits;
+  const auto analysis = nnadc::metrics::analyzeCodes(codes, ao);
+  std::printf("sine ENOB %.3f, DNL [%.2f, %.2f] LSB, missing codes %zu\n", analysis.spectrum->enob,
+              analysis.code_density.dnl_min_lsb, analysis.code_density.dnl_max_lsb,
+              analysis.code_density.missing_codes.size());
   std::printf("stage %d-bit %s M=%d H=%d cells %d-bit %s: ramp ENOB %.3f trained (it %d), %.3f "
               "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
               bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(),

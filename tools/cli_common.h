@@ -49,5 +49,7 @@ inline constexpr int kExitCheckFailed = 1;
 void addCharacterizeCommand(CLI::App& app, int& exit_code);
 void addMetricsCommand(CLI::App& app, int& exit_code);
 void addSimCommand(CLI::App& app, int& exit_code);
+void addTrainCommand(CLI::App& app, int& exit_code);
+void addEvalCommand(CLI::App& app, int& exit_code);
 
 }  // namespace nnadc::cli

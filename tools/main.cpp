@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = nnadc::cli::kExitOk;
   nnadc::cli::addCharacterizeCommand(app, exit_code);
+  nnadc::cli::addTrainCommand(app, exit_code);
+  nnadc::cli::addEvalCommand(app, exit_code);
   nnadc::cli::addSimCommand(app, exit_code);
   nnadc::cli::addMetricsCommand(app, exit_code);
   try {

@@ -75,7 +75,8 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
 
 /// ENOB of a stage on a uniform ramp (samples_per_level points per level): with e the error of
 /// the decoded level against the ideal continuous input in LSB, ENOB = N - log2(rms(e) sqrt 12).
-/// An ideal quantiser gives exactly N (its error is uniform on +-0.5 LSB).
+/// An ideal quantiser gives N (its error is uniform on +-0.5 LSB; the ramp's discreteness adds
+/// -log2(sqrt(1 - 1/S^2)) for S samples per level, 1.8e-4 bit at S = 64).
 double rampEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
                 int samples_per_level);
 

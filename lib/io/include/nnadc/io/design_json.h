@@ -1,0 +1,43 @@
+#pragma once
+/// Recipes (`nnadc train --config`) and design files (the trained result) as JSON.
+#include <filesystem>
+
+#include "nnadc/adc/design.h"
+#include "nnadc/adc/stage_trainer.h"
+#include "nnadc/io/json.h"
+
+namespace nnadc::io {
+
+/// A stage recipe (training/stage4.json). Paths inside are relative to the recipe's folder.
+struct StageRecipe {
+  std::filesystem::path vtc_file;  ///< VTC JSON written by `nnadc characterize`
+  Vtc vtc;
+  int bits = 4;
+  int hidden = 24;
+  adc::CodeKind code = adc::CodeKind::kSmooth;
+  int outputs = 0;
+  double input_lo_v = 0.0;
+  double input_hi_v = 0.0;  ///< 0 = VDD of the VTC
+  rram::LevelSetOptions rram;
+  adc::StageTrainOptions training;
+  Json raw;  ///< the recipe as written (recorded in the design)
+};
+
+/// Loads and validates a recipe. Errors (NNADC-CFG-nnn) name the file and the field: unknown key
+/// (001), wrong type (002), out of range (003), missing (005), bad name (007), and VTC file
+/// missing or unreadable (008).
+StageRecipe loadStageRecipe(const std::filesystem::path& path);
+
+/// Reads a VTC JSON written by `nnadc characterize`.
+Vtc loadVtc(const std::filesystem::path& path);
+
+/// The design file: provenance, recipe, seed, VDD, RRAM level set, VTC table, every stage with its
+/// code, decoder table and cells as integer level indices; plus `training` and `metrics` blocks.
+Json designJson(const adc::Design& design, const Provenance& provenance, const Json& recipe,
+                const Json& training, const Json& metrics);
+
+/// Loads a design file; checks every cell index lies in the level set and shapes agree
+/// (NNADC-DES-001 naming the stage and field).
+adc::Design loadDesign(const std::filesystem::path& path);
+
+}  // namespace nnadc::io

@@ -1,0 +1,250 @@
+#include "nnadc/io/design_json.h"
+
+#include <algorithm>
+
+#include "nnadc/core/error.h"
+#include "nnadc/io/fields.h"
+
+namespace nnadc::io {
+
+namespace fs = std::filesystem;
+
+Vtc loadVtc(const fs::path& path) {
+  const Json j = loadJsonFile(path);
+  FieldReader r(j, path.string());
+  return analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3), r.number("vdd_v", std::nullopt, 0.1, 20));
+}
+
+namespace {
+// The enum parsers know the field but not the file: prefix their message with where it is.
+template <typename Parse>
+auto named(const FieldReader& r, const std::string& key, Parse parse) {
+  try {
+    return parse();
+  } catch (const InputError& e) {
+    throw InputError(e.id(), r.where(key) + ": " + e.message());
+  }
+}
+}  // namespace
+
+StageRecipe loadStageRecipe(const fs::path& path) {
+  StageRecipe recipe;
+  recipe.raw = loadJsonFile(path);
+  const std::string file = path.string();
+  FieldReader r(recipe.raw, file);
+  const std::string kind = r.string("kind", "stage");
+  if (kind != "stage") {
+    throw InputError("NNADC-CFG-007", r.where("kind") + " = '" + kind +
+                                          "' is not supported here (stage)");
+  }
+  const std::string vtc_name = r.string("vtc", std::nullopt);
+  recipe.vtc_file = fs::path(vtc_name).is_absolute() ? fs::path(vtc_name)
+                                                     : path.parent_path() / vtc_name;
+  std::error_code ec;
+  if (!fs::is_regular_file(recipe.vtc_file, ec)) {
+    throw InputError("NNADC-CFG-008", r.where("vtc") + ": VTC file '" + recipe.vtc_file.string() +
+                                          "' does not exist (write one with nnadc characterize)");
+  }
+  recipe.vtc = loadVtc(recipe.vtc_file);
+  recipe.bits = r.integer("bits", 4, 1, 10);
+  recipe.hidden = r.integer("hidden", 24, 1, 1024);
+  recipe.code = named(r, "code", [&] { return adc::parseCodeKind(r.string("code", "smooth")); });
+  recipe.outputs = r.integer("outputs", 0, 0, 64);
+  if (r.has("input_range_v")) {
+    const auto range = r.numbers("input_range_v", 2);
+    if (range.size() != 2 || !(range[0] < range[1]) || range[0] < 0 ||
+        range[1] > recipe.vtc.vdd_v) {
+      throw InputError("NNADC-CFG-003", r.where("input_range_v") +
+                                            " must be [lo, hi] with 0 <= lo < hi <= VDD");
+    }
+    recipe.input_lo_v = range[0];
+    recipe.input_hi_v = range[1];
+  } else {
+    recipe.input_hi_v = recipe.vtc.vdd_v;
+  }
+  {
+    FieldReader rr = r.object("rram");
+    recipe.rram.cell_bits = rr.integer("cell_bits", 3, 1, 12);
+    recipe.rram.g_max_s = rr.number("g_max_s", 20e-6, 1e-9, 1.0);
+    recipe.rram.g_min_s = rr.number("g_min_s", 2e-6, 1e-12, 1.0);
+    recipe.rram.spacing =
+        named(rr, "spacing", [&] { return rram::parseSpacing(rr.string("spacing", "linear")); });
+    if (rr.has("table_s")) recipe.rram.table_s = rr.numbers("table_s", 2);
+    rr.finish();
+    recipe.rram.validate();
+  }
+  {
+    FieldReader t = r.object("training");
+    adc::StageTrainOptions& o = recipe.training;
+    o.iterations = t.integer("iterations", o.iterations, 1, 10'000'000);
+    o.samples_per_level = t.integer("samples_per_level", o.samples_per_level, 1, 4096);
+    o.margin_per_v = t.number("margin_per_v", o.margin_per_v, 1e-3, 1e6);
+    o.quantization = named(t, "quantization",
+                           [&] { return adc::parseQuantization(t.string("quantization", "ste")); });
+    o.noise_sigma = t.number("noise_sigma", o.noise_sigma, 0.0, 2.0);
+    o.eval_every = t.integer("eval_every", o.eval_every, 1, 10'000'000);
+    o.restarts = t.integer("restarts", o.restarts, 1, 1000);
+    o.refine_sweeps = t.integer("refine_sweeps", o.refine_sweeps, 0, 1000);
+    o.adam.learning_rate = t.number("learning_rate", o.adam.learning_rate, 0.0, 10.0);
+    o.adam.decay_every = t.integer("decay_every", o.adam.decay_every, 0, 10'000'000);
+    o.adam.decay_factor = t.number("decay_factor", o.adam.decay_factor, 1e-6, 1.0);
+    o.adam.weight_decay = t.number("weight_decay", o.adam.weight_decay, 0.0, 1.0);
+    t.finish();
+  }
+  recipe.training.seed = r.seed("seed", 1);
+  r.finish();
+  recipe.training.validate();
+  // Builds the code now so an impossible one fails as bad input before training.
+  named(r, "outputs", [&] { return adc::OutputCode::make(recipe.code, recipe.bits, recipe.outputs); });
+  return recipe;
+}
+
+namespace {
+
+Json matrixJson(const Eigen::MatrixXi& m) {
+  Json rows = Json::array();
+  for (Eigen::Index i = 0; i < m.rows(); ++i) {
+    Json row = Json::array();
+    for (Eigen::Index j = 0; j < m.cols(); ++j) row.push_back(m(i, j));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+Eigen::MatrixXi matrixFrom(const Json& j, Eigen::Index rows, Eigen::Index cols, int levels,
+                           const std::string& where) {
+  if (!j.is_array() || static_cast<Eigen::Index>(j.size()) != rows) {
+    throw InputError("NNADC-DES-001", where + " must have " + std::to_string(rows) + " rows");
+  }
+  Eigen::MatrixXi m(rows, cols);
+  for (Eigen::Index i = 0; i < rows; ++i) {
+    const Json& row = j[static_cast<std::size_t>(i)];
+    if (!row.is_array() || static_cast<Eigen::Index>(row.size()) != cols) {
+      throw InputError("NNADC-DES-001", where + " row " + std::to_string(i) + " must have " +
+                                            std::to_string(cols) + " cells");
+    }
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      const Json& v = row[static_cast<std::size_t>(c)];
+      if (!v.is_number_integer() || v.get<long long>() < 0 || v.get<long long>() >= levels) {
+        throw InputError("NNADC-DES-001", where + " row " + std::to_string(i) + " cell " +
+                                              std::to_string(c) + " = " + v.dump() +
+                                              " is not a level index in [0, " +
+                                              std::to_string(levels - 1) + "]");
+      }
+      m(i, c) = v.get<int>();
+    }
+  }
+  return m;
+}
+
+}  // namespace
+
+Json designJson(const adc::Design& design, const Provenance& provenance, const Json& recipe,
+                const Json& training, const Json& metrics) {
+  Json j;
+  j["provenance"] = provenanceJson(provenance);
+  j["kind"] = design.kind;
+  j["recipe"] = recipe;
+  j["seed"] = design.seed;
+  j["vdd_v"] = design.vdd_v;
+  const rram::LevelSet levels(design.rram);
+  j["rram"] = {{"cell_bits", design.rram.cell_bits},
+               {"spacing", rram::spacingName(design.rram.spacing)},
+               {"g_max_s", levels.gMax()},
+               {"g_min_s", design.rram.g_min_s},
+               {"levels_s", levels.conductances()}};
+  j["vtc"] = {{"vdd_v", design.vtc.vdd_v},
+              {"threshold_v", design.vtc.threshold_v},
+              {"peak_gain", design.vtc.peak_gain},
+              {"vin", design.vtc.vin_v},
+              {"vout", design.vtc.vout_v}};
+  Json stages = Json::array();
+  for (const adc::StageDesign& s : design.stages) {
+    Json st;
+    st["bits"] = s.shape.bits;
+    st["hidden"] = s.shape.hidden;
+    st["input_range_v"] = {s.shape.input_lo_v, s.shape.input_hi_v};
+    st["code"] = {{"kind", adc::codeKindName(s.shape.code.kind)},
+                  {"outputs", s.shape.code.outputs},
+                  {"words", s.shape.code.words}};
+    Json table = Json::array();
+    for (const auto& [word, level] : s.decoder_table) table.push_back({word, level});
+    st["decoder"] = {{"rule", "table, then nearest codeword"}, {"table", table}};
+    st["residue"] = nullptr;
+    st["rows"] = {{"hidden", {"x", "vdd-x", "vdd", "gnd"}},
+                  {"output", "h[0..H), hb[0..H), vdd, gnd"}};
+    st["cells"] = {{"hidden", matrixJson(s.cells.hidden)}, {"output", matrixJson(s.cells.output)}};
+    stages.push_back(st);
+  }
+  j["stages"] = stages;
+  j["training"] = training;
+  j["metrics"] = metrics;
+  return j;
+}
+
+adc::Design loadDesign(const fs::path& path) {
+  const Json j = loadJsonFile(path);
+  const std::string file = path.string();
+  const auto fail = [&](const std::string& what) {
+    throw InputError("NNADC-DES-001", "'" + file + "': " + what);
+  };
+  adc::Design d;
+  try {
+    d.kind = j.at("kind").get<std::string>();
+    if (d.kind != "stage") fail("field 'kind' = '" + d.kind + "' is not supported (stage)");
+    d.seed = j.at("seed").get<std::uint64_t>();
+    d.vdd_v = j.at("vdd_v").get<double>();
+    const Json& rr = j.at("rram");
+    d.rram.cell_bits = rr.at("cell_bits").get<int>();
+    d.rram.spacing = rram::parseSpacing(rr.at("spacing").get<std::string>());
+    d.rram.g_max_s = rr.at("g_max_s").get<double>();
+    d.rram.g_min_s = rr.at("g_min_s").get<double>();
+    if (d.rram.spacing == rram::Spacing::kTable) {
+      d.rram.table_s = rr.at("levels_s").get<std::vector<double>>();
+    }
+    d.rram.validate();
+    const Json& vtc = j.at("vtc");
+    d.vtc = analyzeVtc(vtc.at("vin").get<std::vector<double>>(),
+                       vtc.at("vout").get<std::vector<double>>(), vtc.at("vdd_v").get<double>());
+    const int levels = rram::LevelSet(d.rram).count();
+    const Json& stages = j.at("stages");
+    if (!stages.is_array() || stages.empty()) fail("field 'stages' must be a non-empty array");
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      const Json& s = stages[i];
+      const std::string where = "stages[" + std::to_string(i) + "]";
+      adc::StageDesign st;
+      st.shape.bits = s.at("bits").get<int>();
+      st.shape.hidden = s.at("hidden").get<int>();
+      if (st.shape.hidden < 1) fail(where + ".hidden must be >= 1");
+      const auto range = s.at("input_range_v").get<std::vector<double>>();
+      if (range.size() != 2 || !(range[0] < range[1])) fail(where + ".input_range_v is invalid");
+      st.shape.input_lo_v = range[0];
+      st.shape.input_hi_v = range[1];
+      st.shape.vdd_v = d.vdd_v;
+      const Json& code = s.at("code");
+      st.shape.code = adc::OutputCode::make(adc::parseCodeKind(code.at("kind").get<std::string>()),
+                                            st.shape.bits, code.at("outputs").get<int>());
+      if (code.at("words").get<std::vector<adc::Word>>() != st.shape.code.words) {
+        fail(where + ".code.words differ from the " + code.at("kind").get<std::string>() +
+             " code this version builds");
+      }
+      st.cells.hidden = matrixFrom(s.at("cells").at("hidden"), st.shape.hidden, adc::kInputRows,
+                                   levels, where + ".cells.hidden");
+      st.cells.output = matrixFrom(s.at("cells").at("output"), st.shape.outputs(),
+                                   st.shape.outputRows(), levels, where + ".cells.output");
+      for (const Json& entry : s.at("decoder").at("table")) {
+        const int level = entry.at(1).get<int>();
+        if (level < 0 || level >= st.shape.code.levels()) {
+          fail(where + ".decoder.table level " + std::to_string(level) + " is out of range");
+        }
+        st.decoder_table.emplace_back(entry.at(0).get<adc::Word>(), level);
+      }
+      d.stages.push_back(std::move(st));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail(std::string("not a valid design file: ") + e.what());
+  }
+  return d;
+}
+
+}  // namespace nnadc::io

@@ -1,0 +1,155 @@
+#include "nnadc/adc/stage.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "nnadc/adc/convert.h"
+#include "nnadc/adc/stage_trainer.h"
+#include "nnadc/core/error.h"
+
+namespace {
+
+// A smooth synthetic inverter: VDD/2 (1 - tanh(k (v - VDD/2))), tabulated on 1 mV.
+nnadc::Vtc syntheticVtc(double vdd = 1.2, double k = 15.0) {
+  std::vector<double> vin;
+  std::vector<double> vout;
+  for (int i = 0; i <= 1200; ++i) {
+    const double v = vdd * i / 1200.0;
+    vin.push_back(v);
+    vout.push_back(vdd / 2 * (1 - std::tanh(k * (v - vdd / 2))));
+  }
+  return nnadc::analyzeVtc(vin, vout, vdd);
+}
+
+nnadc::adc::StageModel smallModel(int bits = 3, int hidden = 6, int cell_bits = 3) {
+  nnadc::adc::StageShape shape;
+  shape.bits = bits;
+  shape.hidden = hidden;
+  shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kSmooth, bits, bits + 1);
+  const nnadc::Vtc vtc = syntheticVtc();
+  nnadc::rram::LevelSetOptions levels;
+  levels.cell_bits = cell_bits;
+  return {shape, nnadc::nn::TabulatedActivation(vtc), vtc.threshold_v,
+          nnadc::rram::LevelSet(levels)};
+}
+
+// Loss used for the gradient check: sum of squared output voltages weighted by fixed numbers,
+// so every output and every batch row contributes differently.
+double lossOf(const nnadc::adc::StageModel& model, const nnadc::adc::StageConductances& g,
+              const Eigen::VectorXd& x, const Eigen::ArrayXXd& weights) {
+  nnadc::adc::StageForward f;
+  model.forward(g, x, f);
+  return (weights * f.o * f.o).sum();
+}
+
+}  // namespace
+
+TEST_SUITE("adc") {
+  TEST_CASE("DividerColumnIsTheConductanceWeightedMeanOfItsRows") {
+    const auto model = smallModel(2, 1);
+    nnadc::adc::StageConductances g;
+    g.g1.resize(1, 4);
+    g.g1 << 3, 1, 0, 2;  // u = (3 x + (VDD - x)) / 6
+    g.g2 = Eigen::MatrixXd::Ones(model.shape().outputs(), model.shape().outputRows());
+    Eigen::VectorXd x(2);
+    x << 0.3, 0.9;
+    nnadc::adc::StageForward f;
+    model.forward(g, x, f);
+    for (int i = 0; i < 2; ++i) {
+      // Exact arithmetic of the divider; 1e-12 covers rounding.
+      CHECK(f.u(i, 0) == doctest::Approx((3 * x(i) + (1.2 - x(i))) / 6).epsilon(1e-12));
+      CHECK(f.hb(i, 0) == doctest::Approx(model.vtc().value(f.h(i, 0))).epsilon(1e-12));
+    }
+  }
+
+  TEST_CASE("BackwardMatchesFiniteDifferencesForBothLayers") {
+    const auto model = smallModel(3, 5);
+    nnadc::Rng rng(11);
+    nnadc::adc::StageConductances g;
+    g.g1 = Eigen::MatrixXd::NullaryExpr(5, 4, [&] { return rng.uniform(0.5, 7.0); });
+    g.g2 = Eigen::MatrixXd::NullaryExpr(model.shape().outputs(), model.shape().outputRows(),
+                                        [&] { return rng.uniform(0.5, 7.0); });
+    Eigen::VectorXd x(7);
+    for (int i = 0; i < 7; ++i) x(i) = 0.1 + 0.15 * i + 0.013 * rng.uniform();
+    const Eigen::ArrayXXd w = Eigen::ArrayXXd::NullaryExpr(7, model.shape().outputs(),
+                                                          [&] { return rng.uniform(-1, 1); });
+    nnadc::adc::StageForward f;
+    model.forward(g, x, f);
+    const Eigen::ArrayXXd dl_do = 2.0 * w * f.o;
+    Eigen::MatrixXd dg1;
+    Eigen::MatrixXd dg2;
+    model.backward(g, f, dl_do, dg1, dg2);
+    // Central differences with h = 1e-6 on conductances of order 1: truncation ~h^2 f''' and
+    // rounding ~1e-16/h keep the difference near 1e-9; the piecewise-linear VTC has kinks every
+    // 1 mV, so a few probes may straddle one: allow 1e-5 absolute + 1e-4 relative.
+    constexpr double kH = 1e-6;
+    for (int layer = 0; layer < 2; ++layer) {
+      Eigen::MatrixXd& m = layer == 0 ? g.g1 : g.g2;
+      const Eigen::MatrixXd& analytic = layer == 0 ? dg1 : dg2;
+      for (Eigen::Index i = 0; i < m.size(); ++i) {
+        const double saved = m.data()[i];
+        m.data()[i] = saved + kH;
+        const double up = lossOf(model, g, x, w);
+        m.data()[i] = saved - kH;
+        const double down = lossOf(model, g, x, w);
+        m.data()[i] = saved;
+        const double numeric = (up - down) / (2 * kH);
+        CAPTURE(layer);
+        CAPTURE(i);
+        CHECK(std::abs(analytic.data()[i] - numeric) <= 1e-5 + 1e-4 * std::abs(numeric));
+      }
+    }
+  }
+
+  TEST_CASE("TrainedCellsAreRealisableLevelsAndTheSameSeedGivesTheSameDesign") {
+    const auto model = smallModel(3, 8, 2);
+    nnadc::adc::StageTrainOptions options;
+    options.iterations = 600;
+    options.eval_every = 100;
+    options.seed = 5;
+    const auto a = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
+    const auto b = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
+    REQUIRE_FALSE(a.diverged);
+    CHECK(a.cells.hidden == b.cells.hidden);
+    CHECK(a.cells.output == b.cells.output);
+    CHECK(a.best_enob_ramp == b.best_enob_ramp);
+    for (const Eigen::MatrixXi* m : {&a.cells.hidden, &a.cells.output}) {
+      CHECK(m->minCoeff() >= 0);
+      CHECK(m->maxCoeff() <= 3);  // 2-bit cells: levels 0..3
+      for (Eigen::Index r = 0; r < m->rows(); ++r) CHECK(m->row(r).sum() > 0);  // no floating column
+    }
+    // Refinement only ever improves on what gradient training found.
+    CHECK(a.best_enob_ramp >= a.trained_enob_ramp);
+  }
+
+  TEST_CASE("IdealQuantiserHasRampEnobOfNPlusTheRampDiscreteness") {
+    // rampEnob's definition gives N for a perfect N-bit quantiser: check it with a stage whose
+    // decoder table maps every word straight to the ideal level of the input that made it. A
+    // 1-hidden 1-output 1-bit stage is a comparator: build one at VDD/2 by hand.
+    nnadc::adc::StageShape shape;
+    shape.bits = 1;
+    shape.hidden = 1;
+    shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kBinary, 1);
+    const nnadc::Vtc vtc = syntheticVtc();
+    const nnadc::adc::StageModel model(shape, nnadc::nn::TabulatedActivation(vtc), vtc.threshold_v,
+                                       nnadc::rram::LevelSet({}));
+    nnadc::adc::StageCells cells;
+    cells.hidden.resize(1, 4);
+    cells.hidden << 7, 0, 0, 0;  // u = x: h switches at the threshold VDD/2
+    cells.output.resize(1, 4);
+    cells.output << 7, 0, 0, 0;  // o = h: low (bit 1) when x > VDD/2
+    const nnadc::adc::Decoder decoder(shape.code);
+    // Bit 1 <=> o < threshold <=> h low <=> x above threshold: the ideal 1-bit quantiser. With
+    // S samples per level at bin centres the error is uniform on S discrete points, of variance
+    // (1 - 1/S^2)/12, so ENOB = N - log2(sqrt(1 - 1/S^2)) (1.8e-4 bit above N for S = 64).
+    const double expected = 1.0 - 0.5 * std::log2(1.0 - 1.0 / (64.0 * 64.0));
+    CHECK(nnadc::adc::rampEnob(model, cells, decoder, 64) == doctest::Approx(expected).epsilon(1e-9));
+  }
+
+  TEST_CASE("BadTrainingOptionsNameTheField") {
+    nnadc::adc::StageTrainOptions o;
+    o.noise_sigma = -0.1;
+    CHECK_THROWS_WITH_AS(o.validate(), doctest::Contains("field 'noise_sigma'"), nnadc::InputError);
+  }
+}

@@ -1,0 +1,158 @@
+// `nnadc train` / `nnadc eval` end to end (issue 4): the shipped 4-bit recipe's figures, a
+// bit-identical design for the same seed, and every bad-recipe error naming its field.
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "../run_command.h"
+#include "../test_paths.h"
+#include "nnadc/io/file.h"
+#include "nnadc/io/json.h"
+
+namespace fs = std::filesystem;
+using nnadc::test::runCommand;
+
+namespace {
+
+std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+
+// A recipe in `dir` that points at the shipped VTC, with `extra` JSON members spliced in.
+fs::path writeRecipe(const fs::path& dir, const std::string& name, const std::string& extra,
+                     const std::string& vtc = "") {
+  const std::string vtc_path =
+      vtc.empty() ? (nnadc::test::sourceDir() / "training" / "vtc130.json").string() : vtc;
+  const fs::path path = dir / name;
+  std::ofstream(path) << R"({"kind": "stage", "vtc": ")" << vtc_path
+                      << R"(", "bits": 3, "hidden": 8, "code": "smooth", "outputs": 4,
+      "training": {"iterations": 400, "eval_every": 100, "refine_sweeps": 1})"
+                      << extra << "}";
+  return path;
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("ShippedFourBitRecipeReachesEnob38WithNoMissingCodes") {
+    const auto dir = nnadc::test::scratchDir("train_stage4");
+    const auto design = dir / "design.json";
+    const auto r = runCommand(cli("train --config " +
+                                  (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
+                                  " -o " + design.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const auto j = nnadc::io::loadJsonFile(design);
+    // Issue 4: behavioural ENOB >= 3.8 and no missing codes, every cell an integer level.
+    CHECK(j["metrics"]["enob"].get<double>() >= 3.8);
+    CHECK(j["metrics"]["missing_codes"].get<int>() == 0);
+    for (const auto& row : j["stages"][0]["cells"]["hidden"]) {
+      for (const auto& cell : row) {
+        CHECK(cell.is_number_integer());
+        CHECK(cell.get<int>() >= 0);
+        CHECK(cell.get<int>() <= 7);
+      }
+    }
+    // eval reads the design back and reproduces the same figures from the file alone.
+    const auto m = dir / "metrics.json";
+    const auto e = runCommand(cli("eval --design " + design.string() + " -o " + m.string() +
+                                  " --require-enob 3.8"));
+    REQUIRE_MESSAGE(e.exit_code == 0, e.output);
+    const auto mj = nnadc::io::loadJsonFile(m);
+    CHECK(mj["enob"].get<double>() == doctest::Approx(j["metrics"]["enob"].get<double>()));
+    for (const char* field : {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit",
+                              "dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
+                              "missing_codes", "power_w", "fs_hz", "fom_walden_j",
+                              "fom_schreier_db", "samples", "bits"}) {
+      CHECK_MESSAGE(mj.contains(field), field);
+    }
+    // A requirement the design cannot meet exits 1.
+    CHECK(runCommand(cli("eval --design " + design.string() + " -o " + m.string() +
+                         " --require-enob 4.5")).exit_code == 1);
+  }
+
+  TEST_CASE("SameSeedGivesABitIdenticalDesignFile") {
+    const auto dir = nnadc::test::scratchDir("train_repro");
+    const auto recipe = writeRecipe(dir, "r.json", "");
+    for (const char* out : {"a.json", "b.json"}) {
+      const auto r = runCommand(cli("train --config " + recipe.string() + " -o " +
+                                    (dir / out).string() + " --quiet"));
+      REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    }
+    CHECK(nnadc::io::readTextFile(dir / "a.json") == nnadc::io::readTextFile(dir / "b.json"));
+    const auto c = runCommand(cli("train --config " + recipe.string() + " -o " +
+                                  (dir / "c.json").string() + " --quiet --seed 99"));
+    REQUIRE(c.exit_code == 0);
+    CHECK(nnadc::io::readTextFile(dir / "a.json") != nnadc::io::readTextFile(dir / "c.json"));
+  }
+
+  TEST_CASE("BadRecipesNameTheFieldExitTwoAndWriteNothing") {
+    const auto dir = nnadc::test::scratchDir("train_bad");
+    struct Case {
+      const char* name;
+      std::string extra;
+      std::string vtc;
+      const char* expect;
+    };
+    const Case cases[] = {
+        {"unknown_key", R"(, "hiden": 3)", "", "error[NNADC-CFG-001]"},
+        {"unknown_nested", R"(, "rram": {"cell_bit": 3})", "", "field 'rram.cell_bit'"},
+        {"cell_bits_zero", R"(, "rram": {"cell_bits": 0})", "", "field 'rram.cell_bits'"},
+        {"missing_vtc", "", "/nonexistent/vtc.json", "error[NNADC-CFG-008]"},
+        {"bad_code", R"(, "code": "hex")", "", "error[NNADC-CFG-007]"},
+    };
+    for (const Case& c : cases) {
+      const std::string name = c.name;
+      CAPTURE(name);
+      const auto recipe = writeRecipe(dir, std::string(c.name) + ".json", c.extra, c.vtc);
+      const auto out = dir / (std::string(c.name) + "_design.json");
+      const auto r = runCommand(cli("train --config " + recipe.string() + " -o " + out.string()));
+      CHECK(r.exit_code == 2);
+      CHECK(r.output.find(c.expect) != std::string::npos);
+      CHECK(r.output.find(recipe.filename().string()) != std::string::npos);
+      CHECK_FALSE(fs::exists(out));
+    }
+    // Negative noise sigma lives under "training".
+    const fs::path sigma = dir / "sigma.json";
+    std::ofstream(sigma) << R"({"vtc": ")"
+                         << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
+                         << R"(", "training": {"noise_sigma": -0.01}})";
+    const auto r = runCommand(cli("train --config " + sigma.string() + " -o " +
+                                  (dir / "sigma_design.json").string()));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("error[NNADC-CFG-003]") != std::string::npos);
+    CHECK(r.output.find("field 'training.noise_sigma'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "sigma_design.json"));
+  }
+
+  TEST_CASE("DivergingTrainingStopsWithAMessageAndWritesNoDesign") {
+    // A VTC whose rails are 1e308 V: the first forward pass overflows to inf, so the loss is not
+    // finite. Training must stop there, say so, and leave no design file.
+    const auto dir = nnadc::test::scratchDir("train_nan");
+    {
+      std::ofstream(dir / "vtc.json") << R"({"vdd_v": 1.2, "vin": [0, 0.6, 1.2],
+                                            "vout": [1e308, 0.6, -1e308]})";
+    }
+    const auto recipe = writeRecipe(dir, "r.json", "", (dir / "vtc.json").string());
+    const auto out = dir / "design.json";
+    const auto r = runCommand(cli("train --config " + recipe.string() + " -o " + out.string()));
+    CHECK(r.exit_code == 1);
+    CHECK(r.output.find("error[NNADC-TRN-001]") != std::string::npos);
+    CHECK(r.output.find("diverged") != std::string::npos);
+    CHECK_FALSE(fs::exists(out));
+  }
+
+  TEST_CASE("CorruptDesignIsRejectedNamingTheCell") {
+    const auto dir = nnadc::test::scratchDir("eval_bad");
+    const auto recipe = writeRecipe(dir, "r.json", "");
+    REQUIRE(runCommand(cli("train --config " + recipe.string() + " -o " +
+                           (dir / "d.json").string() + " --quiet")).exit_code == 0);
+    auto j = nnadc::io::loadJsonFile(dir / "d.json");
+    j["stages"][0]["cells"]["hidden"][2][1] = 8;  // 3-bit cells have levels 0..7
+    {
+      std::ofstream(dir / "bad.json") << j.dump();
+    }
+    const auto r = runCommand(cli("eval --design " + (dir / "bad.json").string() + " -o " +
+                                  (dir / "m.json").string()));
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("error[NNADC-DES-001]") != std::string::npos);
+    CHECK(r.output.find("stages[0].cells.hidden row 2 cell 1 = 8") != std::string::npos);
+  }
+}
