@@ -42,6 +42,7 @@ int runTrain(CLI::App& sub, TrainOptions& o) {
   design.vdd_v = recipe.vtc.vdd_v;
   design.rram = recipe.rram;
   design.vtc = recipe.vtc;
+  design.inverter = recipe.inverter;
   adc::StageDesign stage;
   stage.shape.bits = recipe.bits;
   stage.shape.hidden = recipe.hidden;

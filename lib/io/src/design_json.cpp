@@ -9,10 +9,35 @@ namespace nnadc::io {
 
 namespace fs = std::filesystem;
 
-Vtc loadVtc(const fs::path& path) {
+Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
   const Json j = loadJsonFile(path);
   FieldReader r(j, path.string());
-  return analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3), r.number("vdd_v", std::nullopt, 0.1, 20));
+  Vtc vtc = analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3),
+                       r.number("vdd_v", std::nullopt, 0.1, 20));
+  if (inverter != nullptr) {
+    adc::InverterSizing& s = *inverter;
+    s.wn_m = r.number("wn_m", s.wn_m, 1e-8, 1e-3);
+    s.wp_m = r.number("wp_m", s.wp_m, 1e-8, 1e-3);
+    s.l_m = r.number("l_m", s.l_m, 1e-8, 1e-4);
+    s.nmos = r.string("nmos", s.nmos);
+    s.pmos = r.string("pmos", s.pmos);
+    // characterize records its options in provenance.config.
+    if (j.contains("provenance") && j["provenance"].contains("config")) {
+      const Json& c = j["provenance"]["config"];
+      if (c.contains("model-lib") && c["model-lib"].is_string()) {
+        s.model_lib = c["model-lib"].get<std::string>();
+      }
+      if (c.contains("lib-section") && c["lib-section"].is_string()) {
+        s.lib_section = c["lib-section"].get<std::string>();
+      } else if (!s.model_lib.empty()) {
+        s.lib_section.clear();  // a user library without a section is .include'd
+      }
+      if (c.contains("subckt-devices") && c["subckt-devices"].is_boolean()) {
+        s.subckt_devices = c["subckt-devices"].get<bool>();
+      }
+    }
+  }
+  return vtc;
 }
 
 namespace {
@@ -45,7 +70,7 @@ StageRecipe loadStageRecipe(const fs::path& path) {
     throw InputError("NNADC-CFG-008", r.where("vtc") + ": VTC file '" + recipe.vtc_file.string() +
                                           "' does not exist (write one with nnadc characterize)");
   }
-  recipe.vtc = loadVtc(recipe.vtc_file);
+  recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
   recipe.bits = r.integer("bits", 4, 1, 10);
   recipe.hidden = r.integer("hidden", 24, 1, 1024);
   recipe.code = named(r, "code", [&] { return adc::parseCodeKind(r.string("code", "smooth")); });
@@ -153,6 +178,11 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                {"g_max_s", levels.gMax()},
                {"g_min_s", design.rram.g_min_s},
                {"levels_s", levels.conductances()}};
+  const adc::InverterSizing& inv = design.inverter;
+  j["inverter"] = {{"wn_m", inv.wn_m},         {"wp_m", inv.wp_m},
+                   {"l_m", inv.l_m},           {"nmos", inv.nmos},
+                   {"pmos", inv.pmos},         {"model_lib", inv.model_lib},
+                   {"lib_section", inv.lib_section}, {"subckt_devices", inv.subckt_devices}};
   j["vtc"] = {{"vdd_v", design.vtc.vdd_v},
               {"threshold_v", design.vtc.threshold_v},
               {"peak_gain", design.vtc.peak_gain},
@@ -203,6 +233,17 @@ adc::Design loadDesign(const fs::path& path) {
       d.rram.table_s = rr.at("levels_s").get<std::vector<double>>();
     }
     d.rram.validate();
+    if (j.contains("inverter")) {
+      const Json& inv = j.at("inverter");
+      d.inverter.wn_m = inv.at("wn_m").get<double>();
+      d.inverter.wp_m = inv.at("wp_m").get<double>();
+      d.inverter.l_m = inv.at("l_m").get<double>();
+      d.inverter.nmos = inv.at("nmos").get<std::string>();
+      d.inverter.pmos = inv.at("pmos").get<std::string>();
+      d.inverter.model_lib = inv.at("model_lib").get<std::string>();
+      d.inverter.lib_section = inv.at("lib_section").get<std::string>();
+      d.inverter.subckt_devices = inv.at("subckt_devices").get<bool>();
+    }
     const Json& vtc = j.at("vtc");
     d.vtc = analyzeVtc(vtc.at("vin").get<std::vector<double>>(),
                        vtc.at("vout").get<std::vector<double>>(), vtc.at("vdd_v").get<double>());

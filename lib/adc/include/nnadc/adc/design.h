@@ -11,6 +11,18 @@
 
 namespace nnadc::adc {
 
+/// The inverter the VTC was characterised from: the netlist emitter must build exactly this one.
+struct InverterSizing {
+  double wn_m = 0.3e-6;
+  double wp_m = 0.6e-6;
+  double l_m = 0.13e-6;
+  std::string nmos = "nmos130";
+  std::string pmos = "pmos130";
+  std::string model_lib;           ///< empty = the shipped models/cmos130.lib
+  std::string lib_section = "tt";  ///< empty = plain .include
+  bool subckt_devices = false;
+};
+
 struct StageDesign {
   StageShape shape;
   StageCells cells;
@@ -23,6 +35,7 @@ struct Design {
   double vdd_v = 1.2;
   rram::LevelSetOptions rram;
   Vtc vtc;
+  InverterSizing inverter;
   std::vector<StageDesign> stages;
 };
 

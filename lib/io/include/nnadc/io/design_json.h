@@ -12,6 +12,7 @@ namespace nnadc::io {
 struct StageRecipe {
   std::filesystem::path vtc_file;  ///< VTC JSON written by `nnadc characterize`
   Vtc vtc;
+  adc::InverterSizing inverter;  ///< read from the VTC file (what characterize recorded)
   int bits = 4;
   int hidden = 24;
   adc::CodeKind code = adc::CodeKind::kSmooth;
@@ -28,8 +29,9 @@ struct StageRecipe {
 /// missing or unreadable (008).
 StageRecipe loadStageRecipe(const std::filesystem::path& path);
 
-/// Reads a VTC JSON written by `nnadc characterize`.
-Vtc loadVtc(const std::filesystem::path& path);
+/// Reads a VTC JSON written by `nnadc characterize`: the table, and the inverter it came from
+/// (sizes and models; defaults when a hand-made file lacks them).
+Vtc loadVtc(const std::filesystem::path& path, adc::InverterSizing* inverter = nullptr);
 
 /// The design file: provenance, recipe, seed, VDD, RRAM level set, VTC table, every stage with its
 /// code, decoder table and cells as integer level indices; plus `training` and `metrics` blocks.
