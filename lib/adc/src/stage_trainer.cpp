@@ -75,6 +75,23 @@ double rampEnob(const StageModel& model, const StageCells& cells, const Decoder&
   return shape.bits - std::log2(rms * std::sqrt(12.0));
 }
 
+double inputsEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
+                  const Eigen::VectorXd& x) {
+  const StageShape& shape = model.shape();
+  const auto words = model.words(model.conductances(cells), x);
+  const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
+  const double top = (1 << shape.bits) - 0.5;
+  double sum_sq = 0.0;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    // Inputs outside the window count against the nearest end code (what the ideal does).
+    const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, top + 0.5);
+    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - std::min(ideal, top + 0.5);
+    sum_sq += e * e;
+  }
+  const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
+  return shape.bits - std::log2(rms * std::sqrt(12.0));
+}
+
 namespace {
 
 // Numerically stable softplus and logistic.
@@ -164,7 +181,7 @@ struct CellMap {
 namespace {
 
 StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& options,
-                           Logger& logger) {
+                           Logger& logger, const Eigen::VectorXd* inputs) {
   const auto start = std::chrono::steady_clock::now();
   const StageShape& shape = model.shape();
   Rng rng(options.seed);
@@ -185,6 +202,14 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   Eigen::VectorXd x;
   std::vector<int> ideal;
   makeRamp(shape, options.samples_per_level, x, ideal);
+  if (inputs != nullptr && inputs->size() > 0) {
+    x = *inputs;
+    ideal.resize(static_cast<std::size_t>(x.size()));
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+      ideal[static_cast<std::size_t>(i)] =
+          idealLevel(x(i), shape.input_lo_v, shape.input_hi_v, shape.bits);
+    }
+  }
   Eigen::ArrayXXd target(x.size(), shape.outputs());  // +1 / -1 per bit
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     for (int k = 0; k < shape.outputs(); ++k) {
@@ -225,7 +250,7 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     }
     if (it % options.eval_every == 0 || it == options.iterations) {
       const StageCells cells = roundCells(p, map.top);
-      const double enob = rampEnob(model, cells, decoder, options.samples_per_level);
+      const double enob = inputsEnob(model, cells, decoder, x);
       result.history.push_back({it, loss, enob});
       if (enob > result.best_enob_ramp) {
         result.best_enob_ramp = enob;
@@ -267,7 +292,7 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
 
 // Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB.
 int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
-           int samples_per_level, int sweeps, double& enob) {
+           const Eigen::VectorXd& x, int sweeps, double& enob) {
   const int top = model.levels().count() - 1;
   int changes = 0;
   for (int sweep = 0; sweep < sweeps; ++sweep) {
@@ -284,7 +309,7 @@ int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
           if (candidate < 0 || candidate > top) continue;
           cell = candidate;
           if (m->row(row).sum() == 0) continue;  // a column must keep at least one device
-          const double e = rampEnob(model, cells, decoder, samples_per_level);
+          const double e = inputsEnob(model, cells, decoder, x);
           if (e > enob + 1e-12) {
             enob = e;
             chosen = candidate;
@@ -304,7 +329,7 @@ int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
 }  // namespace
 
 StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& options,
-                            Logger& logger) {
+                            Logger& logger, const Eigen::VectorXd* inputs) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
   StageTrainResult best;
@@ -312,7 +337,7 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
   for (int r = 0; r < options.restarts; ++r) {
     StageTrainOptions o = options;
     o.seed = options.seed + static_cast<std::uint64_t>(r);
-    StageTrainResult result = trainOnce(model, o, logger);
+    StageTrainResult result = trainOnce(model, o, logger, inputs);
     if (result.diverged) return result;
     result.best_restart = r;
     if (!have || result.best_enob_ramp > best.best_enob_ramp) {
@@ -322,8 +347,12 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
   }
   best.trained_enob_ramp = best.best_enob_ramp;
   const Decoder decoder(model.shape().code);
-  best.refine_changes = refine(model, best.cells, decoder, options.samples_per_level,
-                               options.refine_sweeps, best.best_enob_ramp);
+  Eigen::VectorXd x;
+  std::vector<int> ideal;
+  makeRamp(model.shape(), options.samples_per_level, x, ideal);
+  if (inputs != nullptr && inputs->size() > 0) x = *inputs;
+  best.refine_changes = refine(model, best.cells, decoder, x, options.refine_sweeps,
+                               best.best_enob_ramp);
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return best;
 }

@@ -70,8 +70,11 @@ struct StageTrainResult {
 };
 
 /// Trains a stage from the given initial seed. Deterministic for a given seed and options.
+/// `inputs`, when given, are the training inputs [V] (e.g. the residues a pipeline stage really
+/// sees); otherwise a uniform ramp over the window. Model selection and refinement score the same
+/// inputs (inputsEnob), so a stage is judged on what it will convert.
 StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& options,
-                            Logger& logger);
+                            Logger& logger, const Eigen::VectorXd* inputs = nullptr);
 
 /// ENOB of a stage on a uniform ramp (samples_per_level points per level): with e the error of
 /// the decoded level against the ideal continuous input in LSB, ENOB = N - log2(rms(e) sqrt 12).
@@ -79,6 +82,11 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
 /// -log2(sqrt(1 - 1/S^2)) for S samples per level, 1.8e-4 bit at S = 64).
 double rampEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
                 int samples_per_level);
+
+/// rampEnob's measure on arbitrary inputs x: the error of the decoded level against the ideal
+/// continuous level (inputs beyond the window count against the end codes).
+double inputsEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
+                  const Eigen::VectorXd& x);
 
 /// A ramp over the stage's input window: x[i] at bin centres, and each point's ideal level.
 void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x,

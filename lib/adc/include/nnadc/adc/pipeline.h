@@ -1,0 +1,110 @@
+#pragma once
+/// A pipelined converter built from low-resolution NN sub-ADC stages (super-resolution NNADC,
+/// Cao et al., ICCAD 2019).
+///
+/// Stage i takes v_i in its window [lo_i, hi_i] (width w_i), its NN sub-ADC decides d_i of 2^b_i
+/// levels (step D_i = w_i / 2^b_i, DAC_i(d) = lo_i + (d + 1/2) D_i), and its residue
+///   v_{i+1} = c_{i+1} + G_i (v_i - DAC_i(d_i)),   G_i = 2^(b_i - r) w_{i+1} / w_i,
+/// lands in the next window around its centre c_{i+1}. With r bits of redundancy the ideal residue
+/// fills 2^-r of the next window, so sub-ADC decision errors up to (2^r - 1) D_i / 2 are corrected
+/// digitally. The last stage is a plain flash. Resolution: sum_i (b_i - r) + b_last.
+///
+/// Residue styles: an amplifier model (gain error, offset, 2nd/3rd-order terms) or an RRAM/inverter
+/// residue network (the paper's) trained by regression; see residue.h.
+///
+/// Digital combination: v^ = sum_i T_i[d_i], from ideal weights (T_0[d] = DAC_0(d),
+/// T_i[d] = (DAC_i(d) - c_i) / prod_{j<i} G_j) or calibrated on a foreground ramp by least squares
+/// (one value per stage and level: a lookup table that also absorbs gain errors and DAC
+/// nonlinearity, as real pipelines calibrate). Output code = floor((v^ - lo_0) / LSB).
+#include <Eigen/Core>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "nnadc/adc/design.h"
+#include "nnadc/adc/residue.h"
+#include "nnadc/core/rng.h"
+#include "nnadc/rram/variation.h"
+
+namespace nnadc::adc {
+
+enum class ResidueStyle { kAmplifier, kNetwork };
+std::string residueStyleName(ResidueStyle style);
+/// "amplifier" | "network"; InputError NNADC-CFG-007 otherwise.
+ResidueStyle parseResidueStyle(const std::string& name);
+
+/// Conventional residue amplifier: r = c + G ((1 + gain_error) e + offset + a2 e^2 + a3 e^3),
+/// e = v - DAC(d) [V]. Ideal when all are zero.
+struct AmplifierModel {
+  double gain_error = 0.0;
+  double offset_v = 0.0;
+  double a2_per_v = 0.0;
+  double a3_per_v2 = 0.0;
+};
+
+struct PipelineStage {
+  StageDesign adc;  ///< the NN sub-ADC (its shape holds bits and window)
+  ResidueStyle residue = ResidueStyle::kAmplifier;
+  AmplifierModel amplifier;
+  ResidueNetworkDesign network;  ///< when residue == kNetwork
+  double gain = 1.0;             ///< G_i (unused for the last stage)
+};
+
+struct Pipeline {
+  int bits = 14;        ///< output resolution
+  int redundancy = 1;   ///< r
+  std::vector<PipelineStage> stages;
+  bool calibrated = false;
+  std::vector<std::vector<double>> table;  ///< T_i[d] [V]: ideal or calibrated
+  [[nodiscard]] double lo() const { return stages.front().adc.shape.input_lo_v; }
+  [[nodiscard]] double hi() const { return stages.front().adc.shape.input_hi_v; }
+};
+
+/// Resolution a plan gives: sum (b_i - r) over all but the last stage, plus b_last.
+int pipelineResolution(const std::vector<int>& stage_bits, int redundancy);
+
+/// Ideal digital-combination table of a pipeline (its gains and windows).
+std::vector<std::vector<double>> idealTable(const Pipeline& pipeline);
+
+/// Per-conversion record of what each stage saw and decided (for diagnostics and calibration).
+struct PipelineTrace {
+  Eigen::MatrixXi decisions;  ///< samples x stages
+  Eigen::MatrixXd inputs;     ///< samples x stages: v_i
+};
+
+/// Conductances of every stage's networks, optionally drawn with programming variation.
+struct PipelineConductances {
+  std::vector<StageConductances> adc;
+  std::vector<ResidueConductances> residue;
+};
+
+class PipelineModel {
+ public:
+  PipelineModel(const Pipeline& pipeline, const Design& base);
+  [[nodiscard]] const Pipeline& pipeline() const { return pipeline_; }
+  [[nodiscard]] PipelineConductances nominal() const;
+  /// One Monte-Carlo draw: every programmed cell G * variation (rram::applyProgrammingVariation).
+  [[nodiscard]] PipelineConductances draw(const rram::VariationOptions& variation, Rng& rng) const;
+
+  /// Output codes of inputs x [V] (vectorised; processes in chunks).
+  [[nodiscard]] std::vector<std::int64_t> convert(const PipelineConductances& g,
+                                                  const Eigen::VectorXd& x,
+                                                  PipelineTrace* trace = nullptr) const;
+  /// Stage decisions and inputs only.
+  void trace(const PipelineConductances& g, const Eigen::VectorXd& x, PipelineTrace& out) const;
+  /// Least-squares calibration of the combination table on a foreground ramp of `points` inputs
+  /// over the window, with a weak pull to the ideal table for levels the ramp never hits.
+  [[nodiscard]] std::vector<std::vector<double>> calibrate(const PipelineConductances& g,
+                                                           int points) const;
+  /// Same pipeline with another combination table.
+  void setTable(std::vector<std::vector<double>> table) { pipeline_.table = std::move(table); }
+
+ private:
+  Pipeline pipeline_;
+  std::vector<StageModel> models_;
+  std::vector<Decoder> decoders_;
+  std::vector<ResidueModel> residues_;
+  rram::LevelSet levels_;
+};
+
+}  // namespace nnadc::adc

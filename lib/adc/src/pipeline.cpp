@@ -1,0 +1,205 @@
+#include "nnadc/adc/pipeline.h"
+
+#include <Eigen/Cholesky>
+#include <algorithm>
+#include <cmath>
+
+#include "nnadc/core/error.h"
+
+namespace nnadc::adc {
+
+std::string residueStyleName(ResidueStyle style) {
+  return style == ResidueStyle::kAmplifier ? "amplifier" : "network";
+}
+
+ResidueStyle parseResidueStyle(const std::string& name) {
+  if (name == "amplifier") return ResidueStyle::kAmplifier;
+  if (name == "network") return ResidueStyle::kNetwork;
+  throw InputError("NNADC-CFG-007",
+                   "field 'residue' = '" + name + "' is not one of amplifier, network");
+}
+
+int pipelineResolution(const std::vector<int>& stage_bits, int redundancy) {
+  int total = 0;
+  for (std::size_t i = 0; i < stage_bits.size(); ++i) {
+    total += i + 1 < stage_bits.size() ? stage_bits[i] - redundancy : stage_bits[i];
+  }
+  return total;
+}
+
+namespace {
+double step(const StageShape& s) { return (s.input_hi_v - s.input_lo_v) / (1 << s.bits); }
+double centre(const StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
+double dac(const StageShape& s, int d) { return s.input_lo_v + (d + 0.5) * step(s); }
+constexpr Eigen::Index kChunk = 1 << 15;
+}  // namespace
+
+std::vector<std::vector<double>> idealTable(const Pipeline& p) {
+  std::vector<std::vector<double>> table;
+  double scale = 1.0;  // 1 / prod_{j<i} G_j
+  for (std::size_t i = 0; i < p.stages.size(); ++i) {
+    const StageShape& s = p.stages[i].adc.shape;
+    std::vector<double> t(static_cast<std::size_t>(1 << s.bits));
+    for (int d = 0; d < (1 << s.bits); ++d) {
+      t[static_cast<std::size_t>(d)] = i == 0 ? dac(s, d) : (dac(s, d) - centre(s)) * scale;
+    }
+    table.push_back(std::move(t));
+    scale /= p.stages[i].gain;
+  }
+  return table;
+}
+
+PipelineModel::PipelineModel(const Pipeline& pipeline, const Design& base)
+    : pipeline_(pipeline), levels_(base.rram) {
+  for (const PipelineStage& st : pipeline_.stages) {
+    models_.emplace_back(st.adc.shape, nn::TabulatedActivation(base.vtc), base.vtc.threshold_v,
+                         levels_);
+    decoders_.push_back(stageDecoder(st.adc));
+    residues_.emplace_back(st.adc.shape.outputs(), std::max(st.network.hidden, 1), base.vdd_v,
+                           nn::TabulatedActivation(base.vtc), levels_);
+  }
+  if (pipeline_.table.empty()) pipeline_.table = idealTable(pipeline_);
+}
+
+PipelineConductances PipelineModel::nominal() const {
+  PipelineConductances g;
+  for (std::size_t i = 0; i < pipeline_.stages.size(); ++i) {
+    g.adc.push_back(models_[i].conductances(pipeline_.stages[i].adc.cells));
+    const auto& st = pipeline_.stages[i];
+    g.residue.push_back(st.residue == ResidueStyle::kNetwork
+                            ? residues_[i].conductances(st.network)
+                            : ResidueConductances{});
+  }
+  return g;
+}
+
+PipelineConductances PipelineModel::draw(const rram::VariationOptions& variation, Rng& rng) const {
+  PipelineConductances g = nominal();
+  const auto vary = [&](Eigen::MatrixXd& m) {
+    std::vector<double> v(m.data(), m.data() + m.size());
+    rram::applyProgrammingVariation(v, levels_.gMax(), variation, rng);
+    std::copy(v.begin(), v.end(), m.data());
+  };
+  for (std::size_t i = 0; i < g.adc.size(); ++i) {
+    vary(g.adc[i].g1);
+    vary(g.adc[i].g2);
+    if (g.residue[i].g1.size() > 0) {
+      vary(g.residue[i].g1);
+      vary(g.residue[i].g2);
+    }
+  }
+  return g;
+}
+
+void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& x,
+                          PipelineTrace& out) const {
+  const auto stages = static_cast<Eigen::Index>(pipeline_.stages.size());
+  out.decisions.resize(x.size(), stages);
+  out.inputs.resize(x.size(), stages);
+  const double vdd = pipeline_.stages.front().adc.shape.vdd_v;
+  for (Eigen::Index start = 0; start < x.size(); start += kChunk) {
+    const Eigen::Index n = std::min(kChunk, x.size() - start);
+    Eigen::VectorXd v = x.segment(start, n);
+    for (Eigen::Index i = 0; i < stages; ++i) {
+      const auto si = static_cast<std::size_t>(i);
+      const PipelineStage& st = pipeline_.stages[si];
+      out.inputs.col(i).segment(start, n) = v;
+      const auto words = models_[si].words(g.adc[si], v);
+      Eigen::MatrixXd bits(n, st.adc.shape.outputs());
+      for (Eigen::Index k = 0; k < n; ++k) {
+        const Word w = words[static_cast<std::size_t>(k)];
+        out.decisions(start + k, i) = decoders_[si].decode(w);
+        for (int b = 0; b < st.adc.shape.outputs(); ++b) {
+          bits(k, b) = static_cast<double>((w >> b) & 1U);
+        }
+      }
+      if (i + 1 == stages) break;
+      const StageShape& next = pipeline_.stages[si + 1].adc.shape;
+      if (st.residue == ResidueStyle::kNetwork) {
+        v = residues_[si].evaluate(g.residue[si], v, bits);
+      } else {
+        const AmplifierModel& a = st.amplifier;
+        for (Eigen::Index k = 0; k < n; ++k) {
+          const double e = v(k) - dac(st.adc.shape, out.decisions(start + k, i));
+          v(k) = centre(next) +
+                 st.gain * ((1.0 + a.gain_error) * e + a.offset_v + a.a2_per_v * e * e +
+                            a.a3_per_v2 * e * e * e);
+        }
+      }
+      // A real residue cannot leave the supply rails.
+      v = v.cwiseMax(0.0).cwiseMin(vdd);
+    }
+  }
+}
+
+std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
+                                                 const Eigen::VectorXd& x,
+                                                 PipelineTrace* trace_out) const {
+  PipelineTrace local;
+  PipelineTrace& t = trace_out != nullptr ? *trace_out : local;
+  trace(g, x, t);
+  const double lo = pipeline_.lo();
+  const double lsb = (pipeline_.hi() - lo) / std::ldexp(1.0, pipeline_.bits);
+  const std::int64_t top = (std::int64_t{1} << pipeline_.bits) - 1;
+  std::vector<std::int64_t> codes(static_cast<std::size_t>(x.size()));
+  for (Eigen::Index k = 0; k < x.size(); ++k) {
+    double v = 0.0;
+    for (Eigen::Index i = 0; i < t.decisions.cols(); ++i) {
+      v += pipeline_.table[static_cast<std::size_t>(i)][static_cast<std::size_t>(t.decisions(k, i))];
+    }
+    codes[static_cast<std::size_t>(k)] =
+        std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);
+  }
+  return codes;
+}
+
+std::vector<std::vector<double>> PipelineModel::calibrate(const PipelineConductances& g,
+                                                          int points) const {
+  Eigen::VectorXd x(points);
+  const double lo = pipeline_.lo();
+  const double hi = pipeline_.hi();
+  for (int k = 0; k < points; ++k) x(k) = lo + (hi - lo) * (k + 0.5) / points;
+  PipelineTrace t;
+  trace(g, x, t);
+  std::vector<Eigen::Index> offset;
+  Eigen::Index unknowns = 0;
+  for (const auto& st : pipeline_.stages) {
+    offset.push_back(unknowns);
+    unknowns += 1 << st.adc.shape.bits;
+  }
+  Eigen::MatrixXd ata = Eigen::MatrixXd::Zero(unknowns, unknowns);
+  Eigen::VectorXd atb = Eigen::VectorXd::Zero(unknowns);
+  std::vector<Eigen::Index> idx(pipeline_.stages.size());
+  for (Eigen::Index k = 0; k < x.size(); ++k) {
+    for (std::size_t i = 0; i < idx.size(); ++i) {
+      idx[i] = offset[i] + t.decisions(k, static_cast<Eigen::Index>(i));
+    }
+    for (const Eigen::Index a : idx) {
+      atb(a) += x(k);
+      for (const Eigen::Index b : idx) ata(a, b) += 1.0;
+    }
+  }
+  // Each stage's one-hot columns sum to 1, so the plain problem is singular along "move a constant
+  // between stages"; a weak pull towards the ideal table (lambda far below the data weight of any
+  // observed level) fixes that and sets levels the ramp never visits.
+  const auto ideal = idealTable(pipeline_);
+  Eigen::VectorXd prior(unknowns);
+  for (std::size_t i = 0; i < ideal.size(); ++i) {
+    for (std::size_t d = 0; d < ideal[i].size(); ++d) {
+      prior(offset[i] + static_cast<Eigen::Index>(d)) = ideal[i][d];
+    }
+  }
+  constexpr double kLambda = 1e-6;
+  ata.diagonal().array() += kLambda;
+  atb += kLambda * prior;
+  const Eigen::VectorXd sol = ata.ldlt().solve(atb);
+  std::vector<std::vector<double>> table = ideal;
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    for (std::size_t d = 0; d < table[i].size(); ++d) {
+      table[i][d] = sol(offset[i] + static_cast<Eigen::Index>(d));
+    }
+  }
+  return table;
+}
+
+}  // namespace nnadc::adc
