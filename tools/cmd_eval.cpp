@@ -17,6 +17,9 @@ struct EvalCliOptions {
   int sine_log2 = 14;
   int ramp_per_level = 64;
   std::optional<double> require_enob;
+  double variation_sigma = 0.0;
+  int draws = 100;
+  bool no_recalibrate = false;
 };
 
 int runEval(CLI::App& sub, EvalCliOptions& o) {
@@ -25,6 +28,10 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   if (o.sine_log2 < 8 || o.sine_log2 > 24) {
     throw InputError("NNADC-CFG-003", "field 'sine-log2' = " + std::to_string(o.sine_log2) +
                                           " is outside the allowed range [8, 24]");
+  }
+  if (o.variation_sigma < 0.0 || o.variation_sigma > 1.0 || o.draws < 1 || o.draws > 100000) {
+    throw InputError("NNADC-CFG-003", "field 'variation-sigma' must be in [0, 1] and 'draws' in "
+                                      "[1, 100000]");
   }
   if (o.ramp_per_level < 1 || o.ramp_per_level > 4096) {
     throw InputError("NNADC-CFG-003", "field 'ramp-per-level' = " +
@@ -35,7 +42,20 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   EvalOptions options;
   options.sine_samples = std::size_t{1} << static_cast<unsigned>(o.sine_log2);
   options.ramp_samples_per_level = o.ramp_per_level;
-  io::Json j = stageMetrics(design, 0, options);
+  io::Json j;
+  if (design.kind == "pipeline") {
+    j = pipelineMetrics(design, PipelineEvalOptions{});
+    if (o.variation_sigma > 0.0) {
+      VariationOptions v;
+      v.sigma = o.variation_sigma;
+      v.draws = o.draws;
+      v.seed = o.common.seed.value_or(1);
+      v.recalibrate = !o.no_recalibrate;
+      j["variation"] = variationStudy(design, v);
+    }
+  } else {
+    j = stageMetrics(design, 0, options);
+  }
   io::Provenance provenance;
   provenance.command = "eval";
   provenance.config = effectiveConfig(sub);
@@ -47,7 +67,7 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
     j["checks"] = {{"require_enob", *o.require_enob}, {"passed", ok}};
   }
   io::writeFileAtomic(o.common.output, io::dumpJson(j));
-  char line[256];
+  char line[512];
   std::snprintf(line, sizeof line, "eval: ENOB %.3f (sine-fit %.3f), DNL [%.2f, %.2f] LSB, %d missing codes -> %s",
                 j["enob"].get<double>(), j["enob_sinefit"].is_number() ? j["enob_sinefit"].get<double>() : 0.0,
                 j["dnl_lsb_min"].get<double>(), j["dnl_lsb_max"].get<double>(),
@@ -75,6 +95,13 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--ramp-per-level", o.ramp_per_level, "Ramp samples per code for DNL/INL")
       ->capture_default_str();
   sub->add_option("--require-enob", o.require_enob, "Exit 1 if the sine ENOB is below this");
+  sub->add_option("--variation-sigma", o.variation_sigma,
+                  "Pipelines: Monte-Carlo with every conductance * exp(N(0, sigma))");
+  sub->add_option("--draws", o.draws, "Monte-Carlo draws (seed = --seed + draw)")
+      ->capture_default_str();
+  sub->add_flag("--no-recalibrate", o.no_recalibrate,
+                "Monte-Carlo: keep the design's combination table instead of recalibrating each "
+                "die on a foreground ramp");
   sub->callback([sub, options, &exit_code] { exit_code = runEval(*sub, *options); });
 }
 

@@ -1,5 +1,6 @@
 // nnadc train --config recipe.json: trains a stage under the RRAM level constraint and writes the
 // design JSON (CLI.md). Here --config is the recipe itself (nested JSON), not a flat option file.
+#include <chrono>
 #include <cstdio>
 
 #include "cli_common.h"
@@ -26,11 +27,71 @@ std::string fixed(double value, int digits) {
   return buffer;
 }
 
+int runTrainPipeline(TrainOptions& o, Logger& logger) {
+  io::PipelineRecipe recipe = io::loadPipelineRecipe(o.common.config_file);
+  if (o.common.seed) {
+    recipe.training.stage.seed = *o.common.seed;
+    recipe.training.residue.seed = *o.common.seed;
+  }
+  if (o.iterations) recipe.training.stage.iterations = *o.iterations;
+  if (o.restarts) recipe.training.stage.restarts = *o.restarts;
+  recipe.training.validate(recipe.plan, recipe.vtc.vdd_v);
+  adc::Design design;
+  design.kind = "pipeline";
+  design.seed = recipe.training.stage.seed;
+  design.vdd_v = recipe.vtc.vdd_v;
+  design.rram = recipe.rram;
+  design.vtc = recipe.vtc;
+  design.inverter = recipe.inverter;
+  const auto start = std::chrono::steady_clock::now();
+  const adc::PipelineTrainResult result =
+      adc::trainPipeline(recipe.plan, recipe.training, design, logger);
+  if (result.diverged) {
+    std::fprintf(stderr, "error[NNADC-TRN-001]: %s; no design written\n", result.message.c_str());
+    return kExitCheckFailed;
+  }
+  design.pipeline = result.pipeline;
+  for (const auto& st : design.pipeline.stages) design.stages.push_back(st.adc);
+  const io::Json metrics = pipelineMetrics(design, PipelineEvalOptions{});
+  io::Json stages = io::Json::array();
+  for (std::size_t i = 0; i < result.stages.size(); ++i) {
+    io::Json s = {{"trained_ramp_enob", result.stages[i].trained_enob_ramp},
+                  {"refined_ramp_enob", result.stages[i].best_enob_ramp},
+                  {"best_iteration", result.stages[i].best_iteration}};
+    if (design.pipeline.stages[i].residue == adc::ResidueStyle::kNetwork &&
+        i + 1 < result.stages.size()) {
+      s["residue_rms_error_v"] = result.residues[i].rms_error_v;
+      s["residue_max_error_v"] = result.residues[i].max_error_v;
+    }
+    stages.push_back(s);
+  }
+  const io::Json training = {{"stages", stages}};
+  io::Provenance provenance;
+  provenance.command = "train";
+  provenance.config = {{"recipe", o.common.config_file},
+                       {"iterations", recipe.training.stage.iterations},
+                       {"restarts", recipe.training.stage.restarts}};
+  provenance.seed = design.seed;
+  io::writeFileAtomic(o.common.output,
+                      io::dumpJson(io::designJson(design, provenance, recipe.raw, training, metrics)));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  printSummary(o.common, "train: " + std::to_string(design.pipeline.bits) + "-bit pipeline of " +
+                             std::to_string(design.pipeline.stages.size()) + " stages, ENOB " +
+                             fixed(metrics["enob"].get<double>(), 3) + ", DNL [" +
+                             fixed(metrics["dnl_lsb_min"].get<double>(), 2) + ", " +
+                             fixed(metrics["dnl_lsb_max"].get<double>(), 2) + "] LSB, " +
+                             std::to_string(metrics["missing_codes"].get<int>()) +
+                             " missing codes, " + fixed(seconds, 1) + " s -> " + o.common.output);
+  return kExitOk;
+}
+
 int runTrain(CLI::App& sub, TrainOptions& o) {
   StderrLogger logger(&o.common.quiet);
   if (o.common.config_file.empty()) {
     throw InputError("NNADC-CFG-005", "nnadc train needs --config RECIPE.json");
   }
+  if (io::recipeKind(o.common.config_file) == "pipeline") return runTrainPipeline(o, logger);
   io::StageRecipe recipe = io::loadStageRecipe(o.common.config_file);
   if (o.common.seed) recipe.training.seed = *o.common.seed;
   if (o.iterations) recipe.training.iterations = *o.iterations;

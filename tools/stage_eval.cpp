@@ -1,6 +1,9 @@
 #include "stage_eval.h"
 
+#include <algorithm>
+
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/pipeline.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/io/metrics_json.h"
 #include "nnadc/metrics/analysis.h"
@@ -42,6 +45,65 @@ io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOp
   j["sine_cycles"] = cycles;
   j["ramp"] = r;
   return j;
+}
+
+
+io::Json pipelineMetrics(const adc::Design& design, const PipelineEvalOptions& options) {
+  const adc::PipelineModel model(design.pipeline, design);
+  const auto g = model.nominal();
+  const double lo = design.pipeline.lo();
+  const double hi = design.pipeline.hi();
+  const std::size_t cycles = adc::coherentCycles(options.sine_samples, 0.0123);
+  const auto sine = adc::coherentSine(lo, hi, options.sine_samples, cycles);
+  metrics::AnalysisOptions sine_options;
+  sine_options.bits = design.pipeline.bits;
+  io::Json j = io::metricsJson(metrics::analyzeCodes(model.convert(g, sine), sine_options));
+  const Eigen::Index n = static_cast<Eigen::Index>(options.ramp_per_code) << design.pipeline.bits;
+  Eigen::VectorXd ramp(n);
+  for (Eigen::Index k = 0; k < n; ++k) ramp(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(n);
+  metrics::AnalysisOptions ramp_options;
+  ramp_options.bits = design.pipeline.bits;
+  ramp_options.record = metrics::RecordKind::kRamp;
+  const io::Json r = io::metricsJson(metrics::analyzeCodes(model.convert(g, ramp), ramp_options));
+  for (const char* field : {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
+                            "missing_codes"}) {
+    j[field] = r[field];
+  }
+  j["sine_cycles"] = cycles;
+  j["ramp"] = r;
+  return j;
+}
+
+io::Json variationStudy(const adc::Design& design, const VariationOptions& options) {
+  const adc::PipelineModel model(design.pipeline, design);
+  rram::VariationOptions variation;
+  variation.lognormal_sigma = options.sigma;
+  variation.validate();
+  const double lo = design.pipeline.lo();
+  const double hi = design.pipeline.hi();
+  const auto sine = adc::coherentSine(lo, hi, options.sine_samples,
+                                      adc::coherentCycles(options.sine_samples, 0.0123));
+  metrics::AnalysisOptions ao;
+  ao.bits = design.pipeline.bits;
+  std::vector<double> enob;
+  for (int d = 0; d < options.draws; ++d) {
+    Rng rng(Rng::sampleSeed(options.seed, static_cast<std::uint64_t>(d)));
+    const auto g = model.draw(variation, rng);
+    adc::PipelineModel die = model;
+    if (options.recalibrate) die.setTable(model.calibrate(g, 1 << 15));
+    enob.push_back(metrics::analyzeCodes(die.convert(g, sine), ao).spectrum->enob);
+  }
+  std::vector<double> sorted = enob;
+  std::sort(sorted.begin(), sorted.end());
+  const auto pct = [&](double q) {
+    return sorted.empty() ? 0.0 : sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+  };
+  return {{"sigma", options.sigma},          {"draws", options.draws},
+          {"seed", options.seed},            {"recalibrated", options.recalibrate},
+          {"median_enob", pct(0.5)},         {"p10_enob", pct(0.1)},
+          {"min_enob", sorted.empty() ? 0.0 : sorted.front()},
+          {"max_enob", sorted.empty() ? 0.0 : sorted.back()},
+          {"enob", enob}};
 }
 
 }  // namespace nnadc::cli

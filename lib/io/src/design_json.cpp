@@ -52,6 +52,52 @@ auto named(const FieldReader& r, const std::string& key, Parse parse) {
 }
 }  // namespace
 
+namespace {
+
+rram::LevelSetOptions readRram(FieldReader& r) {
+  rram::LevelSetOptions o;
+  FieldReader rr = r.object("rram");
+  o.cell_bits = rr.integer("cell_bits", 3, 1, 12);
+  o.g_max_s = rr.number("g_max_s", 20e-6, 1e-9, 1.0);
+  o.g_min_s = rr.number("g_min_s", 2e-6, 1e-12, 1.0);
+  o.spacing = named(rr, "spacing", [&] { return rram::parseSpacing(rr.string("spacing", "linear")); });
+  if (rr.has("table_s")) o.table_s = rr.numbers("table_s", 2);
+  rr.finish();
+  o.validate();
+  return o;
+}
+
+void readStageTraining(FieldReader t, adc::StageTrainOptions& o) {
+  o.iterations = t.integer("iterations", o.iterations, 1, 10'000'000);
+  o.samples_per_level = t.integer("samples_per_level", o.samples_per_level, 1, 4096);
+  o.margin_per_v = t.number("margin_per_v", o.margin_per_v, 1e-3, 1e6);
+  o.quantization = named(t, "quantization",
+                         [&] { return adc::parseQuantization(t.string("quantization", "ste")); });
+  o.noise_sigma = t.number("noise_sigma", o.noise_sigma, 0.0, 2.0);
+  o.eval_every = t.integer("eval_every", o.eval_every, 1, 10'000'000);
+  o.restarts = t.integer("restarts", o.restarts, 1, 1000);
+  o.refine_sweeps = t.integer("refine_sweeps", o.refine_sweeps, 0, 1000);
+  o.adam.learning_rate = t.number("learning_rate", o.adam.learning_rate, 0.0, 10.0);
+  o.adam.decay_every = t.integer("decay_every", o.adam.decay_every, 0, 10'000'000);
+  o.adam.decay_factor = t.number("decay_factor", o.adam.decay_factor, 1e-6, 1.0);
+  o.adam.weight_decay = t.number("weight_decay", o.adam.weight_decay, 0.0, 1.0);
+  t.finish();
+}
+
+fs::path readVtcPath(FieldReader& r, const fs::path& recipe_path) {
+  const std::string vtc_name = r.string("vtc", std::nullopt);
+  fs::path vtc = fs::path(vtc_name).is_absolute() ? fs::path(vtc_name)
+                                                  : recipe_path.parent_path() / vtc_name;
+  std::error_code ec;
+  if (!fs::is_regular_file(vtc, ec)) {
+    throw InputError("NNADC-CFG-008", r.where("vtc") + ": VTC file '" + vtc.string() +
+                                          "' does not exist (write one with nnadc characterize)");
+  }
+  return vtc;
+}
+
+}  // namespace
+
 StageRecipe loadStageRecipe(const fs::path& path) {
   StageRecipe recipe;
   recipe.raw = loadJsonFile(path);
@@ -62,14 +108,7 @@ StageRecipe loadStageRecipe(const fs::path& path) {
     throw InputError("NNADC-CFG-007", r.where("kind") + " = '" + kind +
                                           "' is not supported here (stage)");
   }
-  const std::string vtc_name = r.string("vtc", std::nullopt);
-  recipe.vtc_file = fs::path(vtc_name).is_absolute() ? fs::path(vtc_name)
-                                                     : path.parent_path() / vtc_name;
-  std::error_code ec;
-  if (!fs::is_regular_file(recipe.vtc_file, ec)) {
-    throw InputError("NNADC-CFG-008", r.where("vtc") + ": VTC file '" + recipe.vtc_file.string() +
-                                          "' does not exist (write one with nnadc characterize)");
-  }
+  recipe.vtc_file = readVtcPath(r, path);
   recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
   recipe.bits = r.integer("bits", 4, 1, 10);
   recipe.hidden = r.integer("hidden", 24, 1, 1024);
@@ -87,40 +126,91 @@ StageRecipe loadStageRecipe(const fs::path& path) {
   } else {
     recipe.input_hi_v = recipe.vtc.vdd_v;
   }
-  {
-    FieldReader rr = r.object("rram");
-    recipe.rram.cell_bits = rr.integer("cell_bits", 3, 1, 12);
-    recipe.rram.g_max_s = rr.number("g_max_s", 20e-6, 1e-9, 1.0);
-    recipe.rram.g_min_s = rr.number("g_min_s", 2e-6, 1e-12, 1.0);
-    recipe.rram.spacing =
-        named(rr, "spacing", [&] { return rram::parseSpacing(rr.string("spacing", "linear")); });
-    if (rr.has("table_s")) recipe.rram.table_s = rr.numbers("table_s", 2);
-    rr.finish();
-    recipe.rram.validate();
-  }
-  {
-    FieldReader t = r.object("training");
-    adc::StageTrainOptions& o = recipe.training;
-    o.iterations = t.integer("iterations", o.iterations, 1, 10'000'000);
-    o.samples_per_level = t.integer("samples_per_level", o.samples_per_level, 1, 4096);
-    o.margin_per_v = t.number("margin_per_v", o.margin_per_v, 1e-3, 1e6);
-    o.quantization = named(t, "quantization",
-                           [&] { return adc::parseQuantization(t.string("quantization", "ste")); });
-    o.noise_sigma = t.number("noise_sigma", o.noise_sigma, 0.0, 2.0);
-    o.eval_every = t.integer("eval_every", o.eval_every, 1, 10'000'000);
-    o.restarts = t.integer("restarts", o.restarts, 1, 1000);
-    o.refine_sweeps = t.integer("refine_sweeps", o.refine_sweeps, 0, 1000);
-    o.adam.learning_rate = t.number("learning_rate", o.adam.learning_rate, 0.0, 10.0);
-    o.adam.decay_every = t.integer("decay_every", o.adam.decay_every, 0, 10'000'000);
-    o.adam.decay_factor = t.number("decay_factor", o.adam.decay_factor, 1e-6, 1.0);
-    o.adam.weight_decay = t.number("weight_decay", o.adam.weight_decay, 0.0, 1.0);
-    t.finish();
-  }
+  recipe.rram = readRram(r);
+  readStageTraining(r.object("training"), recipe.training);
   recipe.training.seed = r.seed("seed", 1);
   r.finish();
   recipe.training.validate();
   // Builds the code now so an impossible one fails as bad input before training.
   named(r, "outputs", [&] { return adc::OutputCode::make(recipe.code, recipe.bits, recipe.outputs); });
+  return recipe;
+}
+
+std::string recipeKind(const fs::path& path) {
+  const Json j = loadJsonFile(path);
+  if (!j.is_object()) throw InputError("NNADC-CFG-002", "'" + path.string() + "' must hold a JSON object");
+  if (!j.contains("kind")) return "stage";
+  if (!j["kind"].is_string()) {
+    throw InputError("NNADC-CFG-002", "'" + path.string() + "': field 'kind' must be a string");
+  }
+  return j["kind"].get<std::string>();
+}
+
+PipelineRecipe loadPipelineRecipe(const fs::path& path) {
+  PipelineRecipe recipe;
+  recipe.raw = loadJsonFile(path);
+  FieldReader r(recipe.raw, path.string());
+  if (r.string("kind", std::nullopt) != "pipeline") {
+    throw InputError("NNADC-CFG-007", r.where("kind") + " must be 'pipeline' here");
+  }
+  recipe.vtc_file = readVtcPath(r, path);
+  recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
+  recipe.rram = readRram(r);
+  adc::PipelineTrainOptions& o = recipe.training;
+  o.target_bits = r.integer("target_bits", 14, 1, 24);
+  o.redundancy = r.integer("redundancy", 1, 0, 3);
+  readStageTraining(r.object("training"), o.stage);
+  {
+    FieldReader t = r.object("residue_training");
+    o.residue.iterations = t.integer("iterations", o.residue.iterations, 1, 10'000'000);
+    o.residue.refine_sweeps = t.integer("refine_sweeps", o.residue.refine_sweeps, 0, 1000);
+    o.residue.adam.learning_rate = t.number("learning_rate", o.residue.adam.learning_rate, 0.0, 10.0);
+    t.finish();
+  }
+  {
+    FieldReader c = r.object("calibration");
+    o.calibrate = c.boolean("enabled", true);
+    o.calibration_points = c.integer("points", o.calibration_points, 16, 1 << 24);
+    c.finish();
+  }
+  o.training_points = r.integer("training_points", o.training_points, 256, 1 << 22);
+  const Json& stages = r.raw("stages");
+  if (!stages.is_array() || stages.empty()) {
+    throw InputError("NNADC-PIP-003", r.where("stages") + " must be a non-empty array");
+  }
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    FieldReader s(stages[i], path.string(), "stages[" + std::to_string(i) + "]");
+    adc::PipelineStagePlan p;
+    p.bits = s.integer("bits", std::nullopt, 1, 8);
+    const auto window = s.has("window_v") ? s.numbers("window_v", 2)
+                                          : std::vector<double>{0.0, recipe.vtc.vdd_v};
+    if (window.size() != 2) throw InputError("NNADC-CFG-002", s.where("window_v") + " must be [lo, hi]");
+    p.lo_v = window[0];
+    p.hi_v = window[1];
+    p.hidden = s.integer("hidden", 12, 1, 1024);
+    p.code = named(s, "code", [&] { return adc::parseCodeKind(s.string("code", "smooth")); });
+    p.outputs = s.integer("outputs", 0, 0, 64);
+    p.residue = named(s, "residue",
+                      [&] { return adc::parseResidueStyle(s.string("residue", "amplifier")); });
+    p.residue_hidden = s.integer("residue_hidden", 16, 1, 1024);
+    FieldReader a = s.object("amplifier");
+    p.amplifier.gain_error = a.number("gain_error", 0.0, -0.5, 0.5);
+    p.amplifier.offset_v = a.number("offset_v", 0.0, -1.0, 1.0);
+    p.amplifier.a2_per_v = a.number("a2_per_v", 0.0, -100.0, 100.0);
+    p.amplifier.a3_per_v2 = a.number("a3_per_v2", 0.0, -1000.0, 1000.0);
+    a.finish();
+    s.finish();
+    named(s, "outputs", [&] { return adc::OutputCode::make(p.code, p.bits, p.outputs); });
+    recipe.plan.push_back(p);
+  }
+  o.stage.seed = r.seed("seed", 1);
+  o.residue.seed = o.stage.seed;
+  r.finish();
+  try {
+    o.validate(recipe.plan, recipe.vtc.vdd_v);
+  } catch (const InputError& e) {
+    throw InputError(e.id(), "'" + path.string() + "': " + e.message());
+  }
   return recipe;
 }
 
@@ -189,7 +279,13 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
               {"vin", design.vtc.vin_v},
               {"vout", design.vtc.vout_v}};
   Json stages = Json::array();
-  for (const adc::StageDesign& s : design.stages) {
+  std::vector<adc::StageDesign> adcs = design.stages;
+  if (design.kind == "pipeline") {
+    adcs.clear();
+    for (const auto& st : design.pipeline.stages) adcs.push_back(st.adc);
+  }
+  for (std::size_t si = 0; si < adcs.size(); ++si) {
+    const adc::StageDesign& s = adcs[si];
     Json st;
     st["bits"] = s.shape.bits;
     st["hidden"] = s.shape.hidden;
@@ -201,12 +297,35 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
     for (const auto& [word, level] : s.decoder_table) table.push_back({word, level});
     st["decoder"] = {{"rule", "table, then nearest codeword"}, {"table", table}};
     st["residue"] = nullptr;
+    if (design.kind == "pipeline" && si + 1 < adcs.size()) {
+      const adc::PipelineStage& ps = design.pipeline.stages[si];
+      Json res = {{"style", adc::residueStyleName(ps.residue)}, {"gain", ps.gain}};
+      if (ps.residue == adc::ResidueStyle::kAmplifier) {
+        res["amplifier"] = {{"gain_error", ps.amplifier.gain_error},
+                            {"offset_v", ps.amplifier.offset_v},
+                            {"a2_per_v", ps.amplifier.a2_per_v},
+                            {"a3_per_v2", ps.amplifier.a3_per_v2}};
+      } else {
+        res["network"] = {{"hidden", ps.network.hidden},
+                          {"rows", "hidden: x, vdd-x, bit[0..M), bitbar[0..M), vdd, gnd; "
+                                   "output: h[0..H), hb[0..H), then the hidden rows"},
+                          {"cells", {{"hidden", matrixJson(ps.network.hidden_cells)},
+                                     {"output", matrixJson(ps.network.output_cells)}}}};
+      }
+      st["residue"] = res;
+    }
     st["rows"] = {{"hidden", {"x", "vdd-x", "vdd", "gnd"}},
                   {"output", "h[0..H), hb[0..H), vdd, gnd"}};
     st["cells"] = {{"hidden", matrixJson(s.cells.hidden)}, {"output", matrixJson(s.cells.output)}};
     stages.push_back(st);
   }
   j["stages"] = stages;
+  if (design.kind == "pipeline") {
+    j["pipeline"] = {{"bits", design.pipeline.bits},
+                     {"redundancy", design.pipeline.redundancy},
+                     {"calibrated", design.pipeline.calibrated},
+                     {"table_v", design.pipeline.table}};
+  }
   j["training"] = training;
   j["metrics"] = metrics;
   return j;
@@ -221,7 +340,9 @@ adc::Design loadDesign(const fs::path& path) {
   adc::Design d;
   try {
     d.kind = j.at("kind").get<std::string>();
-    if (d.kind != "stage") fail("field 'kind' = '" + d.kind + "' is not supported (stage)");
+    if (d.kind != "stage" && d.kind != "pipeline") {
+      fail("field 'kind' = '" + d.kind + "' is not supported (stage, pipeline)");
+    }
     d.seed = j.at("seed").get<std::uint64_t>();
     d.vdd_v = j.at("vdd_v").get<double>();
     const Json& rr = j.at("rram");
@@ -280,7 +401,47 @@ adc::Design loadDesign(const fs::path& path) {
         }
         st.decoder_table.emplace_back(entry.at(0).get<adc::Word>(), level);
       }
+      if (d.kind == "pipeline") {
+        adc::PipelineStage ps;
+        ps.adc = st;
+        if (i + 1 < stages.size()) {
+          const Json& res = s.at("residue");
+          ps.residue = adc::parseResidueStyle(res.at("style").get<std::string>());
+          ps.gain = res.at("gain").get<double>();
+          if (ps.residue == adc::ResidueStyle::kAmplifier) {
+            const Json& a = res.at("amplifier");
+            ps.amplifier = {a.at("gain_error").get<double>(), a.at("offset_v").get<double>(),
+                            a.at("a2_per_v").get<double>(), a.at("a3_per_v2").get<double>()};
+          } else {
+            const Json& net = res.at("network");
+            ps.network.hidden = net.at("hidden").get<int>();
+            if (ps.network.hidden < 1) fail(where + ".residue.network.hidden must be >= 1");
+            const Eigen::Index in_rows = 4 + 2 * st.shape.outputs();
+            ps.network.hidden_cells = matrixFrom(net.at("cells").at("hidden"), ps.network.hidden,
+                                                 in_rows, levels, where + ".residue.cells.hidden");
+            ps.network.output_cells =
+                matrixFrom(net.at("cells").at("output"), 1, 2 * ps.network.hidden + in_rows,
+                           levels, where + ".residue.cells.output");
+          }
+        }
+        d.pipeline.stages.push_back(ps);
+      }
       d.stages.push_back(std::move(st));
+    }
+    if (d.kind == "pipeline") {
+      const Json& p = j.at("pipeline");
+      d.pipeline.bits = p.at("bits").get<int>();
+      d.pipeline.redundancy = p.at("redundancy").get<int>();
+      d.pipeline.calibrated = p.at("calibrated").get<bool>();
+      d.pipeline.table = p.at("table_v").get<std::vector<std::vector<double>>>();
+      if (d.pipeline.table.size() != d.pipeline.stages.size()) {
+        fail("field 'pipeline.table_v' must have one row per stage");
+      }
+      for (std::size_t i = 0; i < d.pipeline.table.size(); ++i) {
+        if (d.pipeline.table[i].size() != static_cast<std::size_t>(1 << d.stages[i].shape.bits)) {
+          fail("pipeline.table_v[" + std::to_string(i) + "] must have one value per level");
+        }
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     fail(std::string("not a valid design file: ") + e.what());

@@ -28,38 +28,6 @@
 
 namespace nnadc::adc {
 
-enum class ResidueStyle { kAmplifier, kNetwork };
-std::string residueStyleName(ResidueStyle style);
-/// "amplifier" | "network"; InputError NNADC-CFG-007 otherwise.
-ResidueStyle parseResidueStyle(const std::string& name);
-
-/// Conventional residue amplifier: r = c + G ((1 + gain_error) e + offset + a2 e^2 + a3 e^3),
-/// e = v - DAC(d) [V]. Ideal when all are zero.
-struct AmplifierModel {
-  double gain_error = 0.0;
-  double offset_v = 0.0;
-  double a2_per_v = 0.0;
-  double a3_per_v2 = 0.0;
-};
-
-struct PipelineStage {
-  StageDesign adc;  ///< the NN sub-ADC (its shape holds bits and window)
-  ResidueStyle residue = ResidueStyle::kAmplifier;
-  AmplifierModel amplifier;
-  ResidueNetworkDesign network;  ///< when residue == kNetwork
-  double gain = 1.0;             ///< G_i (unused for the last stage)
-};
-
-struct Pipeline {
-  int bits = 14;        ///< output resolution
-  int redundancy = 1;   ///< r
-  std::vector<PipelineStage> stages;
-  bool calibrated = false;
-  std::vector<std::vector<double>> table;  ///< T_i[d] [V]: ideal or calibrated
-  [[nodiscard]] double lo() const { return stages.front().adc.shape.input_lo_v; }
-  [[nodiscard]] double hi() const { return stages.front().adc.shape.input_hi_v; }
-};
-
 /// Resolution a plan gives: sum (b_i - r) over all but the last stage, plus b_last.
 int pipelineResolution(const std::vector<int>& stage_bits, int redundancy);
 

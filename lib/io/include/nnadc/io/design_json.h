@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "nnadc/adc/design.h"
+#include "nnadc/adc/pipeline_trainer.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/io/json.h"
 
@@ -28,6 +29,24 @@ struct StageRecipe {
 /// (001), wrong type (002), out of range (003), missing (005), bad name (007), and VTC file
 /// missing or unreadable (008).
 StageRecipe loadStageRecipe(const std::filesystem::path& path);
+
+/// A pipelined-ADC recipe (training/adc14.json): a stage plan, each stage's sub-ADC and residue.
+struct PipelineRecipe {
+  std::filesystem::path vtc_file;
+  Vtc vtc;
+  adc::InverterSizing inverter;
+  rram::LevelSetOptions rram;
+  std::vector<adc::PipelineStagePlan> plan;
+  adc::PipelineTrainOptions training;
+  Json raw;
+};
+
+/// Loads and validates a pipeline recipe: errors as for stages, plus NNADC-PIP-001 (plan resolves
+/// fewer bits than the target) and NNADC-PIP-002 (a stage window outside the supply).
+PipelineRecipe loadPipelineRecipe(const std::filesystem::path& path);
+
+/// "stage" or "pipeline": the recipe's kind (default stage).
+std::string recipeKind(const std::filesystem::path& path);
 
 /// Reads a VTC JSON written by `nnadc characterize`: the table, and the inverter it came from
 /// (sizes and models; defaults when a hand-made file lacks them).
