@@ -1,6 +1,6 @@
 // Pipelined NN ADC (issue 5): trains a plan, reports behavioural ENOB, DNL, the time for 2^20
 // conversions (target < 1 s), and a Monte-Carlo over conductance variation. Plan from argv:
-//   pipeline_bench BITS_LIST RESIDUE [SIGMA_TRAIN ITER HIDDEN DRAWS]
+//   pipeline_bench BITS_LIST RESIDUE [SIGMA_TRAIN ITER HIDDEN DRAWS AMP_STAGES]
 // e.g. "3,3,3,3,3,3,2" amplifier 0 4000 12 100.  Needs $NNADC_VTC or training/vtc130.json.
 #include <algorithm>
 #include <chrono>
@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   const int iterations = std::stoi(arg(4, "4000"));
   const int hidden = std::stoi(arg(5, "12"));
   const int draws = std::stoi(arg(6, "100"));
+  // With RESIDUE = network: the first AMP_STAGES stages keep amplifiers (a hybrid plan).
+  const int amp_stages = std::stoi(arg(7, "0"));
   const char* env = std::getenv("NNADC_VTC");
   std::ifstream in(env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json");
   const auto j = nlohmann::json::parse(in);
@@ -52,7 +54,7 @@ int main(int argc, char** argv) {
     s.hidden = std::max(hidden, (1 << bits[i]) + 4);
     s.outputs = bits[i] <= 2 ? bits[i] + 1 : 2 * bits[i];
     s.hi_v = base.vdd_v;
-    s.residue = style;
+    s.residue = static_cast<int>(i) < amp_stages ? nnadc::adc::ResidueStyle::kAmplifier : style;
     plan.push_back(s);
   }
   nnadc::adc::PipelineTrainOptions options;
@@ -65,7 +67,7 @@ int main(int argc, char** argv) {
   const auto g = model.nominal();
   for (std::size_t i = 0; i < result.stages.size(); ++i) {
     std::printf("stage %zu: %d-bit, ramp ENOB %.3f", i, bits[i], result.stages[i].best_enob_ramp);
-    if (style == nnadc::adc::ResidueStyle::kNetwork && i + 1 < bits.size()) {
+    if (plan[i].residue == nnadc::adc::ResidueStyle::kNetwork && i + 1 < bits.size()) {
       std::printf(", residue rms %.2f mV max %.2f mV", 1e3 * result.residues[i].rms_error_v,
                   1e3 * result.residues[i].max_error_v);
     }

@@ -169,6 +169,12 @@ int Decoder::decode(Word word) const {
   return nearest(word);
 }
 
+std::vector<int> Decoder::dense(int outputs) const {
+  std::vector<int> table(std::size_t{1} << static_cast<unsigned>(outputs));
+  for (std::size_t w = 0; w < table.size(); ++w) table[w] = decode(static_cast<Word>(w));
+  return table;
+}
+
 void Decoder::calibrate(const std::vector<Word>& observed, const std::vector<int>& ideal_levels) {
   std::map<Word, std::pair<double, long>> sums;
   for (std::size_t i = 0; i < observed.size() && i < ideal_levels.size(); ++i) {

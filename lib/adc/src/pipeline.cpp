@@ -55,6 +55,8 @@ PipelineModel::PipelineModel(const Pipeline& pipeline, const Design& base)
     models_.emplace_back(st.adc.shape, nn::TabulatedActivation(base.vtc), base.vtc.threshold_v,
                          levels_);
     decoders_.push_back(stageDecoder(st.adc));
+    dense_.push_back(st.adc.shape.outputs() <= 20 ? decoders_.back().dense(st.adc.shape.outputs())
+                                                  : std::vector<int>{});
     residues_.emplace_back(st.adc.shape.outputs(), std::max(st.network.hidden, 1), base.vdd_v,
                            nn::TabulatedActivation(base.vtc), levels_);
   }
@@ -108,7 +110,8 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
       Eigen::MatrixXd bits(n, st.adc.shape.outputs());
       for (Eigen::Index k = 0; k < n; ++k) {
         const Word w = words[static_cast<std::size_t>(k)];
-        out.decisions(start + k, i) = decoders_[si].decode(w);
+        out.decisions(start + k, i) = dense_[si].empty() ? decoders_[si].decode(w)
+                                                          : dense_[si][static_cast<std::size_t>(w)];
         for (int b = 0; b < st.adc.shape.outputs(); ++b) {
           bits(k, b) = static_cast<double>((w >> b) & 1U);
         }

@@ -136,8 +136,19 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
                               nn::TabulatedActivation(base.vtc), levels);
         ResidueTrainOptions ro = options.residue;
         ro.seed = options.residue.seed + 1000 * i;
-        ResidueTrainResult rr = trainResidue(rm, v, bits, target.cwiseMax(0.0).cwiseMin(base.vdd_v),
-                                             ro, logger);
+        // Regression on a thinned set (every stride-th input keeps the distribution).
+        const Eigen::Index n_fit = std::min<Eigen::Index>(v.size(), options.residue_points);
+        const Eigen::Index fit_stride = std::max<Eigen::Index>(1, v.size() / n_fit);
+        const Eigen::Index m = v.size() / fit_stride;
+        Eigen::VectorXd fx(m);
+        Eigen::MatrixXd fbits(m, bits.cols());
+        Eigen::VectorXd ft(m);
+        for (Eigen::Index k = 0; k < m; ++k) {
+          fx(k) = v(k * fit_stride);
+          fbits.row(k) = bits.row(k * fit_stride);
+          ft(k) = std::clamp(target(k * fit_stride), 0.0, base.vdd_v);
+        }
+        ResidueTrainResult rr = trainResidue(rm, fx, fbits, ft, ro, logger);
         logger.info("  residue network: rms error " + formatDouble(rr.rms_error_v * 1e3) +
                     " mV, max " + formatDouble(rr.max_error_v * 1e3) + " mV");
         st.network = rr.design;

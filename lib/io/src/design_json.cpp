@@ -103,6 +103,7 @@ StageRecipe loadStageRecipe(const fs::path& path) {
   recipe.raw = loadJsonFile(path);
   const std::string file = path.string();
   FieldReader r(recipe.raw, file);
+  (void)r.string("note", "");  // free text for people, ignored
   const std::string kind = r.string("kind", "stage");
   if (kind != "stage") {
     throw InputError("NNADC-CFG-007", r.where("kind") + " = '" + kind +
@@ -150,6 +151,7 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path) {
   PipelineRecipe recipe;
   recipe.raw = loadJsonFile(path);
   FieldReader r(recipe.raw, path.string());
+  (void)r.string("note", "");  // free text for people, ignored
   if (r.string("kind", std::nullopt) != "pipeline") {
     throw InputError("NNADC-CFG-007", r.where("kind") + " must be 'pipeline' here");
   }

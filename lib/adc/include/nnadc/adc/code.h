@@ -48,6 +48,9 @@ class Decoder {
   /// of the ideal levels that produced it. Words never observed keep the nearest-codeword rule.
   void calibrate(const std::vector<Word>& observed, const std::vector<int>& ideal_levels);
   [[nodiscard]] int decode(Word word) const;
+  /// decode() of every word 0 .. 2^outputs - 1 (for outputs <= 20): a flat table for fast
+  /// bulk conversion.
+  [[nodiscard]] std::vector<int> dense(int outputs) const;
   [[nodiscard]] const std::unordered_map<Word, int>& table() const { return table_; }
   void setTable(std::unordered_map<Word, int> table) { table_ = std::move(table); }
 

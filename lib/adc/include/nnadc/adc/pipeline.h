@@ -71,6 +71,7 @@ class PipelineModel {
   Pipeline pipeline_;
   std::vector<StageModel> models_;
   std::vector<Decoder> decoders_;
+  std::vector<std::vector<int>> dense_;  // decoders_ as flat tables (empty when M > 20)
   std::vector<ResidueModel> residues_;
   rram::LevelSet levels_;
 };
