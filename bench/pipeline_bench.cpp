@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   std::ifstream in(env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json");
   const auto j = nlohmann::json::parse(in);
   nnadc::adc::Design base;
-  base.vtc = nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(), j["vout"].get<std::vector<double>>(),
-                               j["vdd_v"].get<double>());
+  base.vtc = nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(),
+                               j["vout"].get<std::vector<double>>(), j["vdd_v"].get<double>());
   base.vdd_v = base.vtc.vdd_v;
   std::vector<nnadc::adc::PipelineStagePlan> plan;
   for (std::size_t i = 0; i < bits.size(); ++i) {
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   options.stage.noise_sigma = sigma_train;
   const auto t0 = std::chrono::steady_clock::now();
   const auto result = nnadc::adc::trainPipeline(plan, options, base, nnadc::nullLogger());
-  const double t_train = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double t_train =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const nnadc::adc::PipelineModel model(result.pipeline, base);
   const auto g = model.nominal();
   for (std::size_t i = 0; i < result.stages.size(); ++i) {
@@ -81,13 +82,16 @@ int main(int argc, char** argv) {
   const auto a = nnadc::metrics::analyzeCodes(model.convert(g, sine), ao);
   Eigen::VectorXd ramp(1 << 18);
   for (Eigen::Index k = 0; k < ramp.size(); ++k) {
-    ramp(k) = model.pipeline().lo() + (model.pipeline().hi() - model.pipeline().lo()) * (k + 0.5) / ramp.size();
+    ramp(k) = model.pipeline().lo() +
+              (model.pipeline().hi() - model.pipeline().lo()) * (k + 0.5) / ramp.size();
   }
   ao.record = nnadc::metrics::RecordKind::kRamp;
   const auto r = nnadc::metrics::analyzeCodes(model.convert(g, ramp), ao);
-  std::printf("trained in %.1f s; nominal sine ENOB %.3f (sine-fit %.3f), ramp DNL [%.2f, %.2f], missing %zu\n",
-              t_train, a.spectrum->enob, a.enob_sinefit.value_or(0), r.code_density.dnl_min_lsb,
-              r.code_density.dnl_max_lsb, r.code_density.missing_codes.size());
+  std::printf(
+      "trained in %.1f s; nominal sine ENOB %.3f (sine-fit %.3f), ramp DNL [%.2f, %.2f], missing "
+      "%zu\n",
+      t_train, a.spectrum->enob, a.enob_sinefit.value_or(0), r.code_density.dnl_min_lsb,
+      r.code_density.dnl_max_lsb, r.code_density.missing_codes.size());
   {
     nnadc::adc::PipelineModel ideal_model = model;
     ideal_model.setTable(nnadc::adc::idealTable(model.pipeline()));
@@ -101,17 +105,19 @@ int main(int argc, char** argv) {
       const double c = 0.5 * (sh.input_lo_v + sh.input_hi_v);
       const double w = sh.input_hi_v - sh.input_lo_v;
       const Eigen::ArrayXd dev = (t.inputs.col(i).array() - c).abs();
-      std::printf("  stage %ld input: max |v - c| = %.3f V (window half-width %.3f, ideal residue "
-                  "half-width %.3f), clamped %ld\n",
-                  static_cast<long>(i), dev.maxCoeff(), w / 2, w / 4,
-                  static_cast<long>((dev >= w / 2 - 1e-12).count()));
+      std::printf(
+          "  stage %ld input: max |v - c| = %.3f V (window half-width %.3f, ideal residue "
+          "half-width %.3f), clamped %ld\n",
+          static_cast<long>(i), dev.maxCoeff(), w / 2, w / 4,
+          static_cast<long>((dev >= w / 2 - 1e-12).count()));
     }
   }
   Eigen::VectorXd big(1 << 20);
   for (Eigen::Index k = 0; k < big.size(); ++k) big(k) = 1.2 * (k + 0.5) / big.size();
   const auto t1 = std::chrono::steady_clock::now();
   const auto codes = model.convert(g, big);
-  const double t_conv = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  const double t_conv =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
   std::printf("2^20 conversions in %.3f s (%.3g conv/s)\n", t_conv, big.size() / t_conv);
   // Monte-Carlo: conductance * exp(N(0, 1%)); nominal table vs per-die foreground calibration.
   nnadc::rram::VariationOptions var;
@@ -134,10 +140,12 @@ int main(int argc, char** argv) {
     std::sort(v.begin(), v.end());
     return v[v.size() / 2];
   };
-  std::printf("MC 1%% x %d draws: median ENOB %.3f (nominal table), %.3f (per-die calibration); min %.3f / %.3f\n",
-              draws, median(fixed_table), median(recal),
-              fixed_table.empty() ? 0 : *std::min_element(fixed_table.begin(), fixed_table.end()),
-              recal.empty() ? 0 : *std::min_element(recal.begin(), recal.end()));
+  std::printf(
+      "MC 1%% x %d draws: median ENOB %.3f (nominal table), %.3f (per-die calibration); min %.3f / "
+      "%.3f\n",
+      draws, median(fixed_table), median(recal),
+      fixed_table.empty() ? 0 : *std::min_element(fixed_table.begin(), fixed_table.end()),
+      recal.empty() ? 0 : *std::min_element(recal.begin(), recal.end()));
   (void)codes;
   return 0;
 }

@@ -80,9 +80,7 @@ int main(int argc, char** argv) {
   nnadc::sim::NgspiceSimulator simulator;
   for (const auto& [label, text] : {std::pair{"16-inverter chain, 1201 points", deck},
                                     std::pair{"1 inverter, 121 points", light}}) {
-    {
-      std::ofstream(dir / "deck.cir") << text;
-    }
+    { std::ofstream(dir / "deck.cir") << text; }
     const std::string cmd = "ngspice -b -r " + (dir / "out.raw").string() + " " +
                             (dir / "deck.cir").string() + " > /dev/null 2>&1";
     auto start = Clock::now();
@@ -102,11 +100,13 @@ int main(int argc, char** argv) {
       simulator.command("set num_threads=" + std::to_string(threads));
       simulator.run(request);  // warm-up
       start = Clock::now();
-      for (int i = 0; i < runs; ++i) points += simulator.run(request).plots.front().vectors[0].size();
+      for (int i = 0; i < runs; ++i)
+        points += simulator.run(request).plots.front().vectors[0].size();
       const double t_in = secondsSince(start) / runs;
-      std::printf("  in-process libngspice (%d thread%s):      %.2f ms/run, %.2fx the subprocess "
-                  "rate\n",
-                  threads, threads == 1 ? " " : "s", 1e3 * t_in, t_sub / t_in);
+      std::printf(
+          "  in-process libngspice (%d thread%s):      %.2f ms/run, %.2fx the subprocess "
+          "rate\n",
+          threads, threads == 1 ? " " : "s", 1e3 * t_in, t_sub / t_in);
     }
   }
   std::printf("(%zu points read in all)\n", points);

@@ -12,11 +12,13 @@
 
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/stage_trainer.h"
-#include "nnadc/metrics/analysis.h"
 #include "nnadc/core/vtc.h"
+#include "nnadc/metrics/analysis.h"
 
 int main(int argc, char** argv) {
-  const auto arg = [&](int i, const char* fallback) { return std::string(argc > i ? argv[i] : fallback); };
+  const auto arg = [&](int i, const char* fallback) {
+    return std::string(argc > i ? argv[i] : fallback);
+  };
   const int bits = std::stoi(arg(1, "4"));
   const int hidden = std::stoi(arg(2, "24"));
   const std::string code = arg(3, "smooth");
@@ -29,15 +31,17 @@ int main(int argc, char** argv) {
   const double margin = std::stod(arg(10, "100"));
   const double lr = std::stod(arg(11, "0.01"));
   const char* env = std::getenv("NNADC_VTC");
-  const std::string vtc_path = env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
+  const std::string vtc_path =
+      env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
   std::ifstream in(vtc_path);
   if (!in) {
     std::printf("cannot read %s\n", vtc_path.c_str());
     return 2;
   }
   const auto j = nlohmann::json::parse(in);
-  const nnadc::Vtc vtc = nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(),
-                                           j["vout"].get<std::vector<double>>(), j["vdd_v"].get<double>());
+  const nnadc::Vtc vtc =
+      nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(), j["vout"].get<std::vector<double>>(),
+                        j["vdd_v"].get<double>());
   nnadc::adc::StageShape shape;
   shape.bits = bits;
   shape.hidden = hidden;
@@ -69,10 +73,11 @@ int main(int argc, char** argv) {
   std::printf("sine ENOB %.3f, DNL [%.2f, %.2f] LSB, missing codes %zu\n", analysis.spectrum->enob,
               analysis.code_density.dnl_min_lsb, analysis.code_density.dnl_max_lsb,
               analysis.code_density.missing_codes.size());
-  std::printf("stage %d-bit %s M=%d H=%d cells %d-bit %s: ramp ENOB %.3f trained (it %d), %.3f "
-              "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
-              bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(),
-              result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp,
-              result.refine_changes, result.seconds, samples * iterations / result.seconds);
+  std::printf(
+      "stage %d-bit %s M=%d H=%d cells %d-bit %s: ramp ENOB %.3f trained (it %d), %.3f "
+      "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
+      bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(),
+      result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp, result.refine_changes,
+      result.seconds, samples * iterations / result.seconds);
   return 0;
 }

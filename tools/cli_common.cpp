@@ -64,8 +64,8 @@ void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
       option->add_result(item.inputs);
       option->run_callback();
     } catch (const CLI::Error& e) {
-      throw InputError("NNADC-CFG-002", "config '" + common.config_file + "': key '" + item.name +
-                                            "': " + e.what());
+      throw InputError("NNADC-CFG-002",
+                       "config '" + common.config_file + "': key '" + item.name + "': " + e.what());
     }
   }
 }

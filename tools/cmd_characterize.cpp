@@ -37,9 +37,9 @@ int runCharacterize(CLI::App& sub, CharacterizeOptions& o) {
   spice::ModelSource models;
   if (!o.model_lib.empty()) {
     if (o.nmos.empty() || o.pmos.empty()) {
-      throw InputError("NNADC-CFG-004",
-                       "--model-lib '" + o.model_lib + "' needs --nmos and --pmos (the device "
-                       "names in that library)");
+      throw InputError("NNADC-CFG-004", "--model-lib '" + o.model_lib +
+                                            "' needs --nmos and --pmos (the device "
+                                            "names in that library)");
     }
     models.lib_file = o.model_lib;
     models.section = o.lib_section;
@@ -49,7 +49,8 @@ int runCharacterize(CLI::App& sub, CharacterizeOptions& o) {
   if (!o.nmos.empty()) models.nmos = o.nmos;
   if (!o.pmos.empty()) models.pmos = o.pmos;
   if (!(o.timeout_s > 0.0)) {
-    throw InputError("NNADC-CFG-003", "field 'timeout' must be > 0 s, got " + fixed(o.timeout_s, 3));
+    throw InputError("NNADC-CFG-003",
+                     "field 'timeout' must be > 0 s, got " + fixed(o.timeout_s, 3));
   }
   // The shipped card is inlined so the recorded deck runs anywhere; a PDK is referenced by path
   // because its files include each other relatively.
@@ -94,10 +95,9 @@ int runCharacterize(CLI::App& sub, CharacterizeOptions& o) {
   j["deck"] = deck;
   if (!o.deck_path.empty()) io::writeFileAtomic(o.deck_path, deck);
   io::writeFileAtomic(o.common.output, io::dumpJson(j));
-  printSummary(o.common, "characterize: threshold " + fixed(vtc.threshold_v, 4) +
-                             " V, peak gain " + fixed(vtc.peak_gain, 2) + ", " +
-                             std::to_string(vtc.vin_v.size()) + " points -> " +
-                             o.common.output);
+  printSummary(o.common, "characterize: threshold " + fixed(vtc.threshold_v, 4) + " V, peak gain " +
+                             fixed(vtc.peak_gain, 2) + ", " + std::to_string(vtc.vin_v.size()) +
+                             " points -> " + o.common.output);
   return kExitOk;
 }
 

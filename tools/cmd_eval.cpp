@@ -30,13 +30,14 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
                                           " is outside the allowed range [8, 24]");
   }
   if (o.variation_sigma < 0.0 || o.variation_sigma > 1.0 || o.draws < 1 || o.draws > 100000) {
-    throw InputError("NNADC-CFG-003", "field 'variation-sigma' must be in [0, 1] and 'draws' in "
-                                      "[1, 100000]");
+    throw InputError("NNADC-CFG-003",
+                     "field 'variation-sigma' must be in [0, 1] and 'draws' in "
+                     "[1, 100000]");
   }
   if (o.ramp_per_level < 1 || o.ramp_per_level > 4096) {
-    throw InputError("NNADC-CFG-003", "field 'ramp-per-level' = " +
-                                          std::to_string(o.ramp_per_level) +
-                                          " is outside the allowed range [1, 4096]");
+    throw InputError("NNADC-CFG-003",
+                     "field 'ramp-per-level' = " + std::to_string(o.ramp_per_level) +
+                         " is outside the allowed range [1, 4096]");
   }
   const adc::Design design = io::loadDesign(o.design);
   EvalOptions options;
@@ -68,8 +69,10 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   }
   io::writeFileAtomic(o.common.output, io::dumpJson(j));
   char line[512];
-  std::snprintf(line, sizeof line, "eval: ENOB %.3f (sine-fit %.3f), DNL [%.2f, %.2f] LSB, %d missing codes -> %s",
-                j["enob"].get<double>(), j["enob_sinefit"].is_number() ? j["enob_sinefit"].get<double>() : 0.0,
+  std::snprintf(line, sizeof line,
+                "eval: ENOB %.3f (sine-fit %.3f), DNL [%.2f, %.2f] LSB, %d missing codes -> %s",
+                j["enob"].get<double>(),
+                j["enob_sinefit"].is_number() ? j["enob_sinefit"].get<double>() : 0.0,
                 j["dnl_lsb_min"].get<double>(), j["dnl_lsb_max"].get<double>(),
                 j["missing_codes"].get<int>(), o.common.output.c_str());
   printSummary(o.common, line);

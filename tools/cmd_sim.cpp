@@ -1,12 +1,21 @@
 // nnadc sim: run a SPICE deck through libngspice in an isolated worker process and write its
-// vectors as JSON. (`--design`, the trained-ADC benches, arrives with the netlist emitter.)
+// vectors as JSON (--deck), or emit a trained design's bench, run it on the worker pool, decode
+// the bits and measure the converter (--design).
+#include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "cli_common.h"
+#include "deck_options.h"
+#include "nnadc/adc/convert.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/metrics_json.h"
+#include "nnadc/metrics/analysis.h"
 #include "nnadc/sim/pool.h"
+#include "nnadc/sim/stage_bench.h"
 
 namespace nnadc::cli {
 
@@ -18,6 +27,8 @@ struct SimOptions {
   std::vector<std::string> vectors;
   std::vector<std::string> commands;
   double timeout_s = 600.0;
+  DeckCliOptions design;
+  int workers = 0;
 };
 
 io::Json vectorJson(const sim::Vector& v) {
@@ -38,14 +49,138 @@ io::Json vectorJson(const sim::Vector& v) {
   return j;
 }
 
+// rampEnob's measure (adc/stage_trainer.h) on any decoded record: the error of each code
+// against the ideal continuous level of its input, ENOB = N - log2(rms(e) sqrt 12).
+double inputsEnob(const std::vector<std::int64_t>& codes, const std::vector<double>& x,
+                  const adc::StageShape& shape) {
+  const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
+  double sum_sq = 0.0;
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const double e = static_cast<double>(codes[i]) + 0.5 - (x[i] - shape.input_lo_v) * scale;
+    sum_sq += e * e;
+  }
+  const double rms = std::sqrt(sum_sq / static_cast<double>(codes.size()));
+  return shape.bits - std::log2(rms * std::sqrt(12.0));
+}
+
+// Fraction of inputs where SPICE and the behavioural model (adc::convert) give the same code.
+double agreement(const std::vector<std::int64_t>& spice_codes,
+                 const std::vector<std::int64_t>& model_codes) {
+  std::size_t same = 0;
+  for (std::size_t i = 0; i < spice_codes.size(); ++i) same += spice_codes[i] == model_codes[i];
+  return static_cast<double>(same) / static_cast<double>(spice_codes.size());
+}
+
+int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
+  o.design.resolve("ngspice");
+  const spice::DeckOptions& deck = o.design.deck;
+  if (deck.bench == spice::Bench::kStage) {
+    throw InputError("NNADC-NET-011",
+                     "field 'bench' = 'stage' is emit-only; nnadc sim --design "
+                     "runs: static, transient");
+  }
+  if (o.workers < 0 || o.workers > 1024) {
+    throw InputError("NNADC-CFG-003", "field 'workers' = " + std::to_string(o.workers) +
+                                          " is outside the allowed range [0, 1024]");
+  }
+  const adc::Design design = io::loadDesign(o.design.design);
+  // Validate (and emit once) before forking workers: a bad design is an input error, exit 2.
+  (void)spice::stageDeck(design, deck);
+  const adc::StageModel model = adc::stageModel(design, deck.stage);
+  const adc::StageDesign& stage = design.stages[deck.stage];
+  const adc::StageShape& shape = stage.shape;
+  const adc::Decoder decoder = adc::stageDecoder(stage);
+  const adc::StageConductances g = model.conductances(stage.cells);
+
+  sim::PoolOptions pool_options;
+  pool_options.workers = o.workers;
+  pool_options.logger = &logger;
+  sim::WorkerPool pool(pool_options);
+
+  std::vector<double> x;
+  std::vector<adc::Word> words;
+  double power_w = 0.0;
+  double elapsed_s = 0.0;
+  std::size_t jobs = 1;
+  metrics::AnalysisOptions analysis_options;
+  analysis_options.bits = shape.bits;
+  io::Json extra;
+  if (deck.bench == spice::Bench::kStatic) {
+    const sim::StaticRun run = sim::runStatic(pool, design, deck, o.timeout_s);
+    x = run.x_v;
+    words = run.words;
+    // DC power: the supply power averaged over the sweep's inputs.
+    power_w = metrics::averagePowerW(shape.vdd_v, run.supply_a);
+    elapsed_s = run.elapsed_s;
+    jobs = run.jobs;
+    analysis_options.record = metrics::RecordKind::kRamp;
+    extra["points"] = deck.points;
+    extra["chunk_points"] = sim::kStaticChunkPoints;
+  } else {
+    const sim::TransientRun run = sim::runTransient(pool, design, deck, o.timeout_s);
+    x = run.plan.x_v;
+    words = run.words;
+    power_w = metrics::averagePowerW(shape.vdd_v, run.supply_a, run.time_s);
+    elapsed_s = run.elapsed_s;
+    analysis_options.fs_hz = run.plan.fs_hz;
+    analysis_options.power_w = power_w;
+    extra["sine_cycles"] = run.plan.cycles;
+    extra["input_hz"] = run.plan.input_hz;
+    extra["edge_fraction"] = deck.edge_fraction;
+  }
+  std::vector<std::int64_t> codes;
+  codes.reserve(words.size());
+  for (const adc::Word w : words) codes.push_back(decoder.decode(w));
+  Eigen::VectorXd xe(static_cast<Eigen::Index>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) xe(static_cast<Eigen::Index>(i)) = x[i];
+  const std::vector<std::int64_t> model_codes = adc::convert(model, g, decoder, xe);
+
+  io::Json j = io::metricsJson(metrics::analyzeCodes(codes, analysis_options));
+  j["power_w"] = power_w;
+  j["power_per_stage_w"] = io::Json::array({power_w});
+  j["agreement"] = agreement(codes, model_codes);
+  j["ramp_enob"] = inputsEnob(codes, x, shape);
+  j["behavioural_ramp_enob"] = inputsEnob(model_codes, x, shape);
+  j["bench"] = o.design.bench;
+  j["design_file"] = o.design.design;
+  j["driver_multiplier"] = deck.driver_multiplier;
+  j["workers"] = pool.workerCount();
+  j["jobs"] = jobs;
+  j["elapsed_s"] = elapsed_s;
+  j["conversions_per_s"] = static_cast<double>(codes.size()) / elapsed_s;
+  j["codes"] = codes;
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  io::Provenance provenance;
+  provenance.command = "sim";
+  provenance.config = effectiveConfig(sub);
+  provenance.seed = design.seed;
+  provenance.ngspice_version = pool.version();
+  j["provenance"] = io::provenanceJson(provenance);
+  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "sim: %s bench, %zu conversions in %.2f s, ramp ENOB %.3f, %.2f%% codes as the "
+                "behavioural model, power %.3g W -> %s",
+                o.design.bench.c_str(), codes.size(), elapsed_s, j["ramp_enob"].get<double>(),
+                100.0 * j["agreement"].get<double>(), power_w, o.common.output.c_str());
+  printSummary(o.common, line);
+  return kExitOk;
+}
+
 int runSim(CLI::App& sub, SimOptions& o) {
   applyConfigFile(sub, o.common);
   StderrLogger logger(&o.common.quiet);
-  if (o.deck_path.empty()) {
-    throw InputError("NNADC-CFG-005", "nnadc sim needs --deck FILE (a SPICE netlist)");
-  }
   if (!(o.timeout_s > 0.0)) {
     throw InputError("NNADC-CFG-003", "field 'timeout' must be > 0 s");
+  }
+  if (!o.design.design.empty() && !o.deck_path.empty()) {
+    throw InputError("NNADC-CFG-003", "nnadc sim takes --deck FILE or --design FILE, not both");
+  }
+  if (!o.design.design.empty()) return runDesignSim(sub, o, logger);
+  if (o.deck_path.empty()) {
+    throw InputError("NNADC-CFG-005",
+                     "nnadc sim needs --deck FILE (a SPICE netlist) or --design FILE");
   }
   sim::RunRequest request;
   request.deck = io::readTextFile(o.deck_path);
@@ -94,7 +229,9 @@ int runSim(CLI::App& sub, SimOptions& o) {
 void addSimCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<SimOptions>();
   CLI::App* sub = app.add_subcommand(
-      "sim", "Run a SPICE deck through ngspice (isolated worker process) and write its vectors");
+      "sim",
+      "Run a SPICE deck through ngspice (isolated worker process) and write its vectors, or run "
+      "a trained design's static/transient bench on worker processes and measure it");
   addCommonOptions(*sub, options->common, "sim.json");
   auto& o = *options;
   sub->add_option("--deck", o.deck_path, "SPICE deck to run");
@@ -104,7 +241,11 @@ void addSimCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--command", o.commands,
                   "ngspice command to run after loading instead of 'run' (repeatable), e.g. "
                   "\"dc vin 0 1 0.01\"");
-  sub->add_option("--timeout", o.timeout_s, "Wall-clock limit [s]")->capture_default_str();
+  sub->add_option("--timeout", o.timeout_s, "Wall-clock limit [s] (per job)")
+      ->capture_default_str();
+  addDeckOptions(*sub, o.design);
+  sub->add_option("--workers", o.workers, "--design: worker processes (0 = number of cores)")
+      ->capture_default_str();
   sub->callback([sub, options, &exit_code] { exit_code = runSim(*sub, *options); });
 }
 

@@ -72,8 +72,8 @@ int runTrainPipeline(TrainOptions& o, Logger& logger) {
                        {"iterations", recipe.training.stage.iterations},
                        {"restarts", recipe.training.stage.restarts}};
   provenance.seed = design.seed;
-  io::writeFileAtomic(o.common.output,
-                      io::dumpJson(io::designJson(design, provenance, recipe.raw, training, metrics)));
+  io::writeFileAtomic(o.common.output, io::dumpJson(io::designJson(design, provenance, recipe.raw,
+                                                                   training, metrics)));
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   printSummary(o.common, "train: " + std::to_string(design.pipeline.bits) + "-bit pipeline of " +
@@ -153,8 +153,8 @@ int runTrain(CLI::App& sub, TrainOptions& o) {
                        {"iterations", recipe.training.iterations},
                        {"restarts", recipe.training.restarts}};
   provenance.seed = recipe.training.seed;
-  io::writeFileAtomic(o.common.output,
-                      io::dumpJson(io::designJson(design, provenance, recipe.raw, training, metrics)));
+  io::writeFileAtomic(o.common.output, io::dumpJson(io::designJson(design, provenance, recipe.raw,
+                                                                   training, metrics)));
   printSummary(o.common, "train: " + std::to_string(recipe.bits) + "-bit stage, ENOB " +
                              fixed(metrics["enob"].get<double>(), 3) + ", DNL [" +
                              fixed(metrics["dnl_lsb_min"].get<double>(), 2) + ", " +

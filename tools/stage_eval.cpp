@@ -19,12 +19,12 @@ io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOp
 
   // f_in near fs/81: many codes per cycle, coherent (J odd and coprime with N).
   const std::size_t cycles = adc::coherentCycles(options.sine_samples, 0.0123);
-  const auto sine = adc::coherentSine(shape.input_lo_v, shape.input_hi_v, options.sine_samples,
-                                      cycles);
+  const auto sine =
+      adc::coherentSine(shape.input_lo_v, shape.input_hi_v, options.sine_samples, cycles);
   metrics::AnalysisOptions sine_options;
   sine_options.bits = shape.bits;
-  const auto sine_analysis = metrics::analyzeCodes(adc::convert(model, g, decoder, sine),
-                                                   sine_options);
+  const auto sine_analysis =
+      metrics::analyzeCodes(adc::convert(model, g, decoder, sine), sine_options);
 
   Eigen::VectorXd ramp;
   std::vector<int> ideal;
@@ -32,13 +32,13 @@ io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOp
   metrics::AnalysisOptions ramp_options;
   ramp_options.bits = shape.bits;
   ramp_options.record = metrics::RecordKind::kRamp;
-  const auto ramp_analysis = metrics::analyzeCodes(adc::convert(model, g, decoder, ramp),
-                                                   ramp_options);
+  const auto ramp_analysis =
+      metrics::analyzeCodes(adc::convert(model, g, decoder, ramp), ramp_options);
 
   io::Json j = io::metricsJson(sine_analysis);
   const io::Json r = io::metricsJson(ramp_analysis);
-  for (const char* field : {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
-                            "missing_codes"}) {
+  for (const char* field :
+       {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes"}) {
     j[field] = r[field];
   }
   j["ramp_enob"] = adc::rampEnob(model, stage.cells, decoder, options.ramp_samples_per_level);
@@ -46,7 +46,6 @@ io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOp
   j["ramp"] = r;
   return j;
 }
-
 
 io::Json pipelineMetrics(const adc::Design& design, const PipelineEvalOptions& options) {
   const adc::PipelineModel model(design.pipeline, design);
@@ -60,13 +59,14 @@ io::Json pipelineMetrics(const adc::Design& design, const PipelineEvalOptions& o
   io::Json j = io::metricsJson(metrics::analyzeCodes(model.convert(g, sine), sine_options));
   const Eigen::Index n = static_cast<Eigen::Index>(options.ramp_per_code) << design.pipeline.bits;
   Eigen::VectorXd ramp(n);
-  for (Eigen::Index k = 0; k < n; ++k) ramp(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(n);
+  for (Eigen::Index k = 0; k < n; ++k)
+    ramp(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(n);
   metrics::AnalysisOptions ramp_options;
   ramp_options.bits = design.pipeline.bits;
   ramp_options.record = metrics::RecordKind::kRamp;
   const io::Json r = io::metricsJson(metrics::analyzeCodes(model.convert(g, ramp), ramp_options));
-  for (const char* field : {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
-                            "missing_codes"}) {
+  for (const char* field :
+       {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes"}) {
     j[field] = r[field];
   }
   j["sine_cycles"] = cycles;
@@ -96,11 +96,16 @@ io::Json variationStudy(const adc::Design& design, const VariationOptions& optio
   std::vector<double> sorted = enob;
   std::sort(sorted.begin(), sorted.end());
   const auto pct = [&](double q) {
-    return sorted.empty() ? 0.0 : sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
+    return sorted.empty()
+               ? 0.0
+               : sorted[static_cast<std::size_t>(q * static_cast<double>(sorted.size() - 1))];
   };
-  return {{"sigma", options.sigma},          {"draws", options.draws},
-          {"seed", options.seed},            {"recalibrated", options.recalibrate},
-          {"median_enob", pct(0.5)},         {"p10_enob", pct(0.1)},
+  return {{"sigma", options.sigma},
+          {"draws", options.draws},
+          {"seed", options.seed},
+          {"recalibrated", options.recalibrate},
+          {"median_enob", pct(0.5)},
+          {"p10_enob", pct(0.1)},
           {"min_enob", sorted.empty() ? 0.0 : sorted.front()},
           {"max_enob", sorted.empty() ? 0.0 : sorted.back()},
           {"enob", enob}};

@@ -12,8 +12,8 @@ using nnadc::adc::OutputCode;
 
 TEST_SUITE("adc") {
   TEST_CASE("SmoothCodeStepsFlipOneBitAndWordsAreDistinct") {
-    for (const auto& [bits, outputs] : {std::pair{4, 8}, std::pair{5, 10}, std::pair{6, 14},
-                                        std::pair{3, 3}}) {
+    for (const auto& [bits, outputs] :
+         {std::pair{4, 8}, std::pair{5, 10}, std::pair{6, 14}, std::pair{3, 3}}) {
       CAPTURE(bits);
       const OutputCode code = OutputCode::make(CodeKind::kSmooth, bits, outputs);
       REQUIRE(code.levels() == (1 << bits));
@@ -58,8 +58,8 @@ TEST_SUITE("adc") {
   }
 
   TEST_CASE("ImpossibleCodesAreInputErrors") {
-    CHECK_THROWS_WITH_AS(OutputCode::make(CodeKind::kThermometer, 7), doctest::Contains("NNADC-CFG-007"),
-                         nnadc::InputError);
+    CHECK_THROWS_WITH_AS(OutputCode::make(CodeKind::kThermometer, 7),
+                         doctest::Contains("NNADC-CFG-007"), nnadc::InputError);
     CHECK_THROWS_WITH_AS(OutputCode::make(CodeKind::kSmooth, 4, 2), doctest::Contains("'outputs'"),
                          nnadc::InputError);
     CHECK_THROWS_WITH_AS(nnadc::adc::parseCodeKind("hex"), doctest::Contains("'code'"),

@@ -73,7 +73,7 @@ TEST_SUITE("adc") {
     Eigen::VectorXd x(7);
     for (int i = 0; i < 7; ++i) x(i) = 0.1 + 0.15 * i + 0.013 * rng.uniform();
     const Eigen::ArrayXXd w = Eigen::ArrayXXd::NullaryExpr(7, model.shape().outputs(),
-                                                          [&] { return rng.uniform(-1, 1); });
+                                                           [&] { return rng.uniform(-1, 1); });
     nnadc::adc::StageForward f;
     model.forward(g, x, f);
     const Eigen::ArrayXXd dl_do = 2.0 * w * f.o;
@@ -117,7 +117,8 @@ TEST_SUITE("adc") {
     for (const Eigen::MatrixXi* m : {&a.cells.hidden, &a.cells.output}) {
       CHECK(m->minCoeff() >= 0);
       CHECK(m->maxCoeff() <= 3);  // 2-bit cells: levels 0..3
-      for (Eigen::Index r = 0; r < m->rows(); ++r) CHECK(m->row(r).sum() > 0);  // no floating column
+      for (Eigen::Index r = 0; r < m->rows(); ++r)
+        CHECK(m->row(r).sum() > 0);  // no floating column
     }
     // Refinement only ever improves on what gradient training found.
     CHECK(a.best_enob_ramp >= a.trained_enob_ramp);
@@ -144,7 +145,8 @@ TEST_SUITE("adc") {
     // S samples per level at bin centres the error is uniform on S discrete points, of variance
     // (1 - 1/S^2)/12, so ENOB = N - log2(sqrt(1 - 1/S^2)) (1.8e-4 bit above N for S = 64).
     const double expected = 1.0 - 0.5 * std::log2(1.0 - 1.0 / (64.0 * 64.0));
-    CHECK(nnadc::adc::rampEnob(model, cells, decoder, 64) == doctest::Approx(expected).epsilon(1e-9));
+    CHECK(nnadc::adc::rampEnob(model, cells, decoder, 64) ==
+          doctest::Approx(expected).epsilon(1e-9));
   }
 
   TEST_CASE("BadTrainingOptionsNameTheField") {

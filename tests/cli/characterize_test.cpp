@@ -25,11 +25,9 @@ std::pair<double, double> ngspiceMeasure(const std::string& deck, const fs::path
   measured +=
       ".control\nrun\nmeas dc vth when v(out)=v(in)\nlet g = deriv(v(out))\n"
       "let gmin = minimum(g)\nprint vth gmin\nquit 0\n.endc\n.end\n";
-  {
-    std::ofstream(dir / "measure.cir") << measured;
-  }
-  const auto r = runCommand(nnadc::test::ngspiceExe().string() + " -b " +
-                            (dir / "measure.cir").string());
+  { std::ofstream(dir / "measure.cir") << measured; }
+  const auto r =
+      runCommand(nnadc::test::ngspiceExe().string() + " -b " + (dir / "measure.cir").string());
   const std::regex vth_re(R"(vth\s*=\s*([-+0-9.eE]+))");
   const std::regex gmin_re(R"(gmin\s*=\s*([-+0-9.eE]+))");
   std::smatch m1;
@@ -45,12 +43,13 @@ TEST_SUITE("cli") {
   TEST_CASE("CharacterizeWritesTheContractFieldsAndASensibleInverter") {
     const auto dir = nnadc::test::scratchDir("characterize");
     const auto out = dir / "vtc.json";
-    const auto r = runCommand(cli("characterize -o " + out.string() + " --deck " +
-                                    (dir / "inv.cir").string()));
+    const auto r = runCommand(
+        cli("characterize -o " + out.string() + " --deck " + (dir / "inv.cir").string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(r.output.find("characterize: threshold") != std::string::npos);  // one-line summary
     const auto j = nnadc::io::loadJsonFile(out);
-    for (const char* field : {"vin", "vout", "slope", "threshold_v", "peak_gain", "vdd_v", "deck"}) {
+    for (const char* field :
+         {"vin", "vout", "slope", "threshold_v", "peak_gain", "vdd_v", "deck"}) {
       CHECK_MESSAGE(j.contains(field), field);
     }
     CHECK(j["vin"].size() == 1201);
@@ -73,21 +72,17 @@ TEST_SUITE("cli") {
 
   TEST_CASE("ConfigFileSetsOptionsAndUnknownKeysAreRejected") {
     const auto dir = nnadc::test::scratchDir("characterize_config");
-    {
-      std::ofstream(dir / "cfg.json") << R"({"vdd": 1.0, "step": 0.01})";
-    }
+    { std::ofstream(dir / "cfg.json") << R"({"vdd": 1.0, "step": 0.01})"; }
     const auto out = dir / "vtc.json";
-    auto r = runCommand(cli("characterize --config " + (dir / "cfg.json").string() + " -o " +
-                              out.string()));
+    auto r = runCommand(
+        cli("characterize --config " + (dir / "cfg.json").string() + " -o " + out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const auto j = nnadc::io::loadJsonFile(out);
     CHECK(j["vdd_v"] == 1.0);
     CHECK(j["vin"].size() == 101);
-    {
-      std::ofstream(dir / "typo.json") << R"({"vddd": 1.0})";
-    }
+    { std::ofstream(dir / "typo.json") << R"({"vddd": 1.0})"; }
     r = runCommand(cli("characterize --config " + (dir / "typo.json").string() + " -o " +
-                         (dir / "typo_out.json").string()));
+                       (dir / "typo_out.json").string()));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("vddd") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "typo_out.json"));
@@ -128,18 +123,16 @@ TEST_SUITE("cli") {
     card = std::regex_replace(card, std::regex("pmos130"), "mypfet");
     card = std::regex_replace(card, std::regex(R"(\.lib tt)"), ".lib slow");
     card = std::regex_replace(card, std::regex(R"(\.endl tt)"), ".endl slow");
-    {
-      std::ofstream(dir / "pdk.lib") << card;
-    }
+    { std::ofstream(dir / "pdk.lib") << card; }
     const auto r = runCommand(cli("characterize --model-lib " + (dir / "pdk.lib").string() +
-                                    " --lib-section slow --nmos mynfet --pmos mypfet -o " +
-                                    (dir / "vtc.json").string()));
+                                  " --lib-section slow --nmos mynfet --pmos mypfet -o " +
+                                  (dir / "vtc.json").string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const auto j = nnadc::io::loadJsonFile(dir / "vtc.json");
     CHECK(j["deck"].get<std::string>().find("\" slow") != std::string::npos);
     CHECK(std::abs(j["threshold_v"].get<double>() - 0.6) < 0.1);
     const auto no_names = runCommand(cli("characterize --model-lib " + (dir / "pdk.lib").string() +
-                                           " -o " + (dir / "y.json").string()));
+                                         " -o " + (dir / "y.json").string()));
     CHECK(no_names.exit_code == 2);
     CHECK(no_names.output.find("NNADC-CFG-004") != std::string::npos);
   }

@@ -21,14 +21,12 @@ struct SimRun {
 
 SimRun simDeck(const std::string& name, const std::string& deck, const std::string& extra = "") {
   const auto dir = nnadc::test::scratchDir("cli_sim_" + name);
-  {
-    std::ofstream(dir / (name + ".cir")) << deck;
-  }
+  { std::ofstream(dir / (name + ".cir")) << deck; }
   SimRun run;
   run.output = dir / "out.json";
-  run.result = runCommand(nnadc::test::nnadcExe().string() + " sim --deck " +
-                          (dir / (name + ".cir")).string() + " -o " + run.output.string() + " " +
-                          extra);
+  run.result =
+      runCommand(nnadc::test::nnadcExe().string() + " sim --deck " +
+                 (dir / (name + ".cir")).string() + " -o " + run.output.string() + " " + extra);
   return run;
 }
 
@@ -79,8 +77,9 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("HangingDeckTimesOutWithExitThree") {
-    const auto run = simDeck("hang", "* hang\nr1 a 0 1k\nv1 a 0 1\n.op\n.control\nshell sleep 600\n.endc\n.end\n",
-                             "--timeout 1");
+    const auto run = simDeck(
+        "hang", "* hang\nr1 a 0 1k\nv1 a 0 1\n.op\n.control\nshell sleep 600\n.endc\n.end\n",
+        "--timeout 1");
     CHECK(run.result.exit_code == 3);
     CHECK(run.result.output.find("error[NNADC-SIM-010]") != std::string::npos);
   }

@@ -52,28 +52,29 @@ TEST_SUITE("cli") {
     }
     // eval reads the design back and reproduces the same figures from the file alone.
     const auto m = dir / "metrics.json";
-    const auto e = runCommand(cli("eval --design " + design.string() + " -o " + m.string() +
-                                  " --require-enob 3.8"));
+    const auto e = runCommand(
+        cli("eval --design " + design.string() + " -o " + m.string() + " --require-enob 3.8"));
     REQUIRE_MESSAGE(e.exit_code == 0, e.output);
     const auto mj = nnadc::io::loadJsonFile(m);
     CHECK(mj["enob"].get<double>() == doctest::Approx(j["metrics"]["enob"].get<double>()));
-    for (const char* field : {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit",
-                              "dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
-                              "missing_codes", "power_w", "fs_hz", "fom_walden_j",
-                              "fom_schreier_db", "samples", "bits"}) {
+    for (const char* field :
+         {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit", "dnl_lsb_min",
+          "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes", "power_w", "fs_hz",
+          "fom_walden_j", "fom_schreier_db", "samples", "bits"}) {
       CHECK_MESSAGE(mj.contains(field), field);
     }
     // A requirement the design cannot meet exits 1.
-    CHECK(runCommand(cli("eval --design " + design.string() + " -o " + m.string() +
-                         " --require-enob 4.5")).exit_code == 1);
+    CHECK(runCommand(
+              cli("eval --design " + design.string() + " -o " + m.string() + " --require-enob 4.5"))
+              .exit_code == 1);
   }
 
   TEST_CASE("SameSeedGivesABitIdenticalDesignFile") {
     const auto dir = nnadc::test::scratchDir("train_repro");
     const auto recipe = writeRecipe(dir, "r.json", "");
     for (const char* out : {"a.json", "b.json"}) {
-      const auto r = runCommand(cli("train --config " + recipe.string() + " -o " +
-                                    (dir / out).string() + " --quiet"));
+      const auto r = runCommand(
+          cli("train --config " + recipe.string() + " -o " + (dir / out).string() + " --quiet"));
       REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     }
     CHECK(nnadc::io::readTextFile(dir / "a.json") == nnadc::io::readTextFile(dir / "b.json"));
@@ -114,8 +115,8 @@ TEST_SUITE("cli") {
     std::ofstream(sigma) << R"({"vtc": ")"
                          << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
                          << R"(", "training": {"noise_sigma": -0.01}})";
-    const auto r = runCommand(cli("train --config " + sigma.string() + " -o " +
-                                  (dir / "sigma_design.json").string()));
+    const auto r = runCommand(
+        cli("train --config " + sigma.string() + " -o " + (dir / "sigma_design.json").string()));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("error[NNADC-CFG-003]") != std::string::npos);
     CHECK(r.output.find("field 'training.noise_sigma'") != std::string::npos);
@@ -143,14 +144,13 @@ TEST_SUITE("cli") {
     const auto dir = nnadc::test::scratchDir("eval_bad");
     const auto recipe = writeRecipe(dir, "r.json", "");
     REQUIRE(runCommand(cli("train --config " + recipe.string() + " -o " +
-                           (dir / "d.json").string() + " --quiet")).exit_code == 0);
+                           (dir / "d.json").string() + " --quiet"))
+                .exit_code == 0);
     auto j = nnadc::io::loadJsonFile(dir / "d.json");
     j["stages"][0]["cells"]["hidden"][2][1] = 8;  // 3-bit cells have levels 0..7
-    {
-      std::ofstream(dir / "bad.json") << j.dump();
-    }
-    const auto r = runCommand(cli("eval --design " + (dir / "bad.json").string() + " -o " +
-                                  (dir / "m.json").string()));
+    { std::ofstream(dir / "bad.json") << j.dump(); }
+    const auto r = runCommand(
+        cli("eval --design " + (dir / "bad.json").string() + " -o " + (dir / "m.json").string()));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("error[NNADC-DES-001]") != std::string::npos);
     CHECK(r.output.find("stages[0].cells.hidden row 2 cell 1 = 8") != std::string::npos);
@@ -164,9 +164,9 @@ TEST_SUITE("cli") {
     // conductance * exp(N(0, 1%)) over 100 draws, median ENOB >= 12.5.
     const auto dir = nnadc::test::scratchDir("adc14_eval");
     const auto out = dir / "m.json";
-    const auto r = runCommand(cli("eval --design " +
-                                  (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
-                                  " --variation-sigma 0.01 --draws 100 -o " + out.string()));
+    const auto r = runCommand(cli(
+        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
+        " --variation-sigma 0.01 --draws 100 -o " + out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const auto j = nnadc::io::loadJsonFile(out);
     CHECK(j["samples"].get<int>() >= 65536);
@@ -202,14 +202,16 @@ TEST_SUITE("cli") {
     std::ofstream(recipe) << R"({"kind": "pipeline", "vtc": ")"
                           << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
                           << R"(", "target_bits": 14, "stages": [{"bits": 3}, {"bits": 3}]})";
-    auto r = runCommand(cli("train --config " + recipe.string() + " -o " + (dir / "d.json").string()));
+    auto r =
+        runCommand(cli("train --config " + recipe.string() + " -o " + (dir / "d.json").string()));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("error[NNADC-PIP-001]") != std::string::npos);
     CHECK(r.output.find("short.json") != std::string::npos);
     const auto window = dir / "window.json";
-    std::ofstream(window) << R"({"kind": "pipeline", "vtc": ")"
-                          << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
-                          << R"(", "target_bits": 3, "stages": [{"bits": 3, "window_v": [0, 2.0]}]})";
+    std::ofstream(window)
+        << R"({"kind": "pipeline", "vtc": ")"
+        << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
+        << R"(", "target_bits": 3, "stages": [{"bits": 3, "window_v": [0, 2.0]}]})";
     r = runCommand(cli("train --config " + window.string() + " -o " + (dir / "d.json").string()));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("error[NNADC-PIP-002]") != std::string::npos);

@@ -30,15 +30,13 @@ TEST_SUITE("io") {
 
   TEST_CASE("FailedWriteNamesThePathAndLeavesNoPartialFile") {
     const auto dir = nnadc::test::scratchDir("atomic_fail");
-    {
-      std::ofstream(dir / "blocker") << "I am a file, not a directory";
-    }
+    { std::ofstream(dir / "blocker") << "I am a file, not a directory"; }
     CHECK_THROWS_WITH_AS(nnadc::io::writeFileAtomic(dir / "blocker" / "out.json", "x"),
                          doctest::Contains("NNADC-IO-002"), nnadc::InputError);
     // Writing over a directory fails at rename: the directory survives, no temp file remains.
     fs::create_directories(dir / "adir");
-    CHECK_THROWS_WITH_AS(nnadc::io::writeFileAtomic(dir / "adir", "x"),
-                         doctest::Contains("adir"), nnadc::InputError);
+    CHECK_THROWS_WITH_AS(nnadc::io::writeFileAtomic(dir / "adir", "x"), doctest::Contains("adir"),
+                         nnadc::InputError);
     CHECK(fs::is_directory(dir / "adir"));
     CHECK(fileCount(dir) == 2);
   }
@@ -47,9 +45,7 @@ TEST_SUITE("io") {
     const auto dir = nnadc::test::scratchDir("json");
     CHECK_THROWS_WITH_AS(nnadc::io::loadJsonFile(dir / "none.json"),
                          doctest::Contains("NNADC-IO-001"), nnadc::InputError);
-    {
-      std::ofstream(dir / "bad.json") << "{\"a\": 1,,}";
-    }
+    { std::ofstream(dir / "bad.json") << "{\"a\": 1,,}"; }
     CHECK_THROWS_WITH_AS(nnadc::io::loadJsonFile(dir / "bad.json"),
                          doctest::Contains("NNADC-IO-003"), nnadc::InputError);
     CHECK_THROWS_WITH_AS(nnadc::io::loadJsonFile(dir / "bad.json"), doctest::Contains("bad.json"),

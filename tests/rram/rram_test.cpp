@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 
 #include "nnadc/core/error.h"
 #include "nnadc/rram/levels.h"

@@ -2,13 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
 #include <clocale>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include "../test_paths.h"
 #include "decks.h"
@@ -80,12 +80,10 @@ TEST_SUITE("sim") {
     // in-process vectors are the ones ngspice computes.
     const std::string deck = nnadc::spice::inverterDcDeck({}, {});
     const auto dir = nnadc::test::scratchDir("inprocess_vs_batch");
-    {
-      std::ofstream(dir / "inv.cir") << deck;
-    }
+    { std::ofstream(dir / "inv.cir") << deck; }
     const std::string cmd = nnadc::test::ngspiceExe().string() + " -b -r " +
-                            (dir / "inv.raw").string() + " " + (dir / "inv.cir").string() +
-                            " > " + (dir / "inv.log").string() + " 2>&1";
+                            (dir / "inv.raw").string() + " " + (dir / "inv.cir").string() + " > " +
+                            (dir / "inv.log").string() + " 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     const auto plots = nnadc::sim::readRawFile(dir / "inv.raw");
     REQUIRE(plots.size() == 1);
@@ -135,8 +133,8 @@ TEST_SUITE("sim") {
     nnadc::sim::RunRequest request;
     request.deck = nnadc::test::kSweepDeck;
     request.vectors = {"v(nosuchnode)"};
-    CHECK_THROWS_WITH_AS(simulator().run(request),
-                         doctest::Contains("NNADC-SIM-008"), nnadc::SimulationError);
+    CHECK_THROWS_WITH_AS(simulator().run(request), doctest::Contains("NNADC-SIM-008"),
+                         nnadc::SimulationError);
   }
 
   TEST_CASE("OversizeCommandIsRefusedNotTruncated") {
@@ -167,8 +165,8 @@ TEST_SUITE("sim") {
     // uses a decimal comma. Build a German locale in scratch space so the test does not need
     // root, switch the process to it, and check the simulator still gets the exact answer.
     const auto dir = nnadc::test::scratchDir("locale");
-    const std::string cmd = "localedef -i de_DE -f UTF-8 " + (dir / "de_DE.UTF-8").string() +
-                            " > /dev/null 2>&1";
+    const std::string cmd =
+        "localedef -i de_DE -f UTF-8 " + (dir / "de_DE.UTF-8").string() + " > /dev/null 2>&1";
     REQUIRE_MESSAGE(std::system(cmd.c_str()) == 0,
                     "localedef failed: install the Debian package 'locales'");
     ::setenv("LOCPATH", dir.c_str(), 1);
@@ -187,11 +185,13 @@ TEST_SUITE("sim") {
 
   TEST_CASE("ThousandSequentialRunsKeepMemoryFlat") {
     nnadc::sim::RunRequest request;
-    request.deck = nnadc::spice::inverterDcDeck([] {
-      nnadc::spice::InverterSpec spec;
-      spec.step_v = 0.01;  // small sweep: the point is per-run overhead, not sweep size
-      return spec;
-    }(), {});
+    request.deck = nnadc::spice::inverterDcDeck(
+        [] {
+          nnadc::spice::InverterSpec spec;
+          spec.step_v = 0.01;  // small sweep: the point is per-run overhead, not sweep size
+          return spec;
+        }(),
+        {});
     // Warm up: ngspice grows some tables to their working size on the first runs.
     for (int i = 0; i < 50; ++i) simulator().run(request);
     const long before = residentKiB();

@@ -29,7 +29,8 @@ void checkSweep(const nnadc::sim::JobOutcome& outcome, double r2_ohm) {
   REQUIRE(vb->real.size() == 5);
   for (std::size_t i = 0; i < 5; ++i) {
     // Linear divider solved exactly up to double rounding.
-    CHECK(vb->real[i] == doctest::Approx(sweep->real[i] * r2_ohm / (1000.0 + r2_ohm)).epsilon(1e-12));
+    CHECK(vb->real[i] ==
+          doctest::Approx(sweep->real[i] * r2_ohm / (1000.0 + r2_ohm)).epsilon(1e-12));
   }
 }
 

@@ -23,9 +23,7 @@ TEST_SUITE("spice") {
 
   TEST_CASE("UserLibraryIsReferencedByPathWithItsSection") {
     const auto dir = nnadc::test::scratchDir("userlib");
-    {
-      std::ofstream(dir / "pdk.lib") << ".lib ff\n.model n1 nmos level=54\n.endl ff\n";
-    }
+    { std::ofstream(dir / "pdk.lib") << ".lib ff\n.model n1 nmos level=54\n.endl ff\n"; }
     nnadc::spice::ModelSource source;
     source.lib_file = dir / "pdk.lib";
     source.section = "ff";

@@ -111,8 +111,10 @@ OutputCode OutputCode::make(CodeKind kind, int bits, int outputs) {
       break;
     case CodeKind::kThermometer:
       if (bits > 6) {
-        throw InputError("NNADC-CFG-007", "a thermometer code over 6 bits needs more than 64 "
-                                          "outputs (field 'bits' = " + std::to_string(bits) + ")");
+        throw InputError("NNADC-CFG-007",
+                         "a thermometer code over 6 bits needs more than 64 "
+                         "outputs (field 'bits' = " +
+                             std::to_string(bits) + ")");
       }
       code.outputs = levels - 1;
       for (int l = 0; l < levels; ++l) {
@@ -131,9 +133,9 @@ OutputCode OutputCode::make(CodeKind kind, int bits, int outputs) {
         if (!path.empty() || outputs != 0) break;
       }
       if (path.empty()) {
-        throw InputError("NNADC-CFG-007",
-                         "no smooth code with " + std::to_string(outputs) + " outputs found for " +
-                             std::to_string(bits) + " bits; use more outputs");
+        throw InputError("NNADC-CFG-007", "no smooth code with " + std::to_string(outputs) +
+                                              " outputs found for " + std::to_string(bits) +
+                                              " bits; use more outputs");
       }
       code.outputs = m;
       code.words = std::move(path);

@@ -68,9 +68,8 @@ PipelineConductances PipelineModel::nominal() const {
   for (std::size_t i = 0; i < pipeline_.stages.size(); ++i) {
     g.adc.push_back(models_[i].conductances(pipeline_.stages[i].adc.cells));
     const auto& st = pipeline_.stages[i];
-    g.residue.push_back(st.residue == ResidueStyle::kNetwork
-                            ? residues_[i].conductances(st.network)
-                            : ResidueConductances{});
+    g.residue.push_back(st.residue == ResidueStyle::kNetwork ? residues_[i].conductances(st.network)
+                                                             : ResidueConductances{});
   }
   return g;
 }
@@ -110,8 +109,8 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
       Eigen::MatrixXd bits(n, st.adc.shape.outputs());
       for (Eigen::Index k = 0; k < n; ++k) {
         const Word w = words[static_cast<std::size_t>(k)];
-        out.decisions(start + k, i) = dense_[si].empty() ? decoders_[si].decode(w)
-                                                          : dense_[si][static_cast<std::size_t>(w)];
+        out.decisions(start + k, i) =
+            dense_[si].empty() ? decoders_[si].decode(w) : dense_[si][static_cast<std::size_t>(w)];
         for (int b = 0; b < st.adc.shape.outputs(); ++b) {
           bits(k, b) = static_cast<double>((w >> b) & 1U);
         }
@@ -124,9 +123,8 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
         const AmplifierModel& a = st.amplifier;
         for (Eigen::Index k = 0; k < n; ++k) {
           const double e = v(k) - dac(st.adc.shape, out.decisions(start + k, i));
-          v(k) = centre(next) +
-                 st.gain * ((1.0 + a.gain_error) * e + a.offset_v + a.a2_per_v * e * e +
-                            a.a3_per_v2 * e * e * e);
+          v(k) = centre(next) + st.gain * ((1.0 + a.gain_error) * e + a.offset_v +
+                                           a.a2_per_v * e * e + a.a3_per_v2 * e * e * e);
         }
       }
       // A real residue cannot leave the supply rails.
@@ -148,7 +146,8 @@ std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
   for (Eigen::Index k = 0; k < x.size(); ++k) {
     double v = 0.0;
     for (Eigen::Index i = 0; i < t.decisions.cols(); ++i) {
-      v += pipeline_.table[static_cast<std::size_t>(i)][static_cast<std::size_t>(t.decisions(k, i))];
+      v +=
+          pipeline_.table[static_cast<std::size_t>(i)][static_cast<std::size_t>(t.decisions(k, i))];
     }
     codes[static_cast<std::size_t>(k)] =
         std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);

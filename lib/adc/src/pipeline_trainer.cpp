@@ -59,8 +59,8 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
   // Inputs over the first window; pushed through each trained stage in turn.
   Eigen::VectorXd v(options.training_points);
   for (int k = 0; k < options.training_points; ++k) {
-    v(k) = plan.front().lo_v + (plan.front().hi_v - plan.front().lo_v) * (k + 0.5) /
-                                   options.training_points;
+    v(k) = plan.front().lo_v +
+           (plan.front().hi_v - plan.front().lo_v) * (k + 0.5) / options.training_points;
   }
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const PipelineStagePlan& sp = plan[i];
@@ -126,7 +126,8 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
       const double d_step = (sp.hi_v - sp.lo_v) / (1 << sp.bits);
       for (Eigen::Index k = 0; k < v.size(); ++k) {
         const Word w = words[static_cast<std::size_t>(k)];
-        for (int b = 0; b < st.adc.shape.outputs(); ++b) bits(k, b) = static_cast<double>((w >> b) & 1U);
+        for (int b = 0; b < st.adc.shape.outputs(); ++b)
+          bits(k, b) = static_cast<double>((w >> b) & 1U);
         const int d = decoder.decode(w);
         target(k) = c_next + st.gain * (v(k) - (sp.lo_v + (d + 0.5) * d_step));
       }

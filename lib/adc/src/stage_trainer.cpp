@@ -22,8 +22,8 @@ std::string quantizationName(Quantization q) {
 Quantization parseQuantization(const std::string& name) {
   if (name == "ste") return Quantization::kSte;
   if (name == "project") return Quantization::kProject;
-  throw InputError("NNADC-CFG-007", "field 'quantization' = '" + name +
-                                        "' is not one of ste, project");
+  throw InputError("NNADC-CFG-007",
+                   "field 'quantization' = '" + name + "' is not one of ste, project");
 }
 
 void StageTrainOptions::validate() const {
@@ -67,8 +67,8 @@ double rampEnob(const StageModel& model, const StageCells& cells, const Decoder&
   const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
   double sum_sq = 0.0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
-    const double e =
-        decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - (x(i) - shape.input_lo_v) * scale;
+    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 -
+                     (x(i) - shape.input_lo_v) * scale;
     sum_sq += e * e;
   }
   const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
@@ -85,7 +85,8 @@ double inputsEnob(const StageModel& model, const StageCells& cells, const Decode
   for (Eigen::Index i = 0; i < x.size(); ++i) {
     // Inputs outside the window count against the nearest end code (what the ideal does).
     const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, top + 0.5);
-    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - std::min(ideal, top + 0.5);
+    const double e =
+        decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - std::min(ideal, top + 0.5);
     sum_sq += e * e;
   }
   const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
@@ -130,8 +131,8 @@ Latent initialise(const StageModel& model, Rng& rng) {
     p.w1(j, 3) = std::min(g_gnd, top);
   }
   p.w1 /= top;
-  p.w1.array() += 0.015 * Eigen::ArrayXXd::NullaryExpr(p.w1.rows(), p.w1.cols(),
-                                                       [&] { return rng.normal(); });
+  p.w1.array() +=
+      0.015 * Eigen::ArrayXXd::NullaryExpr(p.w1.rows(), p.w1.cols(), [&] { return rng.normal(); });
   p.w2 = Eigen::MatrixXd::NullaryExpr(s.outputs(), s.outputRows(),
                                       [&] { return rng.uniform(0.0, 0.5); });
   return p;
@@ -190,7 +191,8 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   CellMap map;
   map.top = model.levels().count() - 1;
   map.mode = options.quantization;
-  for (const double g : model.levels().conductances()) map.table.push_back(g / model.levels().gMax());
+  for (const double g : model.levels().conductances())
+    map.table.push_back(g / model.levels().gMax());
 
   Latent p = initialise(model, rng);
   const Eigen::Index n1 = p.w1.size();
@@ -230,10 +232,10 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
     g.g2 = p.w2.unaryExpr([&](double w) { return map.value(w); });
     if (options.noise_sigma > 0.0) {
-      noise1 = Eigen::ArrayXXd::NullaryExpr(g.g1.rows(), g.g1.cols(),
-                                            [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
-      noise2 = Eigen::ArrayXXd::NullaryExpr(g.g2.rows(), g.g2.cols(),
-                                            [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
+      noise1 = Eigen::ArrayXXd::NullaryExpr(
+          g.g1.rows(), g.g1.cols(), [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
+      noise2 = Eigen::ArrayXXd::NullaryExpr(
+          g.g2.rows(), g.g2.cols(), [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
       g.g1.array() *= noise1;
       g.g2.array() *= noise2;
     }
@@ -243,8 +245,8 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     const double loss = tz.unaryExpr([](double v) { return softplus(-v); }).sum() / batch;
     if (!std::isfinite(loss)) {
       result.diverged = true;
-      result.message = "training diverged at iteration " + std::to_string(it) +
-                       ": the loss is " + formatDouble(loss);
+      result.message = "training diverged at iteration " + std::to_string(it) + ": the loss is " +
+                       formatDouble(loss);
       logger.warning(result.message);
       break;
     }
@@ -260,8 +262,8 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     }
     if (it == options.iterations) break;
     // dL/dz = -t sigmoid(-t z) / B ; dz/do = -kappa.
-    const Eigen::ArrayXXd dl_do =
-        options.margin_per_v * target * (-tz).unaryExpr([](double v) { return sigmoid(v); }) / batch;
+    const Eigen::ArrayXXd dl_do = options.margin_per_v * target *
+                                  (-tz).unaryExpr([](double v) { return sigmoid(v); }) / batch;
     model.backward(g, f, dl_do, dg1, dg2);
     if (options.noise_sigma > 0.0) {
       dg1.array() *= noise1;
@@ -279,16 +281,16 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     // and the straight-through gradient would push them away for ever).
     const double lo = -0.49 / map.top;
     const double hi = 1.0 + 0.49 / map.top;
-    p.w1 = Eigen::Map<Eigen::MatrixXd>(params.data(), p.w1.rows(), p.w1.cols()).cwiseMax(lo).cwiseMin(hi);
+    p.w1 = Eigen::Map<Eigen::MatrixXd>(params.data(), p.w1.rows(), p.w1.cols())
+               .cwiseMax(lo)
+               .cwiseMin(hi);
     p.w2 = Eigen::Map<Eigen::MatrixXd>(params.data() + n1, p.w2.rows(), p.w2.cols())
                .cwiseMax(lo)
                .cwiseMin(hi);
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
-
 
 // Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB.
 int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
@@ -351,8 +353,8 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
   std::vector<int> ideal;
   makeRamp(model.shape(), options.samples_per_level, x, ideal);
   if (inputs != nullptr && inputs->size() > 0) x = *inputs;
-  best.refine_changes = refine(model, best.cells, decoder, x, options.refine_sweeps,
-                               best.best_enob_ramp);
+  best.refine_changes =
+      refine(model, best.cells, decoder, x, options.refine_sweeps, best.best_enob_ramp);
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return best;
 }

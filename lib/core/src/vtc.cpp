@@ -20,8 +20,8 @@ Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd
       throw InputError("NNADC-VTC-001", "VTC point " + std::to_string(i) + " is not finite");
     }
     if (i > 0 && !(vin_v[i] > vin_v[i - 1])) {
-      throw InputError("NNADC-VTC-001",
-                       "VTC input voltages must increase strictly (point " + std::to_string(i) + ")");
+      throw InputError("NNADC-VTC-001", "VTC input voltages must increase strictly (point " +
+                                            std::to_string(i) + ")");
     }
   }
   Vtc vtc;

@@ -60,7 +60,8 @@ rram::LevelSetOptions readRram(FieldReader& r) {
   o.cell_bits = rr.integer("cell_bits", 3, 1, 12);
   o.g_max_s = rr.number("g_max_s", 20e-6, 1e-9, 1.0);
   o.g_min_s = rr.number("g_min_s", 2e-6, 1e-12, 1.0);
-  o.spacing = named(rr, "spacing", [&] { return rram::parseSpacing(rr.string("spacing", "linear")); });
+  o.spacing =
+      named(rr, "spacing", [&] { return rram::parseSpacing(rr.string("spacing", "linear")); });
   if (rr.has("table_s")) o.table_s = rr.numbers("table_s", 2);
   rr.finish();
   o.validate();
@@ -86,8 +87,8 @@ void readStageTraining(FieldReader t, adc::StageTrainOptions& o) {
 
 fs::path readVtcPath(FieldReader& r, const fs::path& recipe_path) {
   const std::string vtc_name = r.string("vtc", std::nullopt);
-  fs::path vtc = fs::path(vtc_name).is_absolute() ? fs::path(vtc_name)
-                                                  : recipe_path.parent_path() / vtc_name;
+  fs::path vtc =
+      fs::path(vtc_name).is_absolute() ? fs::path(vtc_name) : recipe_path.parent_path() / vtc_name;
   std::error_code ec;
   if (!fs::is_regular_file(vtc, ec)) {
     throw InputError("NNADC-CFG-008", r.where("vtc") + ": VTC file '" + vtc.string() +
@@ -106,8 +107,8 @@ StageRecipe loadStageRecipe(const fs::path& path) {
   (void)r.string("note", "");  // free text for people, ignored
   const std::string kind = r.string("kind", "stage");
   if (kind != "stage") {
-    throw InputError("NNADC-CFG-007", r.where("kind") + " = '" + kind +
-                                          "' is not supported here (stage)");
+    throw InputError("NNADC-CFG-007",
+                     r.where("kind") + " = '" + kind + "' is not supported here (stage)");
   }
   recipe.vtc_file = readVtcPath(r, path);
   recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
@@ -119,8 +120,8 @@ StageRecipe loadStageRecipe(const fs::path& path) {
     const auto range = r.numbers("input_range_v", 2);
     if (range.size() != 2 || !(range[0] < range[1]) || range[0] < 0 ||
         range[1] > recipe.vtc.vdd_v) {
-      throw InputError("NNADC-CFG-003", r.where("input_range_v") +
-                                            " must be [lo, hi] with 0 <= lo < hi <= VDD");
+      throw InputError("NNADC-CFG-003",
+                       r.where("input_range_v") + " must be [lo, hi] with 0 <= lo < hi <= VDD");
     }
     recipe.input_lo_v = range[0];
     recipe.input_hi_v = range[1];
@@ -133,13 +134,15 @@ StageRecipe loadStageRecipe(const fs::path& path) {
   r.finish();
   recipe.training.validate();
   // Builds the code now so an impossible one fails as bad input before training.
-  named(r, "outputs", [&] { return adc::OutputCode::make(recipe.code, recipe.bits, recipe.outputs); });
+  named(r, "outputs",
+        [&] { return adc::OutputCode::make(recipe.code, recipe.bits, recipe.outputs); });
   return recipe;
 }
 
 std::string recipeKind(const fs::path& path) {
   const Json j = loadJsonFile(path);
-  if (!j.is_object()) throw InputError("NNADC-CFG-002", "'" + path.string() + "' must hold a JSON object");
+  if (!j.is_object())
+    throw InputError("NNADC-CFG-002", "'" + path.string() + "' must hold a JSON object");
   if (!j.contains("kind")) return "stage";
   if (!j["kind"].is_string()) {
     throw InputError("NNADC-CFG-002", "'" + path.string() + "': field 'kind' must be a string");
@@ -166,7 +169,8 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path) {
     FieldReader t = r.object("residue_training");
     o.residue.iterations = t.integer("iterations", o.residue.iterations, 1, 10'000'000);
     o.residue.refine_sweeps = t.integer("refine_sweeps", o.residue.refine_sweeps, 0, 1000);
-    o.residue.adam.learning_rate = t.number("learning_rate", o.residue.adam.learning_rate, 0.0, 10.0);
+    o.residue.adam.learning_rate =
+        t.number("learning_rate", o.residue.adam.learning_rate, 0.0, 10.0);
     t.finish();
   }
   {
@@ -184,9 +188,10 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path) {
     FieldReader s(stages[i], path.string(), "stages[" + std::to_string(i) + "]");
     adc::PipelineStagePlan p;
     p.bits = s.integer("bits", std::nullopt, 1, 8);
-    const auto window = s.has("window_v") ? s.numbers("window_v", 2)
-                                          : std::vector<double>{0.0, recipe.vtc.vdd_v};
-    if (window.size() != 2) throw InputError("NNADC-CFG-002", s.where("window_v") + " must be [lo, hi]");
+    const auto window =
+        s.has("window_v") ? s.numbers("window_v", 2) : std::vector<double>{0.0, recipe.vtc.vdd_v};
+    if (window.size() != 2)
+      throw InputError("NNADC-CFG-002", s.where("window_v") + " must be [lo, hi]");
     p.lo_v = window[0];
     p.hi_v = window[1];
     p.hidden = s.integer("hidden", 12, 1, 1024);
@@ -271,10 +276,14 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                {"g_min_s", design.rram.g_min_s},
                {"levels_s", levels.conductances()}};
   const adc::InverterSizing& inv = design.inverter;
-  j["inverter"] = {{"wn_m", inv.wn_m},         {"wp_m", inv.wp_m},
-                   {"l_m", inv.l_m},           {"nmos", inv.nmos},
-                   {"pmos", inv.pmos},         {"model_lib", inv.model_lib},
-                   {"lib_section", inv.lib_section}, {"subckt_devices", inv.subckt_devices}};
+  j["inverter"] = {{"wn_m", inv.wn_m},
+                   {"wp_m", inv.wp_m},
+                   {"l_m", inv.l_m},
+                   {"nmos", inv.nmos},
+                   {"pmos", inv.pmos},
+                   {"model_lib", inv.model_lib},
+                   {"lib_section", inv.lib_section},
+                   {"subckt_devices", inv.subckt_devices}};
   j["vtc"] = {{"vdd_v", design.vtc.vdd_v},
               {"threshold_v", design.vtc.threshold_v},
               {"peak_gain", design.vtc.peak_gain},
@@ -309,10 +318,12 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                             {"a3_per_v2", ps.amplifier.a3_per_v2}};
       } else {
         res["network"] = {{"hidden", ps.network.hidden},
-                          {"rows", "hidden: x, vdd-x, bit[0..M), bitbar[0..M), vdd, gnd; "
-                                   "output: h[0..H), hb[0..H), then the hidden rows"},
-                          {"cells", {{"hidden", matrixJson(ps.network.hidden_cells)},
-                                     {"output", matrixJson(ps.network.output_cells)}}}};
+                          {"rows",
+                           "hidden: x, vdd-x, bit[0..M), bitbar[0..M), vdd, gnd; "
+                           "output: h[0..H), hb[0..H), then the hidden rows"},
+                          {"cells",
+                           {{"hidden", matrixJson(ps.network.hidden_cells)},
+                            {"output", matrixJson(ps.network.output_cells)}}}};
       }
       st["residue"] = res;
     }
@@ -422,8 +433,8 @@ adc::Design loadDesign(const fs::path& path) {
             ps.network.hidden_cells = matrixFrom(net.at("cells").at("hidden"), ps.network.hidden,
                                                  in_rows, levels, where + ".residue.cells.hidden");
             ps.network.output_cells =
-                matrixFrom(net.at("cells").at("output"), 1, 2 * ps.network.hidden + in_rows,
-                           levels, where + ".residue.cells.output");
+                matrixFrom(net.at("cells").at("output"), 1, 2 * ps.network.hidden + in_rows, levels,
+                           where + ".residue.cells.output");
           }
         }
         d.pipeline.stages.push_back(ps);

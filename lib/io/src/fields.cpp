@@ -11,10 +11,10 @@ namespace nnadc::io {
 FieldReader::FieldReader(const Json& object, std::string file, std::string prefix)
     : object_(&object), file_(std::move(file)), prefix_(std::move(prefix)) {
   if (!object.is_object()) {
-    throw InputError("NNADC-CFG-002", "'" + file_ + "': " +
-                                          (prefix_.empty() ? std::string("the file") :
-                                                             "field '" + prefix_ + "'") +
-                                          " must be a JSON object");
+    throw InputError("NNADC-CFG-002",
+                     "'" + file_ + "': " +
+                         (prefix_.empty() ? std::string("the file") : "field '" + prefix_ + "'") +
+                         " must be a JSON object");
   }
 }
 
@@ -63,8 +63,8 @@ std::uint64_t FieldReader::seed(const std::string& key, std::uint64_t fallback) 
   if (!has(key)) return fallback;
   const Json& v = object_->at(key);
   if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<long long>() >= 0)) {
-    throw InputError("NNADC-CFG-002", where(key) + " must be a non-negative integer, not " +
-                                          v.dump());
+    throw InputError("NNADC-CFG-002",
+                     where(key) + " must be a non-negative integer, not " + v.dump());
   }
   return v.get<std::uint64_t>();
 }

@@ -11,9 +11,9 @@ namespace nnadc::nn {
 namespace {
 void requireRange(const char* field, double value, double lo, double hi) {
   if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " +
-                                          formatDouble(value) + " is outside [" + formatDouble(lo) +
-                                          ", " + formatDouble(hi) + "]");
+    throw InputError("NNADC-CFG-003", std::string("field '") + field +
+                                          "' = " + formatDouble(value) + " is outside [" +
+                                          formatDouble(lo) + ", " + formatDouble(hi) + "]");
   }
 }
 }  // namespace

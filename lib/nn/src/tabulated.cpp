@@ -13,9 +13,10 @@ TabulatedActivation::TabulatedActivation(const Vtc& vtc)
 
 TabulatedActivation::TabulatedActivation(std::vector<double> x, std::vector<double> y) {
   if (x.size() < 2 || x.size() != y.size()) {
-    throw InputError("NNADC-VTC-001", "a transfer table needs >= 2 points and as many outputs as "
-                                      "inputs (got " + std::to_string(x.size()) + " and " +
-                                          std::to_string(y.size()) + ")");
+    throw InputError("NNADC-VTC-001",
+                     "a transfer table needs >= 2 points and as many outputs as "
+                     "inputs (got " +
+                         std::to_string(x.size()) + " and " + std::to_string(y.size()) + ")");
   }
   for (std::size_t i = 0; i < x.size(); ++i) {
     if (!std::isfinite(x[i]) || !std::isfinite(y[i]) || (i > 0 && !(x[i] > x[i - 1]))) {
@@ -28,8 +29,8 @@ TabulatedActivation::TabulatedActivation(std::vector<double> x, std::vector<doub
   double finest = x.back() - x.front();
   for (std::size_t i = 1; i < x.size(); ++i) finest = std::min(finest, x[i] - x[i - 1]);
   const double span = x.back() - x.front();
-  const auto n = static_cast<std::size_t>(
-      std::clamp(std::ceil(span / finest - 1e-9), 1.0, 65535.0)) + 1;
+  const auto n =
+      static_cast<std::size_t>(std::clamp(std::ceil(span / finest - 1e-9), 1.0, 65535.0)) + 1;
   x0_ = x.front();
   dx_ = span / static_cast<double>(n - 1);
   y_.resize(n);

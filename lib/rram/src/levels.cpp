@@ -23,8 +23,9 @@ void LevelSetOptions::validate() const {
   }
   if (spacing == Spacing::kTable) {
     if (table_s.size() < 2 || table_s.front() != 0.0) {
-      throw InputError("NNADC-CFG-006", "field 'table_s' needs >= 2 ascending conductances "
-                                        "starting at 0 (no device)");
+      throw InputError("NNADC-CFG-006",
+                       "field 'table_s' needs >= 2 ascending conductances "
+                       "starting at 0 (no device)");
     }
     for (std::size_t i = 1; i < table_s.size(); ++i) {
       if (!(table_s[i] > table_s[i - 1]) || !std::isfinite(table_s[i])) {
@@ -61,8 +62,8 @@ LevelSet::LevelSet(const LevelSetOptions& options) : options_(options) {
 
 double LevelSet::conductance(int level) const {
   if (level < 0 || level >= count()) {
-    throw InputError("NNADC-RRAM-001", "cell level " + std::to_string(level) +
-                                           " is outside [0, " + std::to_string(count() - 1) + "]");
+    throw InputError("NNADC-RRAM-001", "cell level " + std::to_string(level) + " is outside [0, " +
+                                           std::to_string(count() - 1) + "]");
   }
   return levels_s_[static_cast<std::size_t>(level)];
 }
@@ -72,7 +73,8 @@ int LevelSet::nearest(double g_s) const {
   if (it == levels_s_.begin()) return 0;
   if (it == levels_s_.end()) return count() - 1;
   const auto hi = static_cast<int>(it - levels_s_.begin());
-  return (g_s - levels_s_[static_cast<std::size_t>(hi - 1)] <= levels_s_[static_cast<std::size_t>(hi)] - g_s)
+  return (g_s - levels_s_[static_cast<std::size_t>(hi - 1)] <=
+          levels_s_[static_cast<std::size_t>(hi)] - g_s)
              ? hi - 1
              : hi;
 }
@@ -93,8 +95,8 @@ Spacing parseSpacing(const std::string& name) {
   if (name == "linear") return Spacing::kLinear;
   if (name == "log") return Spacing::kLog;
   if (name == "table") return Spacing::kTable;
-  throw InputError("NNADC-CFG-006", "field 'spacing' = '" + name +
-                                        "' is not one of linear, log, table");
+  throw InputError("NNADC-CFG-006",
+                   "field 'spacing' = '" + name + "' is not one of linear, log, table");
 }
 
 }  // namespace nnadc::rram

@@ -244,9 +244,9 @@ void PoolOptions::validate() const {
                      "field 'workers' = " + std::to_string(workers) + " is outside [0, 1024]");
   }
   if (threads_per_worker < 0 || threads_per_worker > 1024) {
-    throw InputError("NNADC-SIM-007", "field 'threads_per_worker' = " +
-                                          std::to_string(threads_per_worker) +
-                                          " is outside [0, 1024]");
+    throw InputError("NNADC-SIM-007",
+                     "field 'threads_per_worker' = " + std::to_string(threads_per_worker) +
+                         " is outside [0, 1024]");
   }
 }
 
@@ -445,7 +445,8 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
       earliest = std::min(earliest, w.deadline);
     }
     if (fds.empty()) continue;  // every remaining job failed to start; loop re-checks `finished`
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - Clock::now());
+    const auto wait =
+        std::chrono::duration_cast<std::chrono::milliseconds>(earliest - Clock::now());
     const int timeout_ms = static_cast<int>(std::clamp<long long>(wait.count() + 1, 0, 60000));
     const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
     if (ready < 0 && errno != EINTR) {
@@ -480,8 +481,9 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
         if (closed) {
           const pid_t pid = w.pid;
           const std::string how = Impl::describeExit(w);
-          fail(index, "NNADC-SIM-011", "simulator worker " + std::to_string(pid) + " " + how +
-                                           " while running job " + std::to_string(index));
+          fail(index, "NNADC-SIM-011",
+               "simulator worker " + std::to_string(pid) + " " + how + " while running job " +
+                   std::to_string(index));
           im.reap(w);
           w.job.reset();
           continue;
@@ -523,7 +525,8 @@ std::string WorkerPool::version() {
       std::uint64_t size = 0;
       std::memcpy(&size, w.buffer.data(), sizeof size);
       JobOutcome outcome;
-      const bool good = decodeOutcome(std::string_view(w.buffer).substr(sizeof size, size), outcome);
+      const bool good =
+          decodeOutcome(std::string_view(w.buffer).substr(sizeof size, size), outcome);
       w.buffer.clear();
       if (!good || !outcome.ok || outcome.result.output.empty()) break;
       return outcome.result.output.front();

@@ -11,9 +11,9 @@ namespace {
 
 void requireRange(const char* field, double value, double lo, double hi, const char* unit) {
   if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " +
-                                          spiceNumber(value) + " is outside the allowed range [" +
-                                          spiceNumber(lo) + ", " + spiceNumber(hi) + "] " + unit);
+    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " + spiceNumber(value) +
+                                          " is outside the allowed range [" + spiceNumber(lo) +
+                                          ", " + spiceNumber(hi) + "] " + unit);
   }
 }
 

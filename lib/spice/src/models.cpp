@@ -1,9 +1,9 @@
 #include "nnadc/spice/models.h"
 
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
@@ -45,8 +45,8 @@ std::string libSection(const std::string& text, const std::string& section,
     if (inside && !words.empty() && toLower(words[0]) == ".endl") return body;
     if (inside) body += line + "\n";
   }
-  throw InputError("NNADC-NET-003", "model library '" + path.string() + "' has no section '" +
-                                        section + "'");
+  throw InputError("NNADC-NET-003",
+                   "model library '" + path.string() + "' has no section '" + section + "'");
 }
 
 }  // namespace
@@ -55,14 +55,13 @@ void ModelSource::validate() const {
   const auto path = isDefault() ? defaultModelLib() : lib_file;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    throw InputError("NNADC-NET-001", "model library '" + path.string() +
-                                          "' does not exist (field model-lib)");
+    throw InputError("NNADC-NET-001",
+                     "model library '" + path.string() + "' does not exist (field model-lib)");
   }
   if (trim(nmos).empty() || trim(pmos).empty() || splitWhitespace(nmos).size() != 1 ||
       splitWhitespace(pmos).size() != 1) {
-    throw InputError("NNADC-NET-002",
-                     "model names must be single words (fields nmos='" + nmos + "', pmos='" + pmos +
-                         "')");
+    throw InputError("NNADC-NET-002", "model names must be single words (fields nmos='" + nmos +
+                                          "', pmos='" + pmos + "')");
   }
 }
 
@@ -80,8 +79,8 @@ std::filesystem::path defaultModelLib() { return modelsDir() / "cmos130.lib"; }
 
 std::string modelCards(const ModelSource& source, bool inline_models) {
   source.validate();
-  const auto path = std::filesystem::absolute(source.isDefault() ? defaultModelLib()
-                                                                 : source.lib_file);
+  const auto path =
+      std::filesystem::absolute(source.isDefault() ? defaultModelLib() : source.lib_file);
   if (inline_models) {
     const std::string text = readFile(path);
     const std::string body = source.section.empty() ? text : libSection(text, source.section, path);

@@ -23,8 +23,8 @@ using Word = std::uint64_t;
 
 struct OutputCode {
   CodeKind kind = CodeKind::kBinary;
-  int bits = 0;     ///< N: the stage resolves 2^N levels
-  int outputs = 0;  ///< M: output inverters
+  int bits = 0;             ///< N: the stage resolves 2^N levels
+  int outputs = 0;          ///< M: output inverters
   std::vector<Word> words;  ///< words[level], level = 0..2^N - 1, all distinct
 
   /// Builds a code. `outputs` is used by smooth codes only (0 = the smallest M that the greedy

@@ -53,8 +53,8 @@ struct PipelineStage {
 };
 
 struct Pipeline {
-  int bits = 14;        ///< output resolution
-  int redundancy = 1;   ///< r
+  int bits = 14;       ///< output resolution
+  int redundancy = 1;  ///< r
   std::vector<PipelineStage> stages;
   bool calibrated = false;
   std::vector<std::vector<double>> table;  ///< T_i[d] [V]: ideal or calibrated

@@ -29,7 +29,7 @@ struct StageShape {
   int hidden = 16;
   OutputCode code;
   double vdd_v = 1.2;
-  double input_lo_v = 0.0;   ///< input window [V]
+  double input_lo_v = 0.0;  ///< input window [V]
   double input_hi_v = 1.2;
   [[nodiscard]] int outputs() const { return code.outputs; }
   [[nodiscard]] int outputRows() const { return 2 * hidden + 2; }
@@ -43,16 +43,16 @@ struct StageCells {
 
 /// Intermediate values of one forward pass over a batch (kept for backward).
 struct StageForward {
-  Eigen::MatrixXd v1;      ///< B x 4 layer-1 row voltages
-  Eigen::ArrayXXd u;       ///< B x H hidden column voltages
-  Eigen::ArrayXXd h;       ///< B x H first inverter outputs
-  Eigen::ArrayXXd dh;      ///< f'(u)
-  Eigen::ArrayXXd hb;      ///< B x H second inverter outputs (complements)
-  Eigen::ArrayXXd dhb;     ///< f'(h)
-  Eigen::MatrixXd a;       ///< B x (2H+2) layer-2 row voltages
-  Eigen::ArrayXXd o;       ///< B x M output column voltages
-  Eigen::VectorXd den1;    ///< H column conductance sums
-  Eigen::VectorXd den2;    ///< M
+  Eigen::MatrixXd v1;    ///< B x 4 layer-1 row voltages
+  Eigen::ArrayXXd u;     ///< B x H hidden column voltages
+  Eigen::ArrayXXd h;     ///< B x H first inverter outputs
+  Eigen::ArrayXXd dh;    ///< f'(u)
+  Eigen::ArrayXXd hb;    ///< B x H second inverter outputs (complements)
+  Eigen::ArrayXXd dhb;   ///< f'(h)
+  Eigen::MatrixXd a;     ///< B x (2H+2) layer-2 row voltages
+  Eigen::ArrayXXd o;     ///< B x M output column voltages
+  Eigen::VectorXd den1;  ///< H column conductance sums
+  Eigen::VectorXd den2;  ///< M
 };
 
 /// Conductances (any unit; only ratios matter) of both layers for one evaluation.

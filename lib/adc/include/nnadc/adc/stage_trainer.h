@@ -1,7 +1,8 @@
 #pragma once
 /// Training of one NN sub-ADC stage under the RRAM level constraint.
 ///
-/// Latent weights are fractions of g_max (one real number per cell; level = round(w (L - 1))). The forward pass uses
+/// Latent weights are fractions of g_max (one real number per cell; level = round(w (L - 1))). The
+/// forward pass uses
 ///  - kSte: the rounded levels, with straight-through gradients to the latent weights
 ///    (quantisation-aware training), or
 ///  - kProject: the continuous weights clipped to the cell range (the NeuADC authors' style:
@@ -27,12 +28,12 @@ Quantization parseQuantization(const std::string& name);
 
 struct StageTrainOptions {
   int iterations = 20000;
-  int samples_per_level = 32;    ///< training ramp density
-  double margin_per_v = 100.0;   ///< kappa [1/V]: 10 mV of margin = logit 1
+  int samples_per_level = 32;   ///< training ramp density
+  double margin_per_v = 100.0;  ///< kappa [1/V]: 10 mV of margin = logit 1
   Quantization quantization = Quantization::kSte;
-  double noise_sigma = 0.0;      ///< lognormal conductance noise in the forward pass
-  int eval_every = 250;          ///< evaluate (and keep the best) every so many iterations
-  int restarts = 1;              ///< independent initialisations (seed, seed+1, ...); best kept
+  double noise_sigma = 0.0;  ///< lognormal conductance noise in the forward pass
+  int eval_every = 250;      ///< evaluate (and keep the best) every so many iterations
+  int restarts = 1;          ///< independent initialisations (seed, seed+1, ...); best kept
   /// Sweeps of discrete local search after gradient training: every cell tries one level up and
   /// down, a change is kept when the ramp ENOB improves. Rounding the trained weights is only a
   /// starting point; this searches the integer design space around it.
@@ -57,15 +58,15 @@ struct HistoryPoint {
 };
 
 struct StageTrainResult {
-  StageCells cells;                  ///< the best rounded design seen
+  StageCells cells;  ///< the best rounded design seen
   std::vector<HistoryPoint> history;
-  double best_enob_ramp = 0.0;      ///< after refinement
-  double trained_enob_ramp = 0.0;   ///< before refinement (gradient training alone)
+  double best_enob_ramp = 0.0;     ///< after refinement
+  double trained_enob_ramp = 0.0;  ///< before refinement (gradient training alone)
   int best_iteration = 0;
   int best_restart = 0;
-  int refine_changes = 0;           ///< cells changed by the local search
-  bool diverged = false;             ///< the loss became NaN/inf: no design
-  std::string message;               ///< why training stopped, if not normally
+  int refine_changes = 0;  ///< cells changed by the local search
+  bool diverged = false;   ///< the loss became NaN/inf: no design
+  std::string message;     ///< why training stopped, if not normally
   double seconds = 0.0;
 };
 

@@ -5,12 +5,12 @@
 #include <cstdlib>
 
 #if defined(NNADC_ASSERTIONS) || !defined(NDEBUG)
-#define NNADC_ASSERT(cond)                                                              \
-  do {                                                                                  \
-    if (!(cond)) {                                                                      \
+#define NNADC_ASSERT(cond)                                                                    \
+  do {                                                                                        \
+    if (!(cond)) {                                                                            \
       std::fprintf(stderr, "%s:%d: nnadc invariant failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                     \
-    }                                                                                   \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (false)
 #else
 #define NNADC_ASSERT(cond) \

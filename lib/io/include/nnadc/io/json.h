@@ -17,10 +17,10 @@ Json loadJsonFile(const std::filesystem::path& path);
 /// What every result file records (ARCHITECTURE.md): tool and simulator versions, seed and the
 /// effective configuration.
 struct Provenance {
-  std::string command;                 ///< subcommand name, e.g. "characterize"
-  Json config = Json::object();        ///< effective options
-  std::optional<std::uint64_t> seed;   ///< base seed, if the command is random
-  std::string ngspice_version;         ///< empty when no simulator ran
+  std::string command;                ///< subcommand name, e.g. "characterize"
+  Json config = Json::object();       ///< effective options
+  std::optional<std::uint64_t> seed;  ///< base seed, if the command is random
+  std::string ngspice_version;        ///< empty when no simulator ran
 };
 
 Json provenanceJson(const Provenance& provenance);

@@ -11,7 +11,7 @@ struct AdamOptions {
   double beta2 = 0.999;
   double epsilon = 1e-8;
   double weight_decay = 0.0;  ///< L2 coefficient added to the gradient (lambda * w)
-  int decay_every = 0;        ///< multiply the rate by decay_factor every this many steps; 0 = never
+  int decay_every = 0;  ///< multiply the rate by decay_factor every this many steps; 0 = never
   double decay_factor = 0.5;
   /// Throws InputError NNADC-CFG-003 naming the field and its range.
   void validate() const;

@@ -20,7 +20,8 @@ class TabulatedActivation {
   /// d value / dx: the slope of the segment holding x (0 outside the table).
   [[nodiscard]] double derivative(double x) const;
   /// Both at once, element-wise.
-  void evaluate(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& value, Eigen::ArrayXXd& derivative) const;
+  void evaluate(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& value,
+                Eigen::ArrayXXd& derivative) const;
 
   [[nodiscard]] double xMin() const { return x0_; }
   [[nodiscard]] double xMax() const { return x0_ + dx_ * static_cast<double>(y_.size() - 1); }

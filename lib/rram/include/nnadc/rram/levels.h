@@ -15,9 +15,9 @@ enum class Spacing {
 };
 
 struct LevelSetOptions {
-  int cell_bits = 3;         ///< levels = 2^cell_bits, 1..12 bits
-  double g_max_s = 20e-6;    ///< largest conductance (NeuADC authors' code: R_min 50 kOhm)
-  double g_min_s = 2e-6;     ///< smallest non-zero conductance for kLog (R_max 500 kOhm)
+  int cell_bits = 3;       ///< levels = 2^cell_bits, 1..12 bits
+  double g_max_s = 20e-6;  ///< largest conductance (NeuADC authors' code: R_min 50 kOhm)
+  double g_min_s = 2e-6;   ///< smallest non-zero conductance for kLog (R_max 500 kOhm)
   Spacing spacing = Spacing::kLinear;
   std::vector<double> table_s;  ///< for kTable: ascending conductances, table_s[0] == 0
   /// Throws InputError NNADC-CFG-003/-006 naming the field and its allowed range.

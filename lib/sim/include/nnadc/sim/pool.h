@@ -26,8 +26,8 @@ struct PoolOptions {
 /// job cannot end a batch).
 struct JobOutcome {
   bool ok = false;
-  RunResult result;       ///< valid when ok
-  std::string error_id;   ///< e.g. NNADC-SIM-003 (simulation), -010 (timeout), -011 (crash)
+  RunResult result;      ///< valid when ok
+  std::string error_id;  ///< e.g. NNADC-SIM-003 (simulation), -010 (timeout), -011 (crash)
   std::string error_message;
   /// Throws the SimulationError this outcome carries (no-op when ok).
   void throwIfFailed() const;

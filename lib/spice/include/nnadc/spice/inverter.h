@@ -7,11 +7,11 @@
 namespace nnadc::spice {
 
 struct InverterSpec {
-  double vdd_v = 1.2;     ///< supply [V]
-  double wn_m = 0.3e-6;   ///< NMOS width [m]
-  double wp_m = 0.6e-6;   ///< PMOS width [m]; 2x NMOS puts the switching point near VDD/2
-  double l_m = 0.13e-6;   ///< channel length of both [m]
-  double step_v = 1e-3;   ///< sweep step [V]
+  double vdd_v = 1.2;    ///< supply [V]
+  double wn_m = 0.3e-6;  ///< NMOS width [m]
+  double wp_m = 0.6e-6;  ///< PMOS width [m]; 2x NMOS puts the switching point near VDD/2
+  double l_m = 0.13e-6;  ///< channel length of both [m]
+  double step_v = 1e-3;  ///< sweep step [V]
   /// PDKs such as sky130 wrap their transistors in subcircuits: instantiate them as X, not M.
   bool subckt_devices = false;
   /// Throws InputError NNADC-CFG-003 naming the field and its allowed range.
