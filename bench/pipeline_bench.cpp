@@ -4,6 +4,7 @@
 // e.g. "3,3,3,3,3,3,2" amplifier 0 4000 12 100.  Needs $NNADC_VTC or training/vtc130.json.
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -115,10 +116,14 @@ int main(int argc, char** argv) {
   Eigen::VectorXd big(1 << 20);
   for (Eigen::Index k = 0; k < big.size(); ++k) big(k) = 1.2 * (k + 0.5) / big.size();
   const auto t1 = std::chrono::steady_clock::now();
+  const std::clock_t c1 = std::clock();
   const auto codes = model.convert(g, big);
+  const double cpu = static_cast<double>(std::clock() - c1) / CLOCKS_PER_SEC;
   const double t_conv =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  std::printf("2^20 conversions in %.3f s (%.3g conv/s)\n", t_conv, big.size() / t_conv);
+  // CPU time is the fair figure on a shared machine; wall time is what a user waits.
+  std::printf("2^20 conversions in %.3f s wall, %.3f s CPU (%.3g conv/s of CPU); target < 1 s\n",
+              t_conv, cpu, static_cast<double>(big.size()) / cpu);
   // Monte-Carlo: conductance * exp(N(0, 1%)); nominal table vs per-die foreground calibration.
   nnadc::rram::VariationOptions var;
   var.lognormal_sigma = 0.01;

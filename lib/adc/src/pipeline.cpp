@@ -106,11 +106,14 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
       const PipelineStage& st = pipeline_.stages[si];
       out.inputs.col(i).segment(start, n) = v;
       const auto words = models_[si].words(g.adc[si], v);
-      Eigen::MatrixXd bits(n, st.adc.shape.outputs());
+      // Only a residue network reads the raw bits; amplifier stages need just the decision.
+      const bool need_bits = st.residue == ResidueStyle::kNetwork && i + 1 < stages;
+      Eigen::MatrixXd bits(need_bits ? n : 0, st.adc.shape.outputs());
       for (Eigen::Index k = 0; k < n; ++k) {
         const Word w = words[static_cast<std::size_t>(k)];
         out.decisions(start + k, i) =
             dense_[si].empty() ? decoders_[si].decode(w) : dense_[si][static_cast<std::size_t>(w)];
+        if (!need_bits) continue;
         for (int b = 0; b < st.adc.shape.outputs(); ++b) {
           bits(k, b) = static_cast<double>((w >> b) & 1U);
         }

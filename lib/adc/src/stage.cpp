@@ -70,15 +70,36 @@ void StageModel::backward(const StageConductances& g, const StageForward& f,
 }
 
 std::vector<Word> StageModel::words(const StageConductances& g, const Eigen::VectorXd& x) const {
-  StageForward f;
-  forward(g, x, f);
-  std::vector<Word> out(static_cast<std::size_t>(x.size()), 0);
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    Word w = 0;
-    for (int k = 0; k < shape_.outputs(); ++k) {
-      if (f.o(i, k) < threshold_v_) w |= Word{1} << k;
+  // The forward pass without derivatives: conversion is the hot path of every evaluation and
+  // Monte-Carlo run.
+  const Eigen::Index b = x.size();
+  const int hn = shape_.hidden;
+  const double vdd = shape_.vdd_v;
+  Eigen::MatrixXd v1(b, kInputRows);
+  v1.col(0) = x;
+  v1.col(1) = (vdd - x.array()).matrix();
+  v1.col(2).setConstant(vdd);
+  v1.col(3).setZero();
+  const Eigen::VectorXd den1 = g.g1.rowwise().sum().cwiseMax(kMinColumnConductance);
+  const Eigen::ArrayXXd u = (v1 * g.g1.transpose()).array().rowwise() / den1.transpose().array();
+  Eigen::ArrayXXd h;
+  Eigen::ArrayXXd hb;
+  vtc_.values(u, h);
+  vtc_.values(h, hb);
+  const Eigen::VectorXd den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
+  // o = (h G2_h^T + hb G2_hb^T + VDD g_vdd) / den2; the ground row adds nothing.
+  Eigen::MatrixXd o = h.matrix() * g.g2.leftCols(hn).transpose() +
+                      hb.matrix() * g.g2.middleCols(hn, hn).transpose();
+  o.rowwise() += (vdd * g.g2.col(2 * hn)).transpose();
+  std::vector<Word> out(static_cast<std::size_t>(b), 0);
+  // o_k < threshold  <=>  raw_k < threshold * den2_k (den2 > 0).
+  const Eigen::RowVectorXd limit = (threshold_v_ * den2).transpose();
+  for (int k = 0; k < shape_.outputs(); ++k) {
+    const double lim = limit(k);
+    const Word bit = Word{1} << k;
+    for (Eigen::Index i = 0; i < b; ++i) {
+      if (o(i, k) < lim) out[static_cast<std::size_t>(i)] |= bit;
     }
-    out[static_cast<std::size_t>(i)] = w;
   }
   return out;
 }

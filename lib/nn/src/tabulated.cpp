@@ -85,4 +85,26 @@ void TabulatedActivation::evaluate(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& va
   }
 }
 
+void TabulatedActivation::values(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& value_out) const {
+  value_out.resize(x.rows(), x.cols());
+  const double x_max = xMax();
+  const double inv_dx = 1.0 / dx_;
+  const auto last = static_cast<double>(slope_.size() - 1);
+  const double* in = x.data();
+  double* out = value_out.data();
+  for (Eigen::Index k = 0; k < x.size(); ++k) {
+    const double xv = in[k];
+    if (xv <= x0_) {
+      out[k] = y_.front();
+    } else if (xv >= x_max) {
+      out[k] = y_.back();
+    } else {
+      const double u = (xv - x0_) * inv_dx;
+      const double f = std::min(std::floor(u), last);
+      const auto i = static_cast<std::size_t>(f);
+      out[k] = y_[i] + slope_[i] * (u - f) * dx_;
+    }
+  }
+}
+
 }  // namespace nnadc::nn

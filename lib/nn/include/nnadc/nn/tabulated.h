@@ -22,6 +22,8 @@ class TabulatedActivation {
   /// Both at once, element-wise.
   void evaluate(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& value,
                 Eigen::ArrayXXd& derivative) const;
+  /// Values only, element-wise (the inference path: no derivative stores).
+  void values(const Eigen::ArrayXXd& x, Eigen::ArrayXXd& value) const;
 
   [[nodiscard]] double xMin() const { return x0_; }
   [[nodiscard]] double xMax() const { return x0_ + dx_ * static_cast<double>(y_.size() - 1); }
