@@ -56,11 +56,15 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
   p.redundancy = options.redundancy;
   const rram::LevelSet levels(base.rram);
 
-  // Inputs over the first window; pushed through each trained stage in turn.
+  // Inputs over the first window, pushed through each trained stage in turn. Seeded uniform
+  // random draws, not a grid: after a total gain of 2^k a grid of N points leaves a late stage
+  // only N / 2^k distinct residues, all on the same few phases; random inputs keep them dense.
   Eigen::VectorXd v(options.training_points);
-  for (int k = 0; k < options.training_points; ++k) {
-    v(k) = plan.front().lo_v +
-           (plan.front().hi_v - plan.front().lo_v) * (k + 0.5) / options.training_points;
+  {
+    Rng rng(options.stage.seed + 7);
+    for (int k = 0; k < options.training_points; ++k) {
+      v(k) = rng.uniform(plan.front().lo_v, plan.front().hi_v);
+    }
   }
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const PipelineStagePlan& sp = plan[i];

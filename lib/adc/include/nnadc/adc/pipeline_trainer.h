@@ -29,7 +29,7 @@ struct PipelineTrainOptions {
   bool calibrate = true;
   int calibration_points = 1 << 16;
   int training_points = 1 << 14;  ///< inputs propagated to build each stage's training set
-  int residue_points = 2048;      ///< of which a residue network's regression uses this many
+  int residue_points = 8192;      ///< of which a residue network's regression uses this many
   /// Throws InputError: NNADC-PIP-001 (resolution below target), -002 (window outside the
   /// supply or empty), -003 (no stages), plus the stage options' own checks.
   void validate(const std::vector<PipelineStagePlan>& plan, double vdd_v) const;

@@ -57,12 +57,12 @@ class ResidueModel {
 };
 
 struct ResidueTrainOptions {
-  int iterations = 3000;
+  int iterations = 6000;
   std::uint64_t seed = 1;
   nn::AdamOptions adam = [] {
     nn::AdamOptions a;
     a.learning_rate = 0.01;
-    a.decay_every = 1000;
+    a.decay_every = 2000;
     a.decay_factor = 0.5;
     return a;
   }();
