@@ -20,6 +20,8 @@ struct EvalCliOptions {
   double variation_sigma = 0.0;
   int draws = 100;
   bool no_recalibrate = false;
+  std::string transfer;
+  int transfer_bits = 10;
 };
 
 int runEval(CLI::App& sub, EvalCliOptions& o) {
@@ -54,6 +56,7 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
       v.recalibrate = !o.no_recalibrate;
       j["variation"] = variationStudy(design, v);
     }
+    if (!o.transfer.empty()) j["nonlinear"] = transferStudy(design, o.transfer, o.transfer_bits);
   } else {
     j = stageMetrics(design, 0, options);
   }
@@ -101,6 +104,11 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--variation-sigma", o.variation_sigma,
                   "Pipelines: Monte-Carlo with every conductance * exp(N(0, sigma))");
   sub->add_option("--draws", o.draws, "Monte-Carlo draws (seed = --seed + draw)")
+      ->capture_default_str();
+  sub->add_option("--transfer", o.transfer,
+                  "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt) and "
+                  "report its error against the ideal nonlinear curve");
+  sub->add_option("--transfer-bits", o.transfer_bits, "Resolution of that nonlinear code")
       ->capture_default_str();
   sub->add_flag("--no-recalibrate", o.no_recalibrate,
                 "Monte-Carlo: keep the design's combination table instead of recalibrating each "

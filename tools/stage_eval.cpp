@@ -1,6 +1,9 @@
 #include "stage_eval.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include "nnadc/core/error.h"
 
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/pipeline.h"
@@ -109,6 +112,59 @@ io::Json variationStudy(const adc::Design& design, const VariationOptions& optio
           {"min_enob", sorted.empty() ? 0.0 : sorted.front()},
           {"max_enob", sorted.empty() ? 0.0 : sorted.back()},
           {"enob", enob}};
+}
+
+io::Json transferStudy(const adc::Design& design, const std::string& transfer, int bits) {
+  if (transfer != "log2" && transfer != "sqrt") {
+    throw InputError("NNADC-CFG-007", "field 'transfer' = '" + transfer +
+                                          "' is not one of log2, sqrt");
+  }
+  if (bits < 2 || bits > 16) {
+    throw InputError("NNADC-CFG-003", "field 'transfer-bits' = " + std::to_string(bits) +
+                                          " is outside the allowed range [2, 16]");
+  }
+  const adc::PipelineModel model(design.pipeline, design);
+  const double lo = design.pipeline.lo();
+  const double hi = design.pipeline.hi();
+  const double top = std::ldexp(1.0, bits) - 1.0;
+  const bool log = transfer == "log2";
+  const auto ideal = [&](double x) {
+    if (log) return std::round((std::log2(std::max(x, std::ldexp(1.0, -bits))) + bits) / bits * top);
+    return std::round(std::sqrt(std::max(x, 0.0)) * top);
+  };
+  // Inputs dense where the transfer is steep: uniform in log2 x (log) or in sqrt x (sqrt).
+  const Eigen::Index n = 1 << 18;
+  Eigen::VectorXd x(n);
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const double t = (static_cast<double>(k) + 0.5) / static_cast<double>(n);
+    x(k) = log ? std::exp2(-bits * (1.0 - t)) : t * t;
+  }
+  const Eigen::VectorXd v = (lo + (hi - lo) * x.array()).matrix();
+  const auto codes = model.convert(model.nominal(), v);
+  const double levels = std::ldexp(1.0, design.pipeline.bits);
+  double worst = 0.0;
+  double worst_x = 0.0;
+  double sum_sq = 0.0;
+  // Baseline: an ideal linear quantiser of the same resolution feeding the same mapping, so the
+  // error that linear resolution alone causes is told apart from the converter's own.
+  double baseline_worst = 0.0;
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const double x_hat = (static_cast<double>(codes[static_cast<std::size_t>(k)]) + 0.5) / levels;
+    const double e = ideal(x_hat) - ideal(x(k));
+    sum_sq += e * e;
+    if (std::abs(e) > worst) {
+      worst = std::abs(e);
+      worst_x = x(k);
+    }
+    const double x_ideal = (std::min(std::floor(x(k) * levels), levels - 1.0) + 0.5) / levels;
+    baseline_worst = std::max(baseline_worst, std::abs(ideal(x_ideal) - ideal(x(k))));
+  }
+  return {{"transfer", transfer},
+          {"bits", bits},
+          {"max_error_lsb", worst},
+          {"rms_error_lsb", std::sqrt(sum_sq / static_cast<double>(n))},
+          {"worst_input_fraction", worst_x},
+          {"ideal_linear_max_error_lsb", baseline_worst}};
 }
 
 }  // namespace nnadc::cli

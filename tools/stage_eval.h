@@ -3,6 +3,7 @@
 // and `eval`: a coherent full-scale sine for the dynamic metrics, a dense ramp for DNL/INL and
 // missing codes (code density of a ramp is exact; a sine's needs many more samples).
 #include <cstdint>
+#include <string>
 
 #include "nnadc/adc/design.h"
 #include "nnadc/io/json.h"
@@ -37,5 +38,14 @@ struct VariationOptions {
   std::size_t sine_samples = 1U << 14U;
 };
 io::Json variationStudy(const adc::Design& design, const VariationOptions& options);
+
+/// Nonlinear quantisation through the pipeline's digital back end: the 14-bit linear code is
+/// mapped to a `bits`-bit code of a nonlinear transfer and compared with the ideal nonlinear
+/// quantiser of the same inputs (ICCAD'19's configurable quantisation):
+///   log2: code = round(((log2 x + bits) / bits) (2^bits - 1)), x in [2^-bits, 1];
+///   sqrt: code = round(sqrt(x) (2^bits - 1)), x in [0, 1];
+/// x is the input as a fraction of the first stage's window. Reports the maximum and rms code
+/// error in LSB of the nonlinear code, and where the maximum occurs.
+io::Json transferStudy(const adc::Design& design, const std::string& transfer, int bits);
 
 }  // namespace nnadc::cli
