@@ -1,5 +1,6 @@
 #include "cli_common.h"
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -13,6 +14,8 @@ namespace nnadc::cli {
 void StderrLogger::log(LogLevel level, std::string_view message) {
   switch (level) {
     case LogLevel::kDebug:
+      if (std::getenv("NNADC_DEBUG") == nullptr) return;
+      std::cerr << "nnadc: debug: " << message << '\n';
       return;
     case LogLevel::kInfo:
       if (quiet_ != nullptr && *quiet_) return;

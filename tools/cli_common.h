@@ -11,10 +11,10 @@
 namespace nnadc::cli {
 
 struct CommonOptions {
-  std::string config_file;             ///< --config
-  std::string output;                  ///< -o/--output
-  std::optional<std::uint64_t> seed;   ///< --seed
-  bool quiet = false;                  ///< --quiet
+  std::string config_file;            ///< --config
+  std::string output;                 ///< -o/--output
+  std::optional<std::uint64_t> seed;  ///< --seed
+  bool quiet = false;                 ///< --quiet
 };
 
 /// Writes messages to stderr as "nnadc: warning: ..."; --quiet hides info lines.
@@ -49,6 +49,7 @@ inline constexpr int kExitCheckFailed = 1;
 void addCharacterizeCommand(CLI::App& app, int& exit_code);
 void addMetricsCommand(CLI::App& app, int& exit_code);
 void addSimCommand(CLI::App& app, int& exit_code);
+void addEmitCommand(CLI::App& app, int& exit_code);
 void addTrainCommand(CLI::App& app, int& exit_code);
 void addEvalCommand(CLI::App& app, int& exit_code);
 

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   nnadc::cli::addTrainCommand(app, exit_code);
   nnadc::cli::addEvalCommand(app, exit_code);
   nnadc::cli::addSimCommand(app, exit_code);
+  nnadc::cli::addEmitCommand(app, exit_code);
   nnadc::cli::addMetricsCommand(app, exit_code);
   try {
     app.parse(argc, argv);

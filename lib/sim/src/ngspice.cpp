@@ -2,11 +2,11 @@
 
 #include <ngspice/sharedspice.h>
 
+#include <locale.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <clocale>
-#include <locale.h>
 #include <mutex>
 #include <set>
 
@@ -90,6 +90,8 @@ bool isErrorLine(std::string_view line) {
       "could not find a valid",   // unknown model
       "iteration limit reached",  // dc/op non-convergence
       "no convergence",
+      "too few parameters",  // subcircuit instance with a missing port
+      "interrupted due to error",
   };
   for (const char* pattern : kPatterns) {
     // "Warning: singular matrix" alone is not listed: ngspice prints it while gmin stepping
@@ -168,8 +170,7 @@ void checkCommandLength(std::string_view text) {
     throw SimulationError("NNADC-SIM-004",
                           "ngspice command of " + std::to_string(text.size()) +
                               " characters refused: ngspice truncates commands longer than " +
-                              std::to_string(NgspiceSimulator::kMaxCommandLength) +
-                              " characters");
+                              std::to_string(NgspiceSimulator::kMaxCommandLength) + " characters");
   }
 }
 
@@ -184,8 +185,8 @@ const Vector* RunResult::find(std::string_view vector_name) const {
 
 void NgspiceSimulator::Options::validate() const {
   if (threads < 1 || threads > 1024) {
-    throw InputError("NNADC-SIM-007", "ngspice threads must be in [1, 1024], got " +
-                                          std::to_string(threads));
+    throw InputError("NNADC-SIM-007",
+                     "ngspice threads must be in [1, 1024], got " + std::to_string(threads));
   }
 }
 
@@ -227,9 +228,9 @@ bool NgspiceSimulator::everCreated() { return global().ever_created; }
 void NgspiceSimulator::checkUsable() const {
   const Global& g = global();
   if (g.exit_requested) {
-    throw SimulationError("NNADC-SIM-006",
-                          "ngspice requested exit (status " + std::to_string(g.exit_status) +
-                              "); its state is no longer usable in this process");
+    throw SimulationError("NNADC-SIM-006", "ngspice requested exit (status " +
+                                               std::to_string(g.exit_status) +
+                                               "); its state is no longer usable in this process");
   }
 }
 
@@ -320,8 +321,8 @@ RunResult NgspiceSimulator::run(const RunRequest& request) {
   checkUsable();
   if (hasError(g.lines, 0)) {
     result.output = g.lines;
-    throw SimulationError("NNADC-SIM-001", "ngspice could not load the deck: " +
-                                               errorSummary(g.lines, 0));
+    throw SimulationError("NNADC-SIM-001",
+                          "ngspice could not load the deck: " + errorSummary(g.lines, 0));
   }
   const std::size_t run_from = g.lines.size();
   const std::vector<std::string> commands =
@@ -409,13 +410,14 @@ RunResult NgspiceSimulator::run(const RunRequest& request) {
   }
   for (const std::string& name : wanted) {
     if (found.count(name) == 0) {
-      throw SimulationError("NNADC-SIM-008", "vector '" + name +
-                                                 "' was not produced by the simulation (plots: " +
-                                                 [&] {
-                                                   std::string s;
-                                                   for (const auto& p : new_plots) s += p + " ";
-                                                   return s;
-                                                 }() + ")");
+      throw SimulationError(
+          "NNADC-SIM-008", "vector '" + name + "' was not produced by the simulation (plots: " +
+                               [&] {
+                                 std::string s;
+                                 for (const auto& p : new_plots) s += p + " ";
+                                 return s;
+                               }() +
+                               ")");
     }
   }
   result.output = std::move(g.lines);

@@ -1,0 +1,150 @@
+#include "nnadc/sim/stage_bench.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "nnadc/core/error.h"
+
+namespace nnadc::sim {
+
+namespace {
+
+const Vector& require(const Plot& plot, const std::string& name) {
+  const Vector* v = plot.find(name);
+  if (v == nullptr || v->is_complex) {
+    throw SimulationError("NNADC-SIM-008",
+                          "vector '" + name + "' missing from plot '" + plot.name + "'");
+  }
+  return *v;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::string> benchVectors(int outputs, std::size_t stage) {
+  std::vector<std::string> names;
+  for (int k = 0; k < outputs; ++k) names.push_back(spice::bitVector(k));
+  names.push_back(spice::supplyVector(stage));
+  return names;
+}
+
+// The plot holding the bits (the bench's only analysis).
+const Plot* benchPlot(const RunResult& result, const std::string& where) {
+  for (const Plot& p : result.plots) {
+    if (p.find(spice::bitVector(0)) != nullptr) return &p;
+  }
+  throw SimulationError("NNADC-SIM-008",
+                        where + ": vector '" + spice::bitVector(0) + "' missing from the results");
+}
+
+}  // namespace
+
+std::vector<adc::Word> wordsFromPlot(const Plot& plot, int outputs, double threshold_v) {
+  std::vector<adc::Word> words;
+  for (int k = 0; k < outputs; ++k) {
+    const Vector& bit = require(plot, spice::bitVector(k));
+    if (k == 0) words.assign(bit.real.size(), 0);
+    if (bit.real.size() != words.size()) {
+      throw SimulationError("NNADC-SIM-014",
+                            "vector '" + bit.name + "' has " + std::to_string(bit.real.size()) +
+                                " points, bit 0 has " + std::to_string(words.size()));
+    }
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (bit.real[i] > threshold_v) words[i] |= adc::Word{1} << k;
+    }
+  }
+  return words;
+}
+
+StaticRun runStatic(WorkerPool& pool, const adc::Design& design, spice::DeckOptions options,
+                    double timeout_s) {
+  options.bench = spice::Bench::kStatic;
+  options.dialect = spice::Dialect::kNgspice;
+  options.first_point = 0;
+  options.point_count = 0;
+  options.validate();
+  const adc::StageShape& shape = design.stages.at(options.stage).shape;
+  const int outputs = shape.outputs();
+  std::vector<RunRequest> jobs;
+  for (int first = 0; first < options.points; first += kStaticChunkPoints) {
+    spice::DeckOptions chunk = options;
+    chunk.first_point = first;
+    chunk.point_count = std::min(kStaticChunkPoints, options.points - first);
+    RunRequest job;
+    job.deck = spice::stageDeck(design, chunk);
+    job.vectors = benchVectors(outputs, options.stage);
+    job.timeout_s = timeout_s;
+    jobs.push_back(std::move(job));
+  }
+  StaticRun run;
+  run.x_v = spice::staticInputs(shape, options.points);
+  run.jobs = jobs.size();
+  const auto start = std::chrono::steady_clock::now();
+  const auto outcomes = pool.runBatch(jobs);
+  run.elapsed_s = secondsSince(start);
+  for (std::size_t c = 0; c < outcomes.size(); ++c) {
+    const JobOutcome& outcome = outcomes[c];
+    const int first = static_cast<int>(c) * kStaticChunkPoints;
+    const auto expected =
+        static_cast<std::size_t>(std::min(kStaticChunkPoints, options.points - first));
+    const std::string where = "static chunk " + std::to_string(c) + " (points " +
+                              std::to_string(first) + ".." +
+                              std::to_string(first + static_cast<int>(expected) - 1) + ")";
+    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
+    const Plot* plot = benchPlot(outcome.result, where);
+    const auto words = wordsFromPlot(*plot, outputs, 0.5 * shape.vdd_v);
+    const Vector& supply = require(*plot, spice::supplyVector(options.stage));
+    if (words.size() != expected || supply.real.size() != expected) {
+      throw SimulationError("NNADC-SIM-014", where + ": expected " + std::to_string(expected) +
+                                                 " points, got " + std::to_string(words.size()));
+    }
+    run.words.insert(run.words.end(), words.begin(), words.end());
+    run.supply_a.insert(run.supply_a.end(), supply.real.begin(), supply.real.end());
+  }
+  return run;
+}
+
+double interpolate(const std::vector<double>& t, const std::vector<double>& y, double t_s) {
+  if (t.empty() || t.size() != y.size()) return 0.0;
+  if (t_s <= t.front()) return y.front();
+  if (t_s >= t.back()) return y.back();
+  const auto it = std::upper_bound(t.begin(), t.end(), t_s);
+  const auto i = static_cast<std::size_t>(it - t.begin());
+  const double a = (t_s - t[i - 1]) / (t[i] - t[i - 1]);
+  return y[i - 1] + a * (y[i] - y[i - 1]);
+}
+
+TransientRun runTransient(WorkerPool& pool, const adc::Design& design, spice::DeckOptions options,
+                          double timeout_s) {
+  options.bench = spice::Bench::kTransient;
+  options.dialect = spice::Dialect::kNgspice;
+  const adc::StageShape& shape = design.stages.at(options.stage).shape;
+  const int outputs = shape.outputs();
+  TransientRun run;
+  run.plan = spice::transientPlan(shape, options);
+  RunRequest job;
+  job.deck = spice::stageDeck(design, options);
+  job.vectors = benchVectors(outputs, options.stage);
+  job.vectors.emplace_back("time");
+  job.timeout_s = timeout_s;
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult result = pool.run(job);
+  run.elapsed_s = secondsSince(start);
+  const Plot* plot = benchPlot(result, "transient");
+  const Vector& time = require(*plot, "time");
+  run.words.assign(run.plan.read_times_s.size(), 0);
+  for (int k = 0; k < outputs; ++k) {
+    const Vector& bit = require(*plot, spice::bitVector(k));
+    for (std::size_t n = 0; n < run.words.size(); ++n) {
+      if (interpolate(time.real, bit.real, run.plan.read_times_s[n]) > 0.5 * shape.vdd_v) {
+        run.words[n] |= adc::Word{1} << k;
+      }
+    }
+  }
+  run.time_s = time.real;
+  run.supply_a = require(*plot, spice::supplyVector(options.stage)).real;
+  return run;
+}
+
+}  // namespace nnadc::sim

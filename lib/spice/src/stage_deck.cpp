@@ -1,0 +1,506 @@
+#include "nnadc/spice/stage_deck.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+
+#include "nnadc/adc/convert.h"
+#include "nnadc/core/error.h"
+#include "nnadc/spice/models.h"
+#include "nnadc/spice/netlist.h"
+
+namespace nnadc::spice {
+
+namespace {
+
+// Lines longer than this are continued (SPICE `+`, Spectre `\`): some readers cap line length.
+constexpr std::size_t kMaxLineLength = 100;
+// Transient: simulator time step requested per hold period (ngspice also caps its step at it).
+constexpr double kTranStepsPerPeriod = 20.0;
+
+void requireRange(const char* field, double value, double lo, double hi) {
+  if (!std::isfinite(value) || value < lo || value > hi) {
+    throw InputError("NNADC-NET-012", std::string("field '") + field + "' = " + spiceNumber(value) +
+                                          " is outside the allowed range [" + spiceNumber(lo) +
+                                          ", " + spiceNumber(hi) + "]");
+  }
+}
+
+// Per-dialect syntax of the few elements the decks use.
+class Writer {
+ public:
+  explicit Writer(Dialect dialect) : dialect_(dialect) {}
+  [[nodiscard]] bool spectre() const { return dialect_ == Dialect::kSpectre; }
+  void line(const std::string& text) { text_ += text + "\n"; }
+  void comment(const std::string& text) { line((spectre() ? "// " : "* ") + text); }
+  void raw(const std::string& text) { text_ += text; }
+
+  // 1/G of a level is not a short decimal (49999.99999999999 for 1/20 uS): 12 significant
+  // digits read better and change the divider ratios by < 1e-11, far below any tolerance.
+  void resistor(const std::string& name, const std::string& a, const std::string& b, double ohms) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.12g", ohms);
+    if (spectre()) {
+      line(name + " (" + a + " " + b + ") resistor r=" + value);
+    } else {
+      line(name + " " + a + " " + b + " " + value);
+    }
+  }
+  // SPICE decides the element by its first letter; PDK devices wrapped in subcircuits are X.
+  void mosfet(const std::string& name, const std::string& d, const std::string& g,
+              const std::string& s, const std::string& b, const std::string& model, double w_m,
+              double l_m, bool subckt_device, int multiplier) {
+    const std::string nodes = d + " " + g + " " + s + " " + b;
+    const std::string size = " w=" + spiceNumber(w_m) + " l=" + spiceNumber(l_m) +
+                             (multiplier == 1 ? std::string() : " m=" + std::to_string(multiplier));
+    const std::string prefix = subckt_device ? "x" : "m";
+    if (spectre()) {
+      line(prefix + name + " (" + nodes + ") " + model + size);
+    } else {
+      line(prefix + name + " " + nodes + " " + model + size);
+    }
+  }
+  void dcSource(const std::string& name, const std::string& p, const std::string& n, double v) {
+    if (spectre()) {
+      line(name + " (" + p + " " + n + ") vsource dc=" + spiceNumber(v));
+    } else {
+      line(name + " " + p + " " + n + " dc " + spiceNumber(v));
+    }
+  }
+  void pwlSource(const std::string& name, const std::string& p, const std::string& n,
+                 const std::vector<std::pair<double, double>>& points) {
+    std::vector<std::string> words;
+    for (const auto& [t, v] : points) words.push_back(spiceNumber(t) + " " + spiceNumber(v));
+    if (spectre()) {
+      wrapped(name + " (" + p + " " + n + ") vsource type=pwl wave=[", words, "]");
+    } else {
+      wrapped(name + " " + p + " " + n + " pwl(", words, ")");
+    }
+  }
+  void vcvs(const std::string& name, const std::string& p, const std::string& n,
+            const std::string& cp, const std::string& cn, double gain) {
+    if (spectre()) {
+      line(name + " (" + p + " " + n + " " + cp + " " + cn + ") vcvs gain=" + spiceNumber(gain));
+    } else {
+      line(name + " " + p + " " + n + " " + cp + " " + cn + " " + spiceNumber(gain));
+    }
+  }
+  void subckt(const std::string& name, const std::vector<std::string>& ports) {
+    wrapped((spectre() ? "subckt " : ".subckt ") + name, ports, "");
+  }
+  void ends(const std::string& name) { line((spectre() ? "ends " : ".ends ") + name); }
+  void instance(const std::string& name, const std::vector<std::string>& nodes,
+                const std::string& master) {
+    // SPICE names subcircuit instances x...; Spectre uses the same names so that paths such as
+    // xstage0.o_0 are the same in every dialect.
+    if (spectre()) {
+      std::vector<std::string> words = nodes;
+      words.back() += ")";
+      wrapped("x" + name + " (", words, master);
+    } else {
+      std::vector<std::string> words = nodes;
+      words.push_back(master);
+      wrapped("x" + name, words, "");
+    }
+  }
+
+  // `head w1 w2 ... tail`, continued over lines of at most kMaxLineLength characters.
+  void wrapped(const std::string& head, const std::vector<std::string>& words,
+               const std::string& tail) {
+    std::string current = head;
+    const bool open = !head.empty() && (head.back() == '(' || head.back() == '[');
+    bool first = true;
+    for (const std::string& w : words) {
+      const std::string sep = (first && open) ? "" : " ";
+      if (current.size() + sep.size() + w.size() > kMaxLineLength && !first) {
+        if (spectre()) {
+          line(current + " \\");
+          current = "    " + w;
+        } else {
+          line(current);
+          current = "+ " + w;
+        }
+      } else {
+        current += sep + w;
+      }
+      first = false;
+    }
+    if (!tail.empty()) {
+      const bool close = tail == ")" || tail == "]";
+      current += (close ? "" : " ") + tail;
+    }
+    line(current);
+  }
+
+  [[nodiscard]] const std::string& text() const { return text_; }
+
+ private:
+  Dialect dialect_;
+  std::string text_;
+};
+
+std::string inverterName(bool scaled) { return scaled ? "nnadc_inv_drv" : "nnadc_inv"; }
+
+ModelSource modelSource(const adc::InverterSizing& inverter) {
+  ModelSource source;
+  source.lib_file = inverter.model_lib;
+  source.section = inverter.lib_section;
+  source.nmos = inverter.nmos;
+  source.pmos = inverter.pmos;
+  return source;
+}
+
+std::string stageName(std::size_t index) { return "nnadc_stage" + std::to_string(index); }
+
+double binWidth(const adc::StageShape& shape, int points) {
+  return (shape.input_hi_v - shape.input_lo_v) / points;
+}
+
+}  // namespace
+
+std::string dialectName(Dialect dialect) {
+  switch (dialect) {
+    case Dialect::kNgspice:
+      return "ngspice";
+    case Dialect::kSpectre:
+      return "spectre";
+    case Dialect::kXyce:
+      return "xyce";
+  }
+  return "ngspice";
+}
+
+Dialect parseDialect(const std::string& name) {
+  for (Dialect d : {Dialect::kNgspice, Dialect::kSpectre, Dialect::kXyce}) {
+    if (name == dialectName(d)) return d;
+  }
+  throw InputError("NNADC-NET-010",
+                   "field 'dialect' = '" + name + "' is not one of: ngspice, spectre, xyce");
+}
+
+std::string benchName(Bench bench) {
+  switch (bench) {
+    case Bench::kStatic:
+      return "static";
+    case Bench::kTransient:
+      return "transient";
+    case Bench::kStage:
+      return "stage";
+  }
+  return "static";
+}
+
+Bench parseBench(const std::string& name) {
+  for (Bench b : {Bench::kStatic, Bench::kTransient, Bench::kStage}) {
+    if (name == benchName(b)) return b;
+  }
+  throw InputError("NNADC-NET-011",
+                   "field 'bench' = '" + name + "' is not one of: static, transient, stage");
+}
+
+void DeckOptions::validate() const {
+  // Up to 2^20 points: a 14-bit ramp at 64 points per code.
+  requireRange("points", points, 1, 1 << 20);
+  requireRange("first-point", first_point, 0, points - 1);
+  requireRange("point-count", point_count, 0, points - first_point);
+  requireRange("samples", samples, 8, 1 << 16);
+  requireRange("fs", fs_hz, 1.0, 1e12);
+  requireRange("cycles", cycles, 0, samples / 2.0);
+  if (cycles != 0 && (cycles % 2 == 0 || std::gcd(cycles, samples) != 1)) {
+    throw InputError("NNADC-NET-012", "field 'cycles' = " + std::to_string(cycles) +
+                                          " must be odd and coprime with samples = " +
+                                          std::to_string(samples) + " (coherent sampling)");
+  }
+  requireRange("edge-fraction", edge_fraction, 1e-6, 0.5);
+  requireRange("driver-multiplier", driver_multiplier, 1, 4096);
+}
+
+std::string supplySource(std::size_t stage) { return "vdd_stage" + std::to_string(stage); }
+std::string supplyVector(std::size_t stage) { return "i(" + supplySource(stage) + ")"; }
+std::string bitVector(int output) { return "v(bit_" + std::to_string(output) + ")"; }
+std::string internalVector(std::size_t stage, const std::string& node) {
+  return "v(xstage" + std::to_string(stage) + "." + node + ")";
+}
+
+std::vector<double> staticInputs(const adc::StageShape& shape, int points) {
+  const double step = binWidth(shape, points);
+  std::vector<double> x(static_cast<std::size_t>(points));
+  for (int i = 0; i < points; ++i)
+    x[static_cast<std::size_t>(i)] = shape.input_lo_v + (i + 0.5) * step;
+  return x;
+}
+
+TransientPlan transientPlan(const adc::StageShape& shape, const DeckOptions& options) {
+  options.validate();
+  TransientPlan plan;
+  const auto n = static_cast<std::size_t>(options.samples);
+  plan.fs_hz = options.fs_hz;
+  // Records shorter than 1 / kDefaultSineFraction get one cycle (coherentCycles needs J >= 1).
+  const bool short_record = static_cast<double>(n) * kDefaultSineFraction < 1.0;
+  plan.cycles = options.cycles != 0 ? static_cast<std::size_t>(options.cycles)
+                : short_record      ? 1
+                                    : adc::coherentCycles(n, kDefaultSineFraction);
+  plan.input_hz = static_cast<double>(plan.cycles) * options.fs_hz / static_cast<double>(n);
+  const Eigen::VectorXd x = adc::coherentSine(shape.input_lo_v, shape.input_hi_v, n, plan.cycles);
+  const double period = 1.0 / options.fs_hz;
+  for (std::size_t i = 0; i < n; ++i) {
+    plan.x_v.push_back(x(static_cast<Eigen::Index>(i)));
+    plan.read_times_s.push_back(static_cast<double>(i + 1) * period);
+  }
+  plan.stop_s = static_cast<double>(n) * period;
+  return plan;
+}
+
+std::string modelSection(const adc::InverterSizing& inverter, Dialect dialect) {
+  const ModelSource source = modelSource(inverter);
+  source.validate();
+  if (dialect != Dialect::kSpectre) return modelCards(source, source.isDefault());
+  // Spectre reads SPICE model text inside a `simulator lang=spice` block, and includes a SPICE
+  // library section with `include ... section=`.
+  if (source.isDefault()) {
+    return "simulator lang=spice\n" + modelCards(source, true) + "simulator lang=spectre\n";
+  }
+  const auto path = std::filesystem::absolute(source.lib_file).string();
+  return "include \"" + path + "\"" +
+         (source.section.empty() ? std::string() : " section=" + source.section) + "\n";
+}
+
+std::string inverterSubckts(const adc::InverterSizing& inverter, Dialect dialect,
+                            int driver_multiplier) {
+  Writer w(dialect);
+  const auto one = [&](bool scaled) {
+    const int m = scaled ? driver_multiplier : 1;
+    w.subckt(inverterName(scaled), {"in", "out", "vdd", "gnd"});
+    w.mosfet("p", "out", "in", "vdd", "vdd", inverter.pmos, inverter.wp_m, inverter.l_m,
+             inverter.subckt_devices, m);
+    w.mosfet("n", "out", "in", "gnd", "gnd", inverter.nmos, inverter.wn_m, inverter.l_m,
+             inverter.subckt_devices, m);
+    w.ends(inverterName(scaled));
+  };
+  w.comment("the inverter the VTC was characterised from");
+  one(false);
+  if (driver_multiplier != 1) {
+    // Parallel copies (m=), not wider devices: narrow-width effects would move the VTC.
+    w.comment("layer-2 driver: " + std::to_string(driver_multiplier) +
+              " of the same inverter in parallel (same VTC, lower output resistance)");
+    one(true);
+  }
+  return w.text();
+}
+
+std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
+                        std::size_t index, Dialect dialect, bool scaled_drivers) {
+  const auto& shape = stage.shape;
+  const int hidden = shape.hidden;
+  const int outputs = shape.outputs();
+  const std::string name = stageName(index);
+  const auto column_error = [&](const std::string& node) {
+    return InputError("NNADC-NET-013", "stage " + std::to_string(index) + ": column " + node +
+                                           " has no device (all cells at level 0), so the node "
+                                           "would float");
+  };
+  Writer w(dialect);
+  w.comment("stage " + std::to_string(index) + ": " + std::to_string(shape.bits) + " bits, " +
+            std::to_string(hidden) + " hidden, " + std::to_string(outputs) + " outputs (" +
+            adc::codeKindName(shape.code.kind) + " code); cells R = 1/G(level), level 0 = open");
+  std::vector<std::string> ports = {"in", "vdd", "gnd"};
+  for (int k = 0; k < outputs; ++k) ports.push_back("out_" + std::to_string(k));
+  w.subckt(name, ports);
+  w.comment("ideal complement row VDD - x, as the model assumes (a real design needs a buffer)");
+  w.vcvs("e_inb", "inb", "gnd", "vdd", "in", 1.0);
+
+  w.comment("layer 1: divider columns u_j over rows [in, inb, vdd, gnd]");
+  const std::string rows1[adc::kInputRows] = {"in", "inb", "vdd", "gnd"};
+  for (int j = 0; j < hidden; ++j) {
+    const std::string u = "u_" + std::to_string(j);
+    bool any = false;
+    for (int i = 0; i < adc::kInputRows; ++i) {
+      const int level = stage.cells.hidden(j, i);
+      if (level == 0) continue;
+      any = true;
+      w.resistor("r_u" + std::to_string(j) + "_" + rows1[i], u, rows1[i],
+                 1.0 / levels.conductance(level));
+    }
+    if (!any) throw column_error(u);
+  }
+  w.comment("hidden inverters h_j = f(u_j) and complements hb_j = f(h_j)");
+  const std::string driver = inverterName(scaled_drivers);
+  for (int j = 0; j < hidden; ++j) {
+    const std::string s = std::to_string(j);
+    w.instance("h" + s, {"u_" + s, "h_" + s, "vdd", "gnd"}, driver);
+    w.instance("hb" + s, {"h_" + s, "hb_" + s, "vdd", "gnd"}, driver);
+  }
+
+  w.comment("layer 2: divider columns o_k over rows [h_j, hb_j, vdd, gnd]");
+  for (int k = 0; k < outputs; ++k) {
+    const std::string o = "o_" + std::to_string(k);
+    bool any = false;
+    for (int m = 0; m < shape.outputRows(); ++m) {
+      const int level = stage.cells.output(k, m);
+      if (level == 0) continue;
+      any = true;
+      std::string row;
+      if (m < hidden) {
+        row = "h_" + std::to_string(m);
+      } else if (m < 2 * hidden) {
+        row = "hb_" + std::to_string(m - hidden);
+      } else {
+        row = m == 2 * hidden ? "vdd" : "gnd";
+      }
+      std::string label = row;
+      std::erase(label, '_');
+      w.resistor("r_o" + std::to_string(k) + "_" + label, o, row, 1.0 / levels.conductance(level));
+    }
+    if (!any) throw column_error(o);
+  }
+  w.comment("output inverters: bit k = 1 when o_k is below the threshold (out_k high)");
+  for (int k = 0; k < outputs; ++k) {
+    const std::string s = std::to_string(k);
+    w.instance("o" + s, {"o_" + s, "out_" + s, "vdd", "gnd"}, inverterName(false));
+  }
+  w.ends(name);
+  return w.text();
+}
+
+std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
+  options.validate();
+  if (design.kind != "stage") {
+    throw InputError("NNADC-NET-013", "design kind '" + design.kind +
+                                          "' cannot be emitted as a single stage (kind 'stage' "
+                                          "only; pipelines come with the pipeline emitter)");
+  }
+  if (options.stage >= design.stages.size()) {
+    throw InputError("NNADC-NET-013", "field 'stage' = " + std::to_string(options.stage) +
+                                          ": the design has " +
+                                          std::to_string(design.stages.size()) + " stage(s)");
+  }
+  const std::size_t index = options.stage;
+  const adc::StageDesign& stage = design.stages[index];
+  const adc::StageShape& shape = stage.shape;
+  const int outputs = shape.outputs();
+  const Dialect dialect = options.dialect;
+  const bool scaled = options.driver_multiplier != 1;
+  const rram::LevelSet levels(design.rram);
+
+  Writer w(dialect);
+  const std::string title = "nnadc " + benchName(options.bench) + " bench of a " +
+                            std::to_string(shape.bits) + "-bit NN sub-ADC stage (" +
+                            dialectName(dialect) + ")";
+  if (dialect == Dialect::kSpectre) {
+    w.comment(title);
+    w.line("simulator lang=spectre");
+    w.line("global 0");
+  } else {
+    w.line("* " + title);
+  }
+  w.comment("VDD = " + spiceNumber(shape.vdd_v) + " V, input window [" +
+            spiceNumber(shape.input_lo_v) + ", " + spiceNumber(shape.input_hi_v) + "] V");
+  w.raw(modelSection(design.inverter, dialect));
+  w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
+  w.raw(stageSubckt(stage, levels, index, dialect, scaled));
+
+  w.comment("bench: supply (power = |i(" + supplySource(index) + ")| x VDD) and input");
+  w.dcSource(supplySource(index), "vdd", "0", shape.vdd_v);
+  std::vector<std::string> nodes = {"in", "vdd", "0"};
+  for (int k = 0; k < outputs; ++k) nodes.push_back("bit_" + std::to_string(k));
+
+  // What each bench records.
+  std::vector<std::string> saved_nodes = {"in"};
+  for (int k = 0; k < outputs; ++k) saved_nodes.push_back("bit_" + std::to_string(k));
+  const std::string stage_instance = "xstage" + std::to_string(index);
+  if (options.bench == Bench::kStage) {
+    for (const char* prefix : {"u_", "h_", "hb_"}) {
+      for (int j = 0; j < shape.hidden; ++j) {
+        saved_nodes.push_back(stage_instance + "." + prefix + std::to_string(j));
+      }
+    }
+    for (int k = 0; k < outputs; ++k) {
+      saved_nodes.push_back(stage_instance + "." + "o_" + std::to_string(k));
+    }
+  }
+
+  std::string analysis;  // "dc" or "tran", for .print
+  if (options.bench == Bench::kTransient) {
+    const TransientPlan plan = transientPlan(shape, options);
+    const double period = 1.0 / options.fs_hz;
+    const double edge = options.edge_fraction * period;
+    w.comment("ideal sample-and-hold as a PWL staircase: sample n (coherent sine, J = " +
+              std::to_string(plan.cycles) + " cycles in " + std::to_string(plan.x_v.size()) +
+              ") held from n T + " + spiceNumber(edge) + " s to (n + 1) T, T = 1 / fs = " +
+              spiceNumber(period) + " s; read outputs at (n + 1) T");
+    std::vector<std::pair<double, double>> pwl = {{0.0, plan.x_v.front()}};
+    for (std::size_t n = 1; n < plan.x_v.size(); ++n) {
+      const double t = static_cast<double>(n) * period;
+      pwl.emplace_back(t, plan.x_v[n - 1]);
+      pwl.emplace_back(t + edge, plan.x_v[n]);
+    }
+    pwl.emplace_back(plan.stop_s, plan.x_v.back());
+    w.pwlSource(kInputSource, "in", "0", pwl);
+    w.instance("stage" + std::to_string(index), nodes, stageName(index));
+    const double tstep = period / kTranStepsPerPeriod;
+    if (dialect == Dialect::kSpectre) {
+      w.line("tran_sh tran stop=" + spiceNumber(plan.stop_s) + " maxstep=" + spiceNumber(tstep));
+    } else {
+      w.line(".tran " + spiceNumber(tstep) + " " + spiceNumber(plan.stop_s));
+    }
+    analysis = "tran";
+  } else {
+    const bool stage_bench = options.bench == Bench::kStage;
+    const double step = binWidth(shape, options.points);
+    double start = shape.input_lo_v;
+    int count = options.points + 1;
+    if (!stage_bench) {
+      const int n =
+          options.point_count == 0 ? options.points - options.first_point : options.point_count;
+      start = shape.input_lo_v + (options.first_point + 0.5) * step;
+      count = n;
+      w.comment("static: " + std::to_string(n) + " bin centres x_i = lo + (i + 1/2) (hi - lo) / " +
+                std::to_string(options.points) + ", i = " + std::to_string(options.first_point) +
+                ".." + std::to_string(options.first_point + n - 1));
+    } else {
+      w.comment("stage transfer: " + std::to_string(options.points) + " steps from lo to hi");
+    }
+    const double last = start + (count - 1) * step;
+    w.dcSource(kInputSource, "in", "0", start);
+    w.instance("stage" + std::to_string(index), nodes, stageName(index));
+    if (dialect == Dialect::kSpectre) {
+      w.line("sweep_in dc dev=" + std::string(kInputSource) + " param=dc " +
+             (count == 1 ? "values=[" + spiceNumber(start) + "]"
+                         : "start=" + spiceNumber(start) + " stop=" + spiceNumber(last) +
+                               " lin=" + std::to_string(count - 1)));
+    } else {
+      // Half a step past the last point so rounding never drops it.
+      w.line(".dc " + std::string(kInputSource) + " " + spiceNumber(start) + " " +
+             spiceNumber(last + 0.5 * step) + " " + spiceNumber(step));
+    }
+    analysis = "dc";
+  }
+
+  std::vector<std::string> saved;
+  switch (dialect) {
+    case Dialect::kNgspice:
+      for (const auto& n : saved_nodes) saved.push_back("v(" + n + ")");
+      saved.push_back(supplyVector(index));
+      w.wrapped(".save", saved, "");
+      break;
+    case Dialect::kXyce:
+      // Xyce writes only what .print lists; it names subcircuit nodes with ':'.
+      for (auto n : saved_nodes) {
+        std::replace(n.begin(), n.end(), '.', ':');
+        saved.push_back("v(" + n + ")");
+      }
+      saved.push_back(supplyVector(index));
+      w.wrapped(".print " + analysis + " format=raw", saved, "");
+      break;
+    case Dialect::kSpectre:
+      saved = saved_nodes;
+      saved.push_back(supplySource(index) + ":p");
+      w.wrapped("save", saved, "");
+      break;
+  }
+  if (dialect != Dialect::kSpectre) w.line(".end");
+  return w.text();
+}
+
+}  // namespace nnadc::spice

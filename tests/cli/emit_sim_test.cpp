@@ -1,0 +1,250 @@
+// `nnadc emit` and `nnadc sim --design` (issue 6): decks that run unchanged under the ngspice
+// CLI, pool results independent of the worker count, SPICE against the behavioural model, and
+// broken design decks.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "../run_command.h"
+#include "../test_paths.h"
+#include "nnadc/adc/convert.h"
+#include "nnadc/io/design_json.h"
+#include "nnadc/io/json.h"
+#include "nnadc/sim/raw_reader.h"
+#include "nnadc/sim/stage_bench.h"
+
+namespace fs = std::filesystem;
+using nnadc::test::runCommand;
+
+namespace {
+
+std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+
+// The shipped 4-bit recipe trained briefly (2000 iterations, ~4 s; behavioural ramp ENOB ~3.9),
+// once per test process.
+const fs::path& stage4Design() {
+  static const fs::path design = [] {
+    const auto dir = nnadc::test::scratchDir("emit_stage4");
+    const auto path = dir / "stage4.design.json";
+    const auto r = runCommand(cli("train --config " +
+                                  (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
+                                  " --iterations 2000 --quiet -o " + path.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    return path;
+  }();
+  return design;
+}
+
+nnadc::io::Json simDesign(const std::string& name, const std::string& args) {
+  const auto out = nnadc::test::scratchDir("emit_sim_" + name) / "metrics.json";
+  const auto r = runCommand(
+      cli("sim --design " + stage4Design().string() + " " + args + " --quiet -o " + out.string()));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  return nnadc::io::loadJsonFile(out);
+}
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs `deck` with `ngspice -b -r` and returns the raw file's plots.
+std::vector<nnadc::sim::Plot> runNgspiceCli(const fs::path& deck) {
+  const auto raw = deck.parent_path() / "out.raw";
+  const auto r =
+      runCommand("cd " + deck.parent_path().string() + " && " + nnadc::test::ngspiceExe().string() +
+                 " -b -r " + raw.string() + " " + deck.string());
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  return nnadc::sim::readRawFile(raw);
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("EmitWritesEveryBenchAndDialectAndRejectsUnknownNames") {
+    const auto dir = nnadc::test::scratchDir("emit_benches");
+    for (const char* bench : {"static", "stage", "transient"}) {
+      for (const char* dialect : {"ngspice", "spectre", "xyce"}) {
+        CAPTURE(bench);
+        CAPTURE(dialect);
+        const auto deck = dir / (std::string(bench) + "." + dialect);
+        const auto r = runCommand(cli("emit --design " + stage4Design().string() + " --bench " +
+                                      bench + " --dialect " + dialect + " -o " + deck.string()));
+        REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+        CHECK(readFile(deck).find("nnadc_stage0") != std::string::npos);
+      }
+    }
+    const auto bad = runCommand(cli("emit --design " + stage4Design().string() +
+                                    " --dialect hspice -o " + (dir / "never.cir").string()));
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("error[NNADC-NET-010]: field 'dialect' = 'hspice'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "never.cir"));
+  }
+
+  TEST_CASE("StaticDeckRunsUnchangedUnderNgspiceCliWithThePoolsCodesForAnyWorkerCount") {
+    const auto dir = nnadc::test::scratchDir("emit_static_cli");
+    const auto deck = dir / "static.cir";
+    REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +
+                           " --bench static --points 1024 -o " + deck.string()))
+                .exit_code == 0);
+    const auto plots = runNgspiceCli(deck);
+    REQUIRE(plots.size() == 1);
+    const auto design = nnadc::io::loadDesign(stage4Design());
+    const auto& stage = design.stages[0];
+    const auto decoder = nnadc::adc::stageDecoder(stage);
+    const auto words = nnadc::sim::wordsFromPlot(plots[0], stage.shape.outputs(), 0.6);
+    REQUIRE(words.size() == 1024);
+    std::vector<std::int64_t> cli_codes;
+    for (const auto w : words) cli_codes.push_back(decoder.decode(w));
+
+    // The pool cuts the sweep into fixed 256-point chunks, each solved from scratch; ngspice's
+    // CLI swept all 1024 points in one go. The DC solutions agree far inside the margin of the
+    // output inverters, so the codes must be identical, whatever the worker count.
+    const auto one = simDesign("w1", "--bench static --points 1024 --workers 1");
+    const auto two = simDesign("w2", "--bench static --points 1024 --workers 2");
+    CHECK(one["codes"].get<std::vector<std::int64_t>>() == cli_codes);
+    CHECK(two["codes"].get<std::vector<std::int64_t>>() == cli_codes);
+    CHECK(one["jobs"].get<int>() == 4);
+  }
+
+  TEST_CASE("SpiceMatchesTheBehaviouralModelOnceTheLayerTwoDriversAreStrong") {
+    // The model treats h_j and hb_j as ideal sources; in SPICE the characterised (minimum-size)
+    // inverters drive the layer-2 dividers (>= 50 kOhm per cell, up to 8 cells per row), which
+    // pulls their outputs far from the VTC. Measured, not asserted: the agreement with the
+    // characterised inverters. Asserted: with 4096 inverters in parallel per driver (same VTC,
+    // 1/4096 the output resistance) SPICE reproduces the model, so loading is the only gap.
+    const auto plain = simDesign("m1", "--bench static --points 1024");
+    const auto strong = simDesign("m4096", "--bench static --points 1024 --driver-multiplier 4096");
+    MESSAGE("identical codes, characterised drivers: "
+            << plain["agreement"].get<double>() << ", ramp ENOB "
+            << plain["ramp_enob"].get<double>() << " (model "
+            << plain["behavioural_ramp_enob"].get<double>() << ")");
+    MESSAGE("identical codes, drivers x4096: " << strong["agreement"].get<double>()
+                                               << ", ramp ENOB "
+                                               << strong["ramp_enob"].get<double>());
+    // Measured 0.988 (2000-iteration design, 1024 points) and 0.992 (shipped recipe, 4096
+    // points): the remaining codes sit at transitions where a driver is still mid-swing.
+    CHECK(strong["agreement"].get<double>() >= 0.97);
+    // Within 0.1 bit of the model (measured +0.013).
+    CHECK(strong["ramp_enob"].get<double>() ==
+          doctest::Approx(strong["behavioural_ramp_enob"].get<double>()).epsilon(0.1 / 4.0));
+    CHECK(strong["missing_codes"].get<int>() == 0);
+    // Every CLI.md field is present (null where not applicable to a ramp).
+    for (const char* field :
+         {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit", "dnl_lsb_min",
+          "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes", "power_w", "fs_hz",
+          "fom_walden_j", "fom_schreier_db", "samples", "bits"}) {
+      CAPTURE(field);
+      CHECK(plain.contains(field));
+    }
+    // Static power: 24 hidden + 24 complement + 8 output inverters and the dividers, ~0.4 mW.
+    CHECK(plain["power_w"].get<double>() > 1e-4);
+    CHECK(plain["power_w"].get<double>() < 1e-2);
+  }
+
+  TEST_CASE("LayerOneIsExactAndDriverLoadingIsTheWholeHiddenError") {
+    const auto design = nnadc::io::loadDesign(stage4Design());
+    const auto model = nnadc::adc::stageModel(design, 0);
+    const auto g = model.conductances(design.stages[0].cells);
+    const int hidden = design.stages[0].shape.hidden;
+    double mean_error[2] = {0.0, 0.0};
+    int index = 0;
+    for (const int multiplier : {1, 4096}) {
+      const auto dir = nnadc::test::scratchDir("emit_loading_" + std::to_string(multiplier));
+      const auto deck = dir / "stage.cir";
+      REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +
+                             " --bench stage --points 240 --driver-multiplier " +
+                             std::to_string(multiplier) + " -o " + deck.string()))
+                  .exit_code == 0);
+      const auto plots = runNgspiceCli(deck);
+      const auto& plot = plots.at(0);
+      const auto& vin = plot.find("v(in)")->real;
+      Eigen::VectorXd x(static_cast<Eigen::Index>(vin.size()));
+      for (std::size_t i = 0; i < vin.size(); ++i) x(static_cast<Eigen::Index>(i)) = vin[i];
+      nnadc::adc::StageForward f;
+      model.forward(g, x, f);
+      double max_u = 0.0;
+      double max_h = 0.0;
+      double sum_h = 0.0;
+      for (int j = 0; j < hidden; ++j) {
+        const auto& u = plot.find(nnadc::spice::internalVector(0, "u_" + std::to_string(j)))->real;
+        const auto& h = plot.find(nnadc::spice::internalVector(0, "h_" + std::to_string(j)))->real;
+        Eigen::ArrayXXd us(static_cast<Eigen::Index>(u.size()), 1);
+        for (std::size_t i = 0; i < u.size(); ++i) us(static_cast<Eigen::Index>(i), 0) = u[i];
+        Eigen::ArrayXXd fu;
+        Eigen::ArrayXXd dfu;
+        model.vtc().evaluate(us, fu, dfu);
+        for (std::size_t i = 0; i < u.size(); ++i) {
+          const auto r = static_cast<Eigen::Index>(i);
+          max_u = std::max(max_u, std::abs(u[i] - f.u(r, j)));
+          const double e = std::abs(h[i] - fu(r, 0));
+          max_h = std::max(max_h, e);
+          sum_h += e;
+        }
+      }
+      mean_error[index] = sum_h / (hidden * static_cast<double>(vin.size()));
+      MESSAGE("driver x" << multiplier << ": |V(h_j) - f(V(u_j))| mean " << mean_error[index]
+                         << " V, max " << max_h << " V");
+      // Layer 1 is driven by ideal sources: SPICE solves the same dividers to its tolerance
+      // (measured 7e-13 V).
+      CHECK(max_u < 1e-6);
+      ++index;
+    }
+    // Measured 0.39 V mean (max 0.65 V) with the characterised inverters, 0.8 mV (max 22 mV)
+    // with 4096 in parallel.
+    CHECK(mean_error[1] < mean_error[0] / 20.0);
+  }
+
+  TEST_CASE("TransientBenchReportsDynamicMetricsPowerAndFoms") {
+    const auto j = simDesign("transient", "--bench transient --samples 256 --fs 1e7");
+    CHECK(j["samples"].get<int>() == 256);
+    CHECK(j["fs_hz"].get<double>() == 1e7);
+    CHECK(j["power_w"].get<double>() > 0.0);
+    CHECK(j["fom_walden_j"].is_number());
+    CHECK(j["fom_schreier_db"].is_number());
+    CHECK(j["agreement"].is_number());
+  }
+
+  TEST_CASE("BrokenDesignDecksExitThreeWithNgspicesMessage") {
+    const auto dir = nnadc::test::scratchDir("emit_broken");
+    const auto deck = dir / "static.cir";
+    REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +
+                           " --bench static --points 16 -o " + deck.string()))
+                .exit_code == 0);
+    const std::string text = readFile(deck);
+    // No models: the inlined card removed.
+    const auto from = text.find("* models inlined");
+    const auto to = text.find("* the inverter the VTC");
+    REQUIRE(from != std::string::npos);
+    REQUIRE(to != std::string::npos);
+    const std::string no_models = text.substr(0, from) + text.substr(to);
+    // A dangling stage output: the instance lost its last port.
+    std::string dangling = text;
+    const auto port = dangling.find(" bit_7 nnadc_stage0");
+    REQUIRE(port != std::string::npos);
+    dangling.erase(port, 6);
+    struct Case {
+      const char* name;
+      std::string deck;
+      const char* detail;
+    };
+    const Case cases[] = {{"no_models", no_models, "can't find model 'pmos130'"},
+                          {"dangling_port", dangling, "Too few parameters for subcircuit type"}};
+    for (const Case& c : cases) {
+      CAPTURE(c.name);
+      const auto path = dir / (std::string(c.name) + ".cir");
+      std::ofstream(path) << c.deck;
+      const auto r =
+          runCommand(cli("sim --deck " + path.string() + " -o " + (dir / "never.json").string()));
+      CHECK(r.exit_code == 3);
+      CHECK(r.output.find("error[NNADC-SIM-001]") != std::string::npos);
+      CHECK(r.output.find(c.detail) != std::string::npos);
+      CHECK(r.output.find(std::string(c.name) + ".cir") != std::string::npos);
+      CHECK_FALSE(fs::exists(dir / "never.json"));
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
+// self-contained deck of a trained stage and one of its test benches.
+#include "cli_common.h"
+#include "deck_options.h"
+#include "nnadc/io/design_json.h"
+#include "nnadc/io/file.h"
+
+namespace nnadc::cli {
+
+namespace {
+
+struct EmitCliOptions {
+  CommonOptions common;
+  DeckCliOptions deck;
+  std::string dialect = "ngspice";
+};
+
+int runEmit(CLI::App& sub, EmitCliOptions& o) {
+  applyConfigFile(sub, o.common);
+  o.deck.resolve(o.dialect);
+  const adc::Design design = io::loadDesign(o.deck.design);
+  const std::string deck = spice::stageDeck(design, o.deck.deck);
+  io::writeFileAtomic(o.common.output, deck);
+  printSummary(o.common, "emit: " + o.deck.bench + " bench, " + o.dialect + " dialect, " +
+                             std::to_string(deck.size()) + " bytes -> " + o.common.output);
+  return kExitOk;
+}
+
+}  // namespace
+
+void addEmitCommand(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<EmitCliOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "emit", "Write a self-contained SPICE deck of a trained stage and a test bench");
+  addCommonOptions(*sub, options->common, "deck.cir");
+  addDeckOptions(*sub, options->deck);
+  sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")
+      ->capture_default_str();
+  sub->callback([sub, options, &exit_code] { exit_code = runEmit(*sub, *options); });
+}
+
+}  // namespace nnadc::cli

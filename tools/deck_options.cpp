@@ -1,0 +1,37 @@
+#include "deck_options.h"
+
+#include "nnadc/core/error.h"
+
+namespace nnadc::cli {
+
+void DeckCliOptions::resolve(const std::string& dialect) {
+  if (design.empty()) throw InputError("NNADC-CFG-005", "missing --design FILE (a design JSON)");
+  deck.bench = spice::parseBench(bench);
+  deck.dialect = spice::parseDialect(dialect);
+  deck.validate();
+}
+
+void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
+  sub.add_option("--design", o.design, "Design JSON written by nnadc train");
+  sub.add_option("--bench", o.bench, "Test bench: static | transient | stage")
+      ->capture_default_str();
+  sub.add_option("--points", o.deck.points,
+                 "static: inputs at the N bin centres of the window; stage: N sweep steps")
+      ->capture_default_str();
+  sub.add_option("--samples", o.deck.samples, "transient: samples in the sine record")
+      ->capture_default_str();
+  sub.add_option("--fs", o.deck.fs_hz, "transient: sample rate [Hz]")->capture_default_str();
+  sub.add_option("--cycles", o.deck.cycles,
+                 "transient: sine cycles in the record (odd, coprime with samples; 0 = the "
+                 "largest such <= 0.0123 x samples, as nnadc eval)")
+      ->capture_default_str();
+  sub.add_option("--edge-fraction", o.deck.edge_fraction,
+                 "transient: sample-and-hold transition time as a fraction of 1/fs")
+      ->capture_default_str();
+  sub.add_option("--driver-multiplier", o.deck.driver_multiplier,
+                 "Hidden and complement inverters as N characterised inverters in parallel (same "
+                 "VTC, 1/N output resistance against the layer-2 load)")
+      ->capture_default_str();
+}
+
+}  // namespace nnadc::cli
