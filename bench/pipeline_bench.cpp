@@ -4,9 +4,9 @@
 // e.g. "3,3,3,3,3,3,2" amplifier 0 4000 12 100.  Needs $NNADC_VTC or training/vtc130.json.
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <string>

@@ -116,8 +116,8 @@ io::Json variationStudy(const adc::Design& design, const VariationOptions& optio
 
 io::Json transferStudy(const adc::Design& design, const std::string& transfer, int bits) {
   if (transfer != "log2" && transfer != "sqrt") {
-    throw InputError("NNADC-CFG-007", "field 'transfer' = '" + transfer +
-                                          "' is not one of log2, sqrt");
+    throw InputError("NNADC-CFG-007",
+                     "field 'transfer' = '" + transfer + "' is not one of log2, sqrt");
   }
   if (bits < 2 || bits > 16) {
     throw InputError("NNADC-CFG-003", "field 'transfer-bits' = " + std::to_string(bits) +
@@ -129,7 +129,8 @@ io::Json transferStudy(const adc::Design& design, const std::string& transfer, i
   const double top = std::ldexp(1.0, bits) - 1.0;
   const bool log = transfer == "log2";
   const auto ideal = [&](double x) {
-    if (log) return std::round((std::log2(std::max(x, std::ldexp(1.0, -bits))) + bits) / bits * top);
+    if (log)
+      return std::round((std::log2(std::max(x, std::ldexp(1.0, -bits))) + bits) / bits * top);
     return std::round(std::sqrt(std::max(x, 0.0)) * top);
   };
   // Inputs dense where the transfer is steep: uniform in log2 x (log) or in sqrt x (sqrt).

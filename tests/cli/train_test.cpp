@@ -179,17 +179,15 @@ TEST_SUITE("cli") {
     CHECK(j["variation"]["median_enob"].get<double>() >= 12.5);
     // Logarithmic 10-bit quantisation through the digital back end: no worse than an ideal
     // 14-bit linear quantiser feeding the same mapping (1 LSB slack for the converter's own DNL).
-    const auto tr = runCommand(cli("eval --design " +
-                                   (nnadc::test::sourceDir() / "training" / "adc14.design.json")
-                                       .string() +
-                                   " --transfer log2 -o " + (dir / "log.json").string()));
+    const auto tr = runCommand(cli(
+        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
+        " --transfer log2 -o " + (dir / "log.json").string()));
     REQUIRE_MESSAGE(tr.exit_code == 0, tr.output);
     const auto nl = nnadc::io::loadJsonFile(dir / "log.json")["nonlinear"];
     CHECK(nl["max_error_lsb"].get<double>() <= nl["ideal_linear_max_error_lsb"].get<double>() + 1);
-    const auto bad = runCommand(cli("eval --design " +
-                                    (nnadc::test::sourceDir() / "training" / "adc14.design.json")
-                                        .string() +
-                                    " --transfer cube -o " + (dir / "bad.json").string()));
+    const auto bad = runCommand(cli(
+        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
+        " --transfer cube -o " + (dir / "bad.json").string()));
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("'transfer'") != std::string::npos);
   }
