@@ -83,8 +83,9 @@ int main(int argc, char** argv) {
   const auto a = nnadc::metrics::analyzeCodes(model.convert(g, sine), ao);
   Eigen::VectorXd ramp(1 << 18);
   for (Eigen::Index k = 0; k < ramp.size(); ++k) {
-    ramp(k) = model.pipeline().lo() +
-              (model.pipeline().hi() - model.pipeline().lo()) * (k + 0.5) / ramp.size();
+    ramp(k) = model.pipeline().lo() + (model.pipeline().hi() - model.pipeline().lo()) *
+                                          (static_cast<double>(k) + 0.5) /
+                                          static_cast<double>(ramp.size());
   }
   ao.record = nnadc::metrics::RecordKind::kRamp;
   const auto r = nnadc::metrics::analyzeCodes(model.convert(g, ramp), ao);
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
     }
   }
   Eigen::VectorXd big(1 << 20);
-  for (Eigen::Index k = 0; k < big.size(); ++k) big(k) = 1.2 * (k + 0.5) / big.size();
+  for (Eigen::Index k = 0; k < big.size(); ++k)
+    big(k) = 1.2 * (static_cast<double>(k) + 0.5) / static_cast<double>(big.size());
   const auto t1 = std::chrono::steady_clock::now();
   const std::clock_t c1 = std::clock();
   const auto codes = model.convert(g, big);

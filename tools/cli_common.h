@@ -50,6 +50,7 @@ void addCharacterizeCommand(CLI::App& app, int& exit_code);
 void addMetricsCommand(CLI::App& app, int& exit_code);
 void addSimCommand(CLI::App& app, int& exit_code);
 void addEmitCommand(CLI::App& app, int& exit_code);
+void addAxTrainCommand(CLI::App& app, int& exit_code);
 void addTrainCommand(CLI::App& app, int& exit_code);
 void addEvalCommand(CLI::App& app, int& exit_code);
 

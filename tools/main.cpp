@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   nnadc::cli::addSimCommand(app, exit_code);
   nnadc::cli::addEmitCommand(app, exit_code);
   nnadc::cli::addMetricsCommand(app, exit_code);
+  nnadc::cli::addAxTrainCommand(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -93,7 +93,8 @@ TEST_SUITE("adc") {
     const auto result = nnadc::adc::trainPipeline(plan({3, 3, 2}), o, base(), nnadc::nullLogger());
     const nnadc::adc::PipelineModel model(result.pipeline, base());
     Eigen::VectorXd x(2000);
-    for (Eigen::Index k = 0; k < x.size(); ++k) x(k) = 1.2 * (k + 0.5) / 2000.0;
+    for (Eigen::Index k = 0; k < x.size(); ++k)
+      x(k) = 1.2 * (static_cast<double>(k) + 0.5) / 2000.0;
     nnadc::adc::PipelineTrace t;
     model.trace(model.nominal(), x, t);
     const auto& st = result.pipeline.stages;

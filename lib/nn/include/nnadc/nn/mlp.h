@@ -1,0 +1,94 @@
+#pragma once
+/// Multilayer perceptron on Eigen: dense layers with ReLU between them and a softmax
+/// cross-entropy loss on the last, over batches stored one sample per column.
+///
+/// Parameters live in one flat vector (so the Adam optimiser and the AxTrain sensitivity penalty
+/// see a single `w`): for each layer l in order, its weights W_l (out x in, column-major) then its
+/// biases b_l (out). A hardware model can take over the linear part of each layer in the forward
+/// pass (`LinearEvaluator`); the backward pass uses the clean weights (straight-through
+/// estimator, unless the evaluator supplies backwardWeights()), which is how noise- and
+/// approximation-aware training treats non-differentiable hardware (AxTrain passive; aihwkit).
+#include <Eigen/Core>
+#include <vector>
+
+#include "nnadc/core/rng.h"
+
+namespace nnadc::nn {
+
+/// Computes a layer's pre-activation z = W a + b the way some hardware would.
+class LinearEvaluator {
+ public:
+  virtual ~LinearEvaluator() = default;
+  /// `input` is in x batch; `z` must be resized to out x batch. `layer` counts from 0.
+  virtual void apply(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                     const Eigen::Ref<const Eigen::VectorXd>& bias, const Eigen::MatrixXd& input,
+                     Eigen::MatrixXd& z) = 0;
+  /// Weights the backward pass propagates layer `layer`'s error through (null: the clean
+  /// weights). Weight-noise models return their noisy weights, so the gradient is that of the
+  /// loss at the perturbed point, as in noise-injection training.
+  [[nodiscard]] virtual const Eigen::MatrixXd* backwardWeights(int /*layer*/) const {
+    return nullptr;
+  }
+};
+
+/// Activations of one forward pass, kept for the backward pass.
+struct ForwardCache {
+  std::vector<Eigen::MatrixXd> inputs;  ///< inputs[l]: input of layer l (inputs[0] = x)
+  std::vector<Eigen::MatrixXd> z;       ///< z[l]: pre-activation of layer l (last = logits)
+};
+
+class Mlp {
+ public:
+  /// `sizes` = {inputs, hidden..., classes}, at least 2 entries, each >= 1 (InputError
+  /// NNADC-NN-001 naming the offending entry).
+  explicit Mlp(std::vector<Eigen::Index> sizes);
+
+  [[nodiscard]] const std::vector<Eigen::Index>& sizes() const { return sizes_; }
+  [[nodiscard]] int layerCount() const { return static_cast<int>(sizes_.size()) - 1; }
+  [[nodiscard]] Eigen::Index parameterCount() const { return params_.size(); }
+  [[nodiscard]] Eigen::VectorXd& parameters() { return params_; }
+  [[nodiscard]] const Eigen::VectorXd& parameters() const { return params_; }
+  /// Offset of layer l's weights in the parameter vector; its biases follow the weights.
+  [[nodiscard]] Eigen::Index weightOffset(int layer) const {
+    return offsets_[static_cast<std::size_t>(layer)];
+  }
+  [[nodiscard]] Eigen::Index biasOffset(int layer) const;
+
+  [[nodiscard]] Eigen::Map<const Eigen::MatrixXd> weights(int layer) const;
+  [[nodiscard]] Eigen::Map<Eigen::MatrixXd> weights(int layer);
+  [[nodiscard]] Eigen::Map<const Eigen::VectorXd> bias(int layer) const;
+  [[nodiscard]] Eigen::Map<Eigen::VectorXd> bias(int layer);
+
+  /// He-normal weights (std sqrt(2 / fan_in), for ReLU), zero biases.
+  void initialize(Rng& rng);
+
+  /// Forward pass of a batch (in x batch). `hardware` (may be null: exact arithmetic) computes
+  /// each layer's linear part. Returns the logits (classes x batch), also in cache.z.back().
+  const Eigen::MatrixXd& forward(const Eigen::MatrixXd& x, ForwardCache& cache,
+                                 LinearEvaluator* hardware = nullptr) const;
+
+  /// Mean softmax cross-entropy of the batch and its gradient with respect to all parameters
+  /// (same layout as parameters(); `gradient` is resized). Straight-through for `hardware`.
+  double lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                         Eigen::VectorXd& gradient, LinearEvaluator* hardware = nullptr) const;
+
+  /// Mean cross-entropy and the number of correct argmax predictions of a batch.
+  struct BatchScore {
+    double loss = 0.0;
+    Eigen::Index correct = 0;
+  };
+  BatchScore score(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                   LinearEvaluator* hardware = nullptr) const;
+
+ private:
+  std::vector<Eigen::Index> sizes_;
+  std::vector<Eigen::Index> offsets_;
+  Eigen::VectorXd params_;
+};
+
+/// Softmax cross-entropy of logits (classes x batch) against labels: mean loss, and (if
+/// `dlogits` is not null) its gradient with respect to the logits, (softmax - onehot) / batch.
+double softmaxCrossEntropy(const Eigen::MatrixXd& logits, const std::vector<int>& labels,
+                           Eigen::MatrixXd* dlogits);
+
+}  // namespace nnadc::nn

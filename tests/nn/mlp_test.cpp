@@ -1,0 +1,174 @@
+// The MLP against independent expectations: hand-computed forward values, finite-difference
+// gradients for every parameter of every layer, and a small learnable problem.
+#include "nnadc/nn/mlp.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "nnadc/core/error.h"
+#include "nnadc/nn/trainer.h"
+
+namespace {
+
+using nnadc::nn::Mlp;
+
+Mlp randomNet(std::vector<Eigen::Index> sizes, std::uint64_t seed) {
+  Mlp net(std::move(sizes));
+  nnadc::Rng rng(seed);
+  net.initialize(rng);
+  // Nonzero biases so their gradient is exercised at a generic point.
+  for (int l = 0; l < net.layerCount(); ++l) {
+    for (Eigen::Index i = 0; i < net.bias(l).size(); ++i) net.bias(l)(i) = 0.1 * rng.normal();
+  }
+  return net;
+}
+
+Eigen::MatrixXd randomBatch(Eigen::Index features, Eigen::Index batch, nnadc::Rng& rng) {
+  Eigen::MatrixXd x(features, batch);
+  for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = rng.normal();
+  return x;
+}
+
+double loss(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& y) {
+  nnadc::nn::ForwardCache cache;
+  return nnadc::nn::softmaxCrossEntropy(net.forward(x, cache), y, nullptr);
+}
+
+}  // namespace
+
+TEST_SUITE("nn") {
+  TEST_CASE("SoftmaxCrossEntropyOfEqualLogitsIsLogOfClassCount") {
+    const Eigen::MatrixXd logits = Eigen::MatrixXd::Constant(5, 3, 2.5);
+    Eigen::MatrixXd d;
+    const double l = nnadc::nn::softmaxCrossEntropy(logits, {0, 3, 4}, &d);
+    CHECK(l == doctest::Approx(std::log(5.0)).epsilon(1e-14));  // exact up to rounding
+    // d = (softmax - onehot) / batch = (0.2 - [label]) / 3.
+    CHECK(d(0, 0) == doctest::Approx((0.2 - 1.0) / 3.0).epsilon(1e-14));
+    CHECK(d(1, 0) == doctest::Approx(0.2 / 3.0).epsilon(1e-14));
+  }
+
+  TEST_CASE("ForwardPassMatchesAHandComputedNetwork") {
+    Mlp net({2, 2, 2});
+    // Layer 0: W = [1 -1; 2 0.5], b = [0.5, -3]; layer 1: W = [1 2; -1 1], b = [0, 1].
+    net.weights(0) << 1.0, -1.0, 2.0, 0.5;
+    net.bias(0) << 0.5, -3.0;
+    net.weights(1) << 1.0, 2.0, -1.0, 1.0;
+    net.bias(1) << 0.0, 1.0;
+    Eigen::MatrixXd x(2, 1);
+    x << 1.0, 2.0;
+    // z0 = [1 - 2 + 0.5, 2 + 1 - 3] = [-0.5, 0] -> relu [0, 0] -> logits = b1 = [0, 1].
+    nnadc::nn::ForwardCache cache;
+    const Eigen::MatrixXd& logits = net.forward(x, cache);
+    CHECK(logits(0, 0) == 0.0);
+    CHECK(logits(1, 0) == 1.0);
+    CHECK(net.parameterCount() == 2 * 3 + 2 * 3);
+  }
+
+  TEST_CASE("GradientOfEveryLayerMatchesCentralDifferences") {
+    // Three dense layers, so the first layer's gradient passes through two ReLUs.
+    Mlp net = randomNet({6, 5, 4, 3}, 11);
+    nnadc::Rng rng(12);
+    const Eigen::MatrixXd x = randomBatch(6, 7, rng);
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1};
+    Eigen::VectorXd g;
+    net.lossAndGradient(x, y, g);
+    REQUIRE(g.size() == net.parameterCount());
+    // Central difference error O(h^2 L''') ~ 1e-10 for h = 1e-5; rounding ~ 1e-16 / h = 1e-11.
+    // ReLU kinks are hit with probability ~ h per unit, negligible here; 1e-6 absolute leaves a
+    // wide margin while still catching any wrong term (gradients are ~1e-2..1).
+    constexpr double kStep = 1e-5;
+    constexpr double kTolerance = 1e-6;
+    for (Eigen::Index k = 0; k < net.parameterCount(); ++k) {
+      const double saved = net.parameters()(k);
+      net.parameters()(k) = saved + kStep;
+      const double up = loss(net, x, y);
+      net.parameters()(k) = saved - kStep;
+      const double down = loss(net, x, y);
+      net.parameters()(k) = saved;
+      const double numeric = (up - down) / (2.0 * kStep);
+      CHECK_MESSAGE(std::abs(g(k) - numeric) < kTolerance, "parameter " << k);
+    }
+  }
+
+  TEST_CASE("HardwareEvaluatorReplacesTheLinearPartButGradientsAreStraightThrough") {
+    // An evaluator that adds 1 to every pre-activation: the forward pass changes, the gradient
+    // equals the exact gradient evaluated where the forward pass went (straight-through).
+    struct AddOne final : nnadc::nn::LinearEvaluator {
+      void apply(int /*layer*/, const Eigen::Ref<const Eigen::MatrixXd>& w,
+                 const Eigen::Ref<const Eigen::VectorXd>& b, const Eigen::MatrixXd& in,
+                 Eigen::MatrixXd& z) override {
+        z = w * in;
+        z.colwise() += b;
+        z.array() += 1.0;
+      }
+    } add_one;
+    Mlp net = randomNet({3, 4, 2}, 5);
+    nnadc::Rng rng(6);
+    const Eigen::MatrixXd x = randomBatch(3, 4, rng);
+    const std::vector<int> y = {0, 1, 1, 0};
+    Mlp shifted = net;  // same network with every bias + 1 computes the same forward pass
+    for (int l = 0; l < shifted.layerCount(); ++l) shifted.bias(l).array() += 1.0;
+    Eigen::VectorXd g_hw;
+    Eigen::VectorXd g_shift;
+    const double l_hw = net.lossAndGradient(x, y, g_hw, &add_one);
+    const double l_shift = shifted.lossAndGradient(x, y, g_shift);
+    CHECK(l_hw == doctest::Approx(l_shift).epsilon(1e-12));  // same arithmetic, reordered adds
+    CHECK((g_hw - g_shift).cwiseAbs().maxCoeff() < 1e-12);
+  }
+
+  TEST_CASE("BadLayerSizesNameTheEntry") {
+    CHECK_THROWS_WITH_AS(Mlp({784}), doctest::Contains("NNADC-NN-001"), nnadc::InputError);
+    try {
+      Mlp bad({784, 0, 10});
+      FAIL("no error");
+    } catch (const nnadc::InputError& e) {
+      CHECK(e.id() == "NNADC-NN-001");
+      CHECK(e.message() == "layer size 1 = 0 must be >= 1");
+    }
+  }
+
+  TEST_CASE("TrainerLearnsALinearlySeparableProblemAndIsReproducible") {
+    // Two Gaussian blobs at +-1 in 4-D: any sane trainer reaches > 95% in a few epochs.
+    nnadc::nn::Dataset data;
+    data.classes = 2;
+    data.features.resize(4, 400);
+    data.labels.resize(400);
+    nnadc::Rng rng(3);
+    for (Eigen::Index s = 0; s < 400; ++s) {
+      const int label = static_cast<int>(s % 2);
+      data.labels[static_cast<std::size_t>(s)] = label;
+      for (Eigen::Index f = 0; f < 4; ++f) {
+        data.features(f, s) = static_cast<float>((label == 1 ? 1.0 : -1.0) + 0.7 * rng.normal());
+      }
+    }
+    nnadc::nn::TrainOptions options;
+    options.epochs = 5;
+    options.batch_size = 32;
+    options.adam.learning_rate = 1e-2;
+    auto run = [&] {
+      Mlp net = randomNet({4, 8, 2}, 9);
+      nnadc::Rng shuffle(10);
+      const auto summary = nnadc::nn::train(net, data, options, shuffle);
+      CHECK_FALSE(summary.diverged);
+      CHECK(summary.history.size() == 5);
+      return net;
+    };
+    const Mlp a = run();
+    const Mlp b = run();
+    CHECK(a.parameters() == b.parameters());  // same seeds -> bit-identical weights
+    CHECK(nnadc::nn::evaluate(a, data).accuracy > 0.95);
+  }
+
+  TEST_CASE("BadTrainOptionsNameTheField") {
+    nnadc::nn::TrainOptions options;
+    options.batch_size = 0;
+    try {
+      options.validate();
+      FAIL("no error");
+    } catch (const nnadc::InputError& e) {
+      CHECK(e.id() == "NNADC-CFG-003");
+      CHECK(e.message() == "field 'batch_size' = 0 is outside [1, inf)");
+    }
+  }
+}
