@@ -87,7 +87,7 @@ TEST_SUITE("axtrain") {
       FAIL("no error");
     } catch (const nnadc::InputError& e) {
       CHECK(e.id() == "NNADC-AXT-006");
-      CHECK(e.message() == "field 'lambda' = -1 is outside [0, 1e+06]");
+      CHECK(e.message() == "field 'lambda' = -1 is outside the allowed range [0, 1e+06]");
     }
     CHECK_THROWS_WITH_AS(
         nnadc::axtrain::parseMode("fast"),

@@ -104,9 +104,9 @@ TEST_SUITE("axtrain") {
          "error[NNADC-AXT-005]: mode 'fast' is not one of plain, passive, "
          "active, both"},
         {"--synthetic 300 --lambda -1",
-         "error[NNADC-AXT-006]: field 'lambda' = -1 is outside [0, 1e+06]"},
+         "error[NNADC-AXT-006]: field 'lambda' = -1 is outside the allowed range [0, 1e+06]"},
         {"--synthetic 300 --draws 0",
-         "error[NNADC-AXT-006]: field 'draws' = 0 is outside [1, 1e+05]"},
+         "error[NNADC-AXT-006]: field 'draws' = 0 is outside the allowed range [1, 1e+05]"},
         {"--data " + (dir / "nowhere").string(),
          "error[NNADC-AXT-001]: Fashion-MNIST file 'train-images-idx3-ubyte[.gz]' not found in '" +
              (dir / "nowhere").string() + "': install the Debian package dataset-fashion-mnist"},

@@ -4,20 +4,13 @@
 #include <cmath>
 #include <string>
 
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 
 namespace nnadc::axtrain {
 
 namespace {
-
-void requireRange(const char* field, double value, double lo, double hi) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-AXT-006", std::string("field '") + field +
-                                          "' = " + formatDouble(value) + " is outside [" +
-                                          formatDouble(lo) + ", " + formatDouble(hi) + "]");
-  }
-}
 
 constexpr int kMaxDraws = 100000;
 
@@ -46,12 +39,12 @@ Mode parseMode(std::string_view text) {
 }
 
 void PenaltyOptions::validate() const {
-  requireRange("lambda", lambda, 0.0, 1e6);
+  requireInRange("NNADC-AXT-006", "lambda", lambda, 0.0, 1e6);
   if (!(fd_step > 0.0)) {
     throw InputError("NNADC-AXT-006",
                      "field 'fd_step' = " + formatDouble(fd_step) + " is outside (0, 1]");
   }
-  requireRange("fd_step", fd_step, 0.0, 1.0);
+  requireInRange("NNADC-AXT-006", "fd_step", fd_step, 0.0, 1.0);
 }
 
 double sensitivityPenalty(nn::Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
@@ -178,7 +171,7 @@ void ExperimentOptions::validate() const {
   pretrain.validate();
   finetune.validate();
   penalty.validate();
-  requireRange("draws", draws, 1, kMaxDraws);
+  requireInRange("NNADC-AXT-006", "draws", draws, 1, kMaxDraws);
   if (modes.empty()) throw InputError("NNADC-AXT-006", "field 'modes' is empty");
 }
 

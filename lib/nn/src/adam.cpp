@@ -3,29 +3,20 @@
 #include <cmath>
 #include <string>
 
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 
 namespace nnadc::nn {
 
-namespace {
-void requireRange(const char* field, double value, double lo, double hi) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-CFG-003", std::string("field '") + field +
-                                          "' = " + formatDouble(value) + " is outside [" +
-                                          formatDouble(lo) + ", " + formatDouble(hi) + "]");
-  }
-}
-}  // namespace
-
 void AdamOptions::validate() const {
-  requireRange("learning_rate", learning_rate, 0.0, 10.0);
-  requireRange("beta1", beta1, 0.0, 0.999999);
-  requireRange("beta2", beta2, 0.0, 0.999999999);
-  requireRange("epsilon", epsilon, 1e-300, 1.0);
-  requireRange("weight_decay", weight_decay, 0.0, 1.0);
-  requireRange("decay_every", decay_every, 0, 1e12);
-  requireRange("decay_factor", decay_factor, 1e-6, 1.0);
+  requireInRange("NNADC-CFG-003", "learning_rate", learning_rate, 0.0, 10.0);
+  requireInRange("NNADC-CFG-003", "beta1", beta1, 0.0, 0.999999);
+  requireInRange("NNADC-CFG-003", "beta2", beta2, 0.0, 0.999999999);
+  requireInRange("NNADC-CFG-003", "epsilon", epsilon, 1e-300, 1.0);
+  requireInRange("NNADC-CFG-003", "weight_decay", weight_decay, 0.0, 1.0);
+  requireInRange("NNADC-CFG-003", "decay_every", decay_every, 0, 1e12);
+  requireInRange("NNADC-CFG-003", "decay_factor", decay_factor, 1e-6, 1.0);
 }
 
 Adam::Adam(Eigen::Index parameter_count, const AdamOptions& options)

@@ -3,27 +3,18 @@
 #include <cmath>
 #include <string>
 
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 
 namespace nnadc::rram {
 
-namespace {
-void requireRange(const char* field, double value, double lo, double hi) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " +
-                                          formatDouble(value) + " is outside the allowed range [" +
-                                          formatDouble(lo) + ", " + formatDouble(hi) + "]");
-  }
-}
-}  // namespace
-
 void VariationOptions::validate() const {
-  requireRange("lognormal_sigma", lognormal_sigma, 0.0, 5.0);
-  requireRange("additive_sigma_s", additive_sigma_s, 0.0, 1.0);
-  requireRange("stuck_off_rate", stuck_off_rate, 0.0, 1.0);
-  requireRange("stuck_on_rate", stuck_on_rate, 0.0, 1.0);
-  requireRange("read_noise_sigma", read_noise_sigma, 0.0, 5.0);
+  requireInRange("NNADC-CFG-003", "lognormal_sigma", lognormal_sigma, 0.0, 5.0);
+  requireInRange("NNADC-CFG-003", "additive_sigma_s", additive_sigma_s, 0.0, 1.0);
+  requireInRange("NNADC-CFG-003", "stuck_off_rate", stuck_off_rate, 0.0, 1.0);
+  requireInRange("NNADC-CFG-003", "stuck_on_rate", stuck_on_rate, 0.0, 1.0);
+  requireInRange("NNADC-CFG-003", "read_noise_sigma", read_noise_sigma, 0.0, 5.0);
   if (stuck_off_rate + stuck_on_rate > 1.0) {
     throw InputError("NNADC-CFG-003", "stuck_off_rate + stuck_on_rate must not exceed 1");
   }

@@ -2,30 +2,19 @@
 
 #include <cmath>
 
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/netlist.h"
 
 namespace nnadc::spice {
 
-namespace {
-
-void requireRange(const char* field, double value, double lo, double hi, const char* unit) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-CFG-003", std::string("field '") + field + "' = " + spiceNumber(value) +
-                                          " is outside the allowed range [" + spiceNumber(lo) +
-                                          ", " + spiceNumber(hi) + "] " + unit);
-  }
-}
-
-}  // namespace
-
 void InverterSpec::validate() const {
-  requireRange("vdd", vdd_v, 0.1, 20.0, "V");
-  requireRange("wn", wn_m, 1e-8, 1e-3, "m");
-  requireRange("wp", wp_m, 1e-8, 1e-3, "m");
-  requireRange("l", l_m, 1e-8, 1e-4, "m");
+  requireInRange("NNADC-CFG-003", "vdd", vdd_v, 0.1, 20.0, "V");
+  requireInRange("NNADC-CFG-003", "wn", wn_m, 1e-8, 1e-3, "m");
+  requireInRange("NNADC-CFG-003", "wp", wp_m, 1e-8, 1e-3, "m");
+  requireInRange("NNADC-CFG-003", "l", l_m, 1e-8, 1e-4, "m");
   // At least 10 points per sweep, at most ~1e6 (a larger table is never useful for training).
-  requireRange("step", step_v, vdd_v * 1e-6, vdd_v / 10.0, "V");
+  requireInRange("NNADC-CFG-003", "step", step_v, vdd_v * 1e-6, vdd_v / 10.0, "V");
 }
 
 std::string inverterDcDeck(const InverterSpec& spec, const ModelSource& models,

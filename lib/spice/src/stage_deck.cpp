@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "nnadc/adc/convert.h"
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/models.h"
 #include "nnadc/spice/netlist.h"
@@ -18,14 +19,6 @@ namespace {
 constexpr std::size_t kMaxLineLength = 100;
 // Transient: simulator time step requested per hold period (ngspice also caps its step at it).
 constexpr double kTranStepsPerPeriod = 20.0;
-
-void requireRange(const char* field, double value, double lo, double hi) {
-  if (!std::isfinite(value) || value < lo || value > hi) {
-    throw InputError("NNADC-NET-012", std::string("field '") + field + "' = " + spiceNumber(value) +
-                                          " is outside the allowed range [" + spiceNumber(lo) +
-                                          ", " + spiceNumber(hi) + "]");
-  }
-}
 
 // Per-dialect syntax of the few elements the decks use.
 class Writer {
@@ -201,19 +194,19 @@ Bench parseBench(const std::string& name) {
 
 void DeckOptions::validate() const {
   // Up to 2^20 points: a 14-bit ramp at 64 points per code.
-  requireRange("points", points, 1, 1 << 20);
-  requireRange("first-point", first_point, 0, points - 1);
-  requireRange("point-count", point_count, 0, points - first_point);
-  requireRange("samples", samples, 8, 1 << 16);
-  requireRange("fs", fs_hz, 1.0, 1e12);
-  requireRange("cycles", cycles, 0, samples / 2.0);
+  requireInRange("NNADC-NET-012", "points", points, 1, 1 << 20);
+  requireInRange("NNADC-NET-012", "first-point", first_point, 0, points - 1);
+  requireInRange("NNADC-NET-012", "point-count", point_count, 0, points - first_point);
+  requireInRange("NNADC-NET-012", "samples", samples, 8, 1 << 16);
+  requireInRange("NNADC-NET-012", "fs", fs_hz, 1.0, 1e12);
+  requireInRange("NNADC-NET-012", "cycles", cycles, 0, samples / 2.0);
   if (cycles != 0 && (cycles % 2 == 0 || std::gcd(cycles, samples) != 1)) {
     throw InputError("NNADC-NET-012", "field 'cycles' = " + std::to_string(cycles) +
                                           " must be odd and coprime with samples = " +
                                           std::to_string(samples) + " (coherent sampling)");
   }
-  requireRange("edge-fraction", edge_fraction, 1e-6, 0.5);
-  requireRange("driver-multiplier", driver_multiplier, 1, 4096);
+  requireInRange("NNADC-NET-012", "edge-fraction", edge_fraction, 1e-6, 0.5);
+  requireInRange("NNADC-NET-012", "driver-multiplier", driver_multiplier, 1, 4096);
 }
 
 std::string supplySource(std::size_t stage) { return "vdd_stage" + std::to_string(stage); }
