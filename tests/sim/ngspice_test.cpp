@@ -184,6 +184,13 @@ TEST_SUITE("sim") {
   }
 
   TEST_CASE("ThousandSequentialRunsKeepMemoryFlat") {
+#if defined(__SANITIZE_ADDRESS__)
+    // AddressSanitizer keeps freed blocks in a quarantine (256 MB by default) and intercepts
+    // ngspice's mallocs too, so resident memory measures the quarantine, not leaks. The release
+    // build runs this check; LeakSanitizer covers leaks here.
+    MESSAGE("memory-flatness check skipped under AddressSanitizer");
+    return;
+#endif
     nnadc::sim::RunRequest request;
     request.deck = nnadc::spice::inverterDcDeck(
         [] {
