@@ -320,7 +320,6 @@ RunResult NgspiceSimulator::run(const RunRequest& request) {
   }
   checkUsable();
   if (hasError(g.lines, 0)) {
-    result.output = g.lines;
     throw SimulationError("NNADC-SIM-001",
                           "ngspice could not load the deck: " + errorSummary(g.lines, 0));
   }

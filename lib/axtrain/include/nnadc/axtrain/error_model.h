@@ -15,7 +15,8 @@
 ///  - rram:sigma=<s>[,bits=<b>]: each weight's magnitude quantised to 2^b uniform conductance
 ///    levels in [0, max |W|] (sign by a differential pair), then multiplied by exp(N(0, s^2))
 ///    (lognormal programming variation). Default b = 4. Arithmetic exact.
-///    TODO(rram): delegate to lib/rram's level set and variation model once it lands.
+///    TODO(rram): delegate to lib/rram's level set and variation model (now available); that
+///    changes the random stream, so docs/axtrain.md must be regenerated in the same change.
 #include <Eigen/Core>
 #include <optional>
 #include <string>
