@@ -13,6 +13,16 @@
 
 namespace nnadc::cli {
 
+namespace {
+// Static linearity comes from the ramp record (exact code density), the rest from the sine.
+void takeStaticFields(io::Json& sine, const io::Json& ramp) {
+  for (const char* field :
+       {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes"}) {
+    sine[field] = ramp[field];
+  }
+}
+}  // namespace
+
 io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOptions& options) {
   const adc::StageModel model = adc::stageModel(design, index);
   const adc::StageDesign& stage = design.stages[index];
@@ -40,10 +50,7 @@ io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOp
 
   io::Json j = io::metricsJson(sine_analysis);
   const io::Json r = io::metricsJson(ramp_analysis);
-  for (const char* field :
-       {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes"}) {
-    j[field] = r[field];
-  }
+  takeStaticFields(j, r);
   j["ramp_enob"] = adc::rampEnob(model, stage.cells, decoder, options.ramp_samples_per_level);
   j["sine_cycles"] = cycles;
   j["ramp"] = r;
@@ -68,10 +75,7 @@ io::Json pipelineMetrics(const adc::Design& design, const PipelineEvalOptions& o
   ramp_options.bits = design.pipeline.bits;
   ramp_options.record = metrics::RecordKind::kRamp;
   const io::Json r = io::metricsJson(metrics::analyzeCodes(model.convert(g, ramp), ramp_options));
-  for (const char* field :
-       {"dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes"}) {
-    j[field] = r[field];
-  }
+  takeStaticFields(j, r);
   j["sine_cycles"] = cycles;
   j["ramp"] = r;
   return j;

@@ -57,40 +57,29 @@ void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x
   }
 }
 
-double rampEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
-                int samples_per_level) {
+double inputsEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
+                  const Eigen::VectorXd& x) {
   const StageShape& shape = model.shape();
-  Eigen::VectorXd x;
-  std::vector<int> ideal;
-  makeRamp(shape, samples_per_level, x, ideal);
   const auto words = model.words(model.conductances(cells), x);
-  const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
+  const double levels = 1 << shape.bits;
+  const double scale = levels / (shape.input_hi_v - shape.input_lo_v);
   double sum_sq = 0.0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
-    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 -
-                     (x(i) - shape.input_lo_v) * scale;
+    // Inputs outside the window count against the nearest end code (what the ideal does).
+    const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, levels);
+    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - ideal;
     sum_sq += e * e;
   }
   const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
   return shape.bits - std::log2(rms * std::sqrt(12.0));
 }
 
-double inputsEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
-                  const Eigen::VectorXd& x) {
-  const StageShape& shape = model.shape();
-  const auto words = model.words(model.conductances(cells), x);
-  const double scale = (1 << shape.bits) / (shape.input_hi_v - shape.input_lo_v);
-  const double top = (1 << shape.bits) - 0.5;
-  double sum_sq = 0.0;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    // Inputs outside the window count against the nearest end code (what the ideal does).
-    const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, top + 0.5);
-    const double e =
-        decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - std::min(ideal, top + 0.5);
-    sum_sq += e * e;
-  }
-  const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
-  return shape.bits - std::log2(rms * std::sqrt(12.0));
+double rampEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
+                int samples_per_level) {
+  Eigen::VectorXd x;
+  std::vector<int> ideal;
+  makeRamp(model.shape(), samples_per_level, x, ideal);
+  return inputsEnob(model, cells, decoder, x);
 }
 
 namespace {
