@@ -92,9 +92,10 @@ std::vector<std::int64_t> parseJsonCodes(std::string_view text, const std::strin
   return codes;
 }
 
-std::vector<std::int64_t> parseCsvCodes(std::string_view text, const std::string& source,
-                                        std::optional<int> bits) {
-  std::vector<std::int64_t> codes;
+// Calls fn(line, where) for every non-blank line not starting with '#', trimmed; `where` names
+// the source and the 1-based line number for error messages.
+template <typename Fn>
+void forEachDataLine(std::string_view text, const std::string& source, Fn&& fn) {
   std::size_t line_number = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -103,11 +104,18 @@ std::vector<std::int64_t> parseCsvCodes(std::string_view text, const std::string
     pos = end + 1;
     ++line_number;
     if (line.empty() || line.front() == '#') continue;
-    const std::string where = "'" + source + "' line " + std::to_string(line_number);
+    fn(line, "'" + source + "' line " + std::to_string(line_number));
+  }
+}
+
+std::vector<std::int64_t> parseCsvCodes(std::string_view text, const std::string& source,
+                                        std::optional<int> bits) {
+  std::vector<std::int64_t> codes;
+  forEachDataLine(text, source, [&](std::string_view line, const std::string& where) {
     const std::int64_t code = toCode(line, where);
     checkRange(code, bits, where);
     codes.push_back(code);
-  }
+  });
   return codes;
 }
 
@@ -162,15 +170,7 @@ std::vector<std::int64_t> readCodeRecord(const std::filesystem::path& path,
 SupplyWaveform parseSupplyWaveform(std::string_view text, const std::string& source) {
   SupplyWaveform waveform;
   std::size_t columns = 0;
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = trim(text.substr(pos, end - pos));
-    pos = end + 1;
-    ++line_number;
-    if (line.empty() || line.front() == '#') continue;
-    const std::string where = "'" + source + "' line " + std::to_string(line_number);
+  forEachDataLine(text, source, [&](std::string_view line, const std::string& where) {
     const std::vector<std::string_view> fields = splitFields(line);
     if (columns == 0) {
       columns = fields.size();
@@ -195,7 +195,7 @@ SupplyWaveform parseSupplyWaveform(std::string_view text, const std::string& sou
     if (columns >= 2) waveform.time_s.push_back(values[0]);
     if (columns == 3) waveform.voltage_v.push_back(values[1]);
     waveform.current_a.push_back(values[columns - 1]);
-  }
+  });
   if (waveform.current_a.size() < 2) {
     throw InputError("NNADC-MET-001", "'" + source + "' holds " +
                                           std::to_string(waveform.current_a.size()) +
