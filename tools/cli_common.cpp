@@ -50,6 +50,7 @@ void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
     throw InputError("NNADC-CFG-002", "config '" + common.config_file + "': " + e.what());
   }
   for (const CLI::ConfigItem& item : items) {
+    if (item.name == "note") continue;  // free text for people, as in recipes
     CLI::Option* option = sub.get_option_no_throw("--" + item.name);
     if (option == nullptr || item.name == "config" || item.name == "help") {
       std::string allowed;

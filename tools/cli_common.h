@@ -53,5 +53,6 @@ void addEmitCommand(CLI::App& app, int& exit_code);
 void addAxTrainCommand(CLI::App& app, int& exit_code);
 void addTrainCommand(CLI::App& app, int& exit_code);
 void addEvalCommand(CLI::App& app, int& exit_code);
+void addFlowCommand(CLI::App& app, int& exit_code);
 
 }  // namespace nnadc::cli

@@ -22,6 +22,9 @@ struct CharacterizeOptions {
   std::string pmos;
   std::string deck_path;
   double timeout_s = 120.0;
+  double drive_step_in_v = 5e-3;
+  double drive_step_out_v = 20e-3;
+  bool no_drive = false;
 };
 
 std::string fixed(double value, int digits) {
@@ -68,7 +71,41 @@ int runCharacterize(CLI::App& sub, CharacterizeOptions& o) {
   if (sweep == nullptr || out == nullptr || supply == nullptr) {
     throw SimulationError("NNADC-SIM-008", "the characterisation run returned no v(out)/i(vdd)");
   }
-  const Vtc vtc = analyzeVtc(sweep->real, out->real, o.spec.vdd_v);
+  Vtc vtc = analyzeVtc(sweep->real, out->real, o.spec.vdd_v);
+  std::string drive_deck;
+  if (!o.no_drive) {
+    // The output drive under load (core/vtc.h InverterDrive): what layer-2 cells draw from the
+    // hidden inverters moves their outputs off the VTC, and the stage model solves for it.
+    drive_deck = spice::inverterDriveDeck(o.spec, models, models.isDefault(), o.drive_step_in_v,
+                                          o.drive_step_out_v);
+    sim::RunRequest drive_request;
+    drive_request.deck = drive_deck;
+    drive_request.vectors = {spice::kDriveCurrentVector, "v(in)"};
+    drive_request.timeout_s = o.timeout_s;
+    const sim::RunResult drive = simulator.run(drive_request);
+    const sim::Vector* vout_axis = drive.find("v-sweep");
+    const sim::Vector* current = drive.find(spice::kDriveCurrentVector);
+    if (vout_axis == nullptr || current == nullptr) {
+      throw SimulationError("NNADC-SIM-008", "the drive run returned no v-sweep/i(vout)");
+    }
+    const auto points = [](double vdd, double step) {
+      return static_cast<std::size_t>(std::floor(vdd / step + 0.5)) + 1;
+    };
+    const std::size_t nin = points(o.spec.vdd_v, o.drive_step_in_v);
+    const std::size_t nout = points(o.spec.vdd_v, o.drive_step_out_v);
+    if (current->real.size() != nin * nout) {
+      throw SimulationError("NNADC-SIM-008", "the drive run returned " +
+                                                 std::to_string(current->real.size()) +
+                                                 " points, expected " + std::to_string(nin * nout));
+    }
+    for (std::size_t i = 0; i < nin; ++i) {
+      vtc.drive.vin_v.push_back(o.drive_step_in_v * static_cast<double>(i));
+    }
+    vtc.drive.vout_v.assign(vout_axis->real.begin(),
+                            vout_axis->real.begin() + static_cast<std::ptrdiff_t>(nout));
+    vtc.drive.current_a = current->real;
+    validateDrive(vtc.drive, "characterize");
+  }
 
   io::Provenance provenance;
   provenance.command = "characterize";
@@ -92,6 +129,12 @@ int runCharacterize(CLI::App& sub, CharacterizeOptions& o) {
   std::vector<double> supply_a(supply->real.size());
   for (std::size_t i = 0; i < supply_a.size(); ++i) supply_a[i] = -supply->real[i];
   j["supply_current_a"] = supply_a;
+  if (!vtc.drive.empty()) {
+    j["drive"] = {{"vin", vtc.drive.vin_v},
+                  {"vout", vtc.drive.vout_v},
+                  {"current_a", vtc.drive.current_a},
+                  {"deck", drive_deck}};
+  }
   j["deck"] = deck;
   if (!o.deck_path.empty()) io::writeFileAtomic(o.deck_path, deck);
   io::writeFileAtomic(o.common.output, io::dumpJson(j));
@@ -123,6 +166,15 @@ void addCharacterizeCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--pmos", o.pmos, "PMOS model name (default pmos130)");
   sub->add_flag("--subckt-devices", o.spec.subckt_devices,
                 "Instantiate the transistors as subcircuits (X), as PDKs such as sky130 need");
+  sub->add_option("--drive-step-in", o.drive_step_in_v,
+                  "Input step of the output-drive table I(vin, vout) [V]")
+      ->capture_default_str();
+  sub->add_option("--drive-step-out", o.drive_step_out_v,
+                  "Output step of the output-drive table I(vin, vout) [V]")
+      ->capture_default_str();
+  sub->add_flag("--no-drive", o.no_drive,
+                "Skip the output-drive table: models then treat inverters as ideal sources "
+                "(no loading by the RRAM cells they drive)");
   sub->add_option("--deck", o.deck_path, "Also write the SPICE deck to this file");
   sub->add_option("--timeout", o.timeout_s, "Simulation time limit [s]")->capture_default_str();
   sub->callback([sub, options, &exit_code] { exit_code = runCharacterize(*sub, *options); });

@@ -1,9 +1,10 @@
 // nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
-// self-contained deck of a trained stage and one of its test benches.
+// self-contained deck of a trained stage or pipeline and one of its test benches.
 #include "cli_common.h"
 #include "deck_options.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::cli {
 
@@ -19,7 +20,7 @@ int runEmit(CLI::App& sub, EmitCliOptions& o) {
   applyConfigFile(sub, o.common);
   o.deck.resolve(o.dialect);
   const adc::Design design = io::loadDesign(o.deck.design);
-  const std::string deck = spice::stageDeck(design, o.deck.deck);
+  const std::string deck = spice::designDeck(design, o.deck.deck);  // a stage or a pipeline
   io::writeFileAtomic(o.common.output, deck);
   printSummary(o.common, "emit: " + o.deck.bench + " bench, " + o.dialect + " dialect, " +
                              std::to_string(deck.size()) + " bytes -> " + o.common.output);

@@ -8,14 +8,18 @@
 #include "cli_common.h"
 #include "deck_options.h"
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/pipeline.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/metrics_json.h"
 #include "nnadc/metrics/analysis.h"
+#include "nnadc/metrics/power.h"
+#include "nnadc/sim/pipeline_bench.h"
 #include "nnadc/sim/pool.h"
 #include "nnadc/sim/stage_bench.h"
+#include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::cli {
 
@@ -71,6 +75,164 @@ double agreement(const std::vector<std::int64_t>& spice_codes,
   return static_cast<double>(same) / static_cast<double>(spice_codes.size());
 }
 
+// Every CLI.md metrics field, null: for records no analysis applies to.
+io::Json nullMetrics(std::size_t samples, int bits) {
+  io::Json j;
+  for (const char* f : {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit",
+                        "dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes",
+                        "power_w", "fs_hz", "fom_walden_j", "fom_schreier_db"}) {
+    j[f] = nullptr;
+  }
+  j["samples"] = samples;
+  j["bits"] = bits;
+  return j;
+}
+
+// A pipelined design: the whole converter in one deck per chunk (spice/pipeline_deck.h).
+int runPipelineSim(CLI::App& sub, SimOptions& o, Logger& logger, const adc::Design& design) {
+  const spice::DeckOptions& deck = o.design.deck;
+  (void)spice::designDeck(design, deck);  // input errors before any worker starts
+  const adc::Pipeline& pipeline = design.pipeline;
+  const std::size_t stages = pipeline.stages.size();
+  adc::StageShape shape = pipeline.stages.front().adc.shape;  // the converter's input window
+  shape.bits = pipeline.bits;
+  const adc::PipelineModel model(pipeline, design);
+  const adc::PipelineConductances g = model.nominal();
+
+  sim::PoolOptions pool_options;
+  pool_options.workers = o.workers;
+  pool_options.logger = &logger;
+  sim::WorkerPool pool(pool_options);
+
+  std::vector<double> x;
+  std::vector<std::int64_t> codes;
+  std::vector<std::vector<int>> decisions;
+  std::vector<double> stage_power_w(stages, 0.0);
+  double elapsed_s = 0.0;
+  std::size_t jobs = 0;
+  std::optional<double> fs_hz;
+  io::Json extra;
+  if (deck.bench == spice::Bench::kStatic) {
+    const sim::PipelineStaticRun run = sim::runPipelineStatic(pool, design, deck, o.timeout_s);
+    x = run.x_v;
+    codes = run.codes;
+    decisions = run.decisions;
+    for (std::size_t s = 0; s < stages; ++s) {
+      std::vector<double> current;
+      for (const auto& per_input : run.supply_a) current.push_back(per_input[s]);
+      stage_power_w[s] = metrics::averagePowerW(design.vdd_v, current);
+    }
+    elapsed_s = run.elapsed_s;
+    jobs = run.jobs;
+    extra["points"] = deck.points;
+    extra["chunk_points"] = sim::kStaticChunkPoints;
+    extra["record"] = deck.static_sine ? "sine" : "ramp";
+    if (deck.static_sine) extra["sine_cycles"] = spice::staticSineCycles(deck);
+  } else {
+    const sim::PipelineTransientRun run =
+        sim::runPipelineTransient(pool, design, deck, o.timeout_s);
+    x = run.plan.held_v;
+    codes = run.codes;
+    decisions = run.decisions;
+    for (std::size_t s = 0; s < stages; ++s) {
+      // SPICE reports the current into the source's + terminal: the supply delivers -i.
+      stage_power_w[s] = -design.vdd_v * run.supply_avg_a[s];
+    }
+    elapsed_s = run.elapsed_s;
+    jobs = run.jobs;
+    fs_hz = run.plan.record.fs_hz;
+    extra["sine_cycles"] = run.plan.record.cycles;
+    extra["input_hz"] = run.plan.record.input_hz;
+    extra["edge_fraction"] = deck.edge_fraction;
+    extra["chunk_samples"] = sim::kTransientChunkSamples;
+    extra["sample_and_hold"] = "ideal switch + 1 pF + unity buffer, two non-overlapping phases";
+  }
+  double power_w = 0.0;
+  for (const double p : stage_power_w) power_w += p;
+
+  // The behavioural model on the same inputs (nominal cells, the design's combination table).
+  Eigen::VectorXd xe(static_cast<Eigen::Index>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) xe(static_cast<Eigen::Index>(i)) = x[i];
+  adc::PipelineTrace trace;
+  const std::vector<std::int64_t> model_codes = model.convert(g, xe, &trace);
+  std::size_t differing = 0;
+  std::int64_t max_diff = 0;
+  std::vector<double> stage_agreement(stages, 0.0);
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    differing += codes[i] != model_codes[i];
+    max_diff = std::max(max_diff, std::abs(codes[i] - model_codes[i]));
+    for (std::size_t s = 0; s < stages; ++s) {
+      stage_agreement[s] += decisions[i][s] == trace.decisions(static_cast<Eigen::Index>(i),
+                                                               static_cast<Eigen::Index>(s));
+    }
+  }
+  for (double& a : stage_agreement) a /= static_cast<double>(codes.size());
+
+  const bool sine = deck.bench == spice::Bench::kTransient || deck.static_sine;
+  io::Json j;
+  if (sine) {
+    metrics::AnalysisOptions ao;
+    ao.bits = pipeline.bits;
+    ao.fs_hz = fs_hz;
+    if (fs_hz) ao.power_w = power_w;
+    j = io::metricsJson(metrics::analyzeCodes(codes, ao));
+    metrics::AnalysisOptions bo;
+    bo.bits = pipeline.bits;
+    j["behavioural_enob"] = metrics::analyzeCodes(model_codes, bo).spectrum->enob;
+  } else if (codes.size() >= (std::size_t{4} << pipeline.bits)) {
+    metrics::AnalysisOptions ao;
+    ao.bits = pipeline.bits;
+    ao.record = metrics::RecordKind::kRamp;
+    j = io::metricsJson(metrics::analyzeCodes(codes, ao));
+  } else {
+    // Fewer than 4 inputs per code: code density is meaningless; the ramp ENOB below is not.
+    j = nullMetrics(codes.size(), pipeline.bits);
+  }
+  j["power_w"] = power_w;
+  j["power_per_stage_w"] = stage_power_w;
+  j["power_note"] =
+      "SPICE supply current of each stage's NN sub-ADC (inverters and RRAM arrays); the residue "
+      "amplifiers, DAC/decoder and sample-and-holds are ideal behavioural sources and draw none";
+  j["agreement"] =
+      static_cast<double>(codes.size() - differing) / static_cast<double>(codes.size());
+  j["differing_codes"] = differing;
+  j["max_code_difference"] = max_diff;
+  j["stage_decision_agreement"] = stage_agreement;
+  j["ramp_enob"] = sine ? io::Json() : io::Json(inputsEnob(codes, x, shape));
+  j["behavioural_ramp_enob"] = sine ? io::Json() : io::Json(inputsEnob(model_codes, x, shape));
+  j["bench"] = o.design.bench;
+  j["design_file"] = o.design.design;
+  j["kind"] = "pipeline";
+  j["stages"] = stages;
+  j["workers"] = pool.workerCount();
+  j["jobs"] = jobs;
+  j["elapsed_s"] = elapsed_s;
+  j["conversions_per_s"] = static_cast<double>(codes.size()) / elapsed_s;
+  j["codes"] = codes;
+  j["behavioural_codes"] = model_codes;
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  io::Provenance provenance;
+  provenance.command = "sim";
+  provenance.config = effectiveConfig(sub);
+  provenance.seed = design.seed;
+  provenance.ngspice_version = pool.version();
+  j["provenance"] = io::provenanceJson(provenance);
+  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+
+  char line[640];
+  const double enob = j["enob"].is_number()        ? j["enob"].get<double>()
+                      : j["ramp_enob"].is_number() ? j["ramp_enob"].get<double>()
+                                                   : std::nan("");
+  std::snprintf(line, sizeof line,
+                "sim: pipeline %s bench%s, %zu conversions in %.2f s, %s ENOB %.3f, %.2f%% codes "
+                "as the behavioural model, power %.3g W -> %s",
+                o.design.bench.c_str(), deck.static_sine ? " (sine)" : "", codes.size(), elapsed_s,
+                sine ? "sine" : "ramp", enob, 100.0 * j["agreement"].get<double>(), power_w,
+                o.common.output.c_str());
+  printSummary(o.common, line);
+  return kExitOk;
+}
+
 int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   o.design.resolve("ngspice");
   const spice::DeckOptions& deck = o.design.deck;
@@ -84,6 +246,11 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
                                           " is outside the allowed range [0, 1024]");
   }
   const adc::Design design = io::loadDesign(o.design.design);
+  if (design.kind == "pipeline") return runPipelineSim(sub, o, logger, design);
+  if (deck.static_sine) {
+    throw InputError("NNADC-NET-012", "field 'static-sine' applies to pipelined designs ('" +
+                                          o.design.design + "' is a single stage)");
+  }
   // Validate (and emit once) before forking workers: a bad design is an input error, exit 2.
   (void)spice::stageDeck(design, deck);
   const adc::StageModel model = adc::stageModel(design, deck.stage);

@@ -111,8 +111,7 @@ int runTrain(CLI::App& sub, TrainOptions& o) {
   stage.shape.vdd_v = recipe.vtc.vdd_v;
   stage.shape.input_lo_v = recipe.input_lo_v;
   stage.shape.input_hi_v = recipe.input_hi_v;
-  const adc::StageModel model(stage.shape, nn::TabulatedActivation(recipe.vtc),
-                              recipe.vtc.threshold_v, rram::LevelSet(recipe.rram));
+  const adc::StageModel model(stage.shape, recipe.vtc, rram::LevelSet(recipe.rram));
   logger.info("training a " + std::to_string(recipe.bits) + "-bit " +
               adc::codeKindName(recipe.code) + " stage (" + std::to_string(recipe.hidden) +
               " hidden, " + std::to_string(stage.shape.outputs()) + " outputs, " +

@@ -28,6 +28,9 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--edge-fraction", o.deck.edge_fraction,
                  "transient: sample-and-hold transition time as a fraction of 1/fs")
       ->capture_default_str();
+  sub.add_flag("--static-sine", o.deck.static_sine,
+               "static, pipelines: solve the DC operating points at the samples of a coherent "
+               "sine (--points samples) instead of a ramp, for FFT/sine-fit ENOB");
   sub.add_option("--driver-multiplier", o.deck.driver_multiplier,
                  "Hidden and complement inverters as N characterised inverters in parallel (same "
                  "VTC, 1/N output resistance against the layer-2 load)")

@@ -149,6 +149,70 @@ TEST_SUITE("adc") {
           doctest::Approx(expected).epsilon(1e-9));
   }
 
+  TEST_CASE("LoadedModelSolvesKclAndTendsToTheIdealSourceModelForStiffDrivers") {
+    // A drive table I = G (f(vin) - vout) on the VTC's own grid: its zero-load root is f, so
+    // with G -> infinity the loaded model must become the ideal-source model; with a realistic
+    // G every hidden node must satisfy its current law.
+    const nnadc::Vtc base = syntheticVtc();
+    nnadc::adc::StageShape shape;
+    shape.bits = 3;
+    shape.hidden = 6;
+    shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kSmooth, 3, 4);
+    nnadc::rram::LevelSetOptions lo;  // 3-bit, g_max 20 uS
+    const nnadc::adc::StageModel ideal(shape, nnadc::nn::TabulatedActivation(base),
+                                       base.threshold_v, nnadc::rram::LevelSet(lo));
+    nnadc::Rng rng(5);
+    nnadc::adc::StageCells cells;
+    cells.hidden =
+        Eigen::MatrixXi::NullaryExpr(6, 4, [&] { return static_cast<int>(rng.below(8)); });
+    cells.output =
+        Eigen::MatrixXi::NullaryExpr(4, 14, [&] { return static_cast<int>(rng.below(8)); });
+    cells.hidden.col(0).array() += 1;  // every column has a device
+    cells.output.col(13).array() += 1;
+    Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(997, 0.001, 1.199);
+    for (const double g_out : {1e3, 1e-4}) {
+      CAPTURE(g_out);
+      nnadc::Vtc vtc = base;
+      vtc.drive.vin_v = base.vin_v;
+      for (int j = 0; j <= 120; ++j) vtc.drive.vout_v.push_back(0.01 * j);
+      for (std::size_t i = 0; i < base.vin_v.size(); ++i) {
+        for (const double vo : vtc.drive.vout_v) {
+          vtc.drive.current_a.push_back(g_out * (base.vout_v[i] - vo));
+        }
+      }
+      const nnadc::adc::StageModel loaded(shape, vtc, nnadc::rram::LevelSet(lo));
+      REQUIRE(loaded.loaded());
+      const auto g = loaded.conductances(cells);
+      nnadc::adc::StageForward fl;
+      nnadc::adc::StageForward fi;
+      loaded.forward(g, x, fl);
+      ideal.forward(g, x, fi);
+      const nnadc::nn::DriveTable table(vtc.drive);
+      double kcl = 0.0;
+      for (Eigen::Index i = 0; i < x.size(); ++i) {
+        for (int j = 0; j < 6; ++j) {
+          double load_h = 0.0;
+          double load_hb = 0.0;
+          for (int k = 0; k < 4; ++k) {
+            load_h += g.g2(k, j) * (fl.h(i, j) - fl.o(i, k));
+            load_hb += g.g2(k, 6 + j) * (fl.hb(i, j) - fl.o(i, k));
+          }
+          kcl = std::max(kcl, std::abs(table.current(fl.u(i, j), fl.h(i, j)) - load_h));
+          kcl = std::max(kcl, std::abs(table.current(fl.h(i, j), fl.hb(i, j)) - load_hb));
+        }
+      }
+      // Residual current at the solution: far below the ~1e-6 A the cells carry.
+      CHECK(kcl < 1e-11);
+      const double max_o = (fl.o - fi.o).abs().maxCoeff();
+      if (g_out > 1.0) {
+        CHECK(max_o < 1e-6);
+        CHECK(loaded.words(g, x) == ideal.words(g, x));
+      } else {
+        CHECK(max_o > 1e-3);  // a 10 kOhm driver against 50 kOhm cells: a real shift
+      }
+    }
+  }
+
   TEST_CASE("BadTrainingOptionsNameTheField") {
     nnadc::adc::StageTrainOptions o;
     o.noise_sigma = -0.1;

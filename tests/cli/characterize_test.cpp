@@ -70,6 +70,51 @@ TEST_SUITE("cli") {
     CHECK(gain == doctest::Approx(ng_gmin).epsilon(0.02));
   }
 
+  TEST_CASE("DriveTableIsZeroOnTheVtcAndSourcesOrSinksOffIt") {
+    // The drive table and the VTC come from two different decks (output forced by a source vs
+    // left open): where the drive current crosses zero along vout must be the VTC.
+    const auto dir = nnadc::test::scratchDir("characterize_drive");
+    const auto out = dir / "vtc.json";
+    const auto r = runCommand(cli("characterize --quiet -o " + out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const auto j = nnadc::io::loadJsonFile(out);
+    REQUIRE(j.contains("drive"));
+    const auto vin = j["drive"]["vin"].get<std::vector<double>>();
+    const auto vout = j["drive"]["vout"].get<std::vector<double>>();
+    const auto current = j["drive"]["current_a"].get<std::vector<double>>();
+    REQUIRE(vin.size() == 241);  // 5 mV steps
+    REQUIRE(vout.size() == 61);  // 20 mV steps
+    REQUIRE(current.size() == vin.size() * vout.size());
+    const auto tv = j["vin"].get<std::vector<double>>();
+    const auto to = j["vout"].get<std::vector<double>>();
+    double max_err = 0.0;
+    double max_err_outside = 0.0;
+    for (std::size_t i = 0; i < vin.size(); ++i) {
+      const double* row = &current[i * vout.size()];
+      // Input low: the PMOS sources current into a grounded output; input high: NMOS sinks.
+      if (vin[i] < 0.2) CHECK(row[0] > 1e-6);
+      if (vin[i] > 1.0) CHECK(row[vout.size() - 1] < -1e-6);
+      for (std::size_t k = 0; k + 1 < vout.size(); ++k) {
+        CHECK(row[k + 1] <= row[k] + 1e-12);  // I falls as the output rises
+        if (row[k] > 0.0 && row[k + 1] <= 0.0) {
+          const double z = vout[k] + (vout[k + 1] - vout[k]) * row[k] / (row[k] - row[k + 1]);
+          const auto n = static_cast<std::size_t>(std::lround(vin[i] / 1e-3));  // 1 mV VTC
+          const double e = std::abs(z - to.at(n));
+          max_err = std::max(max_err, e);
+          if (std::abs(vin[i] - j["threshold_v"].get<double>()) > 0.05) {
+            max_err_outside = std::max(max_err_outside, e);
+          }
+        }
+      }
+    }
+    MESSAGE("zero-current output vs VTC: max " << max_err << " V, max away from the switching "
+                                               << "point " << max_err_outside << " V");
+    // Interpolating I linearly over 20 mV of vout: exact in triode-like regions, a few mV where
+    // both devices saturate (the steep part of the VTC).
+    CHECK(max_err_outside < 2e-3);
+    CHECK(max_err < 5e-3);  // measured 1.2 mV
+  }
+
   TEST_CASE("ConfigFileSetsOptionsAndUnknownKeysAreRejected") {
     const auto dir = nnadc::test::scratchDir("characterize_config");
     { std::ofstream(dir / "cfg.json") << R"({"vdd": 1.0, "step": 0.01})"; }

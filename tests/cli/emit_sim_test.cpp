@@ -22,7 +22,7 @@ namespace {
 
 std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
 
-// The shipped 4-bit recipe trained briefly (2000 iterations, ~4 s; behavioural ramp ENOB ~3.9),
+// The shipped 4-bit recipe trained briefly (1000 iterations, ~9 s with the loading-aware model),
 // once per test process.
 const fs::path& stage4Design() {
   static const fs::path design = [] {
@@ -30,7 +30,7 @@ const fs::path& stage4Design() {
     const auto path = dir / "stage4.design.json";
     const auto r = runCommand(cli("train --config " +
                                   (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
-                                  " --iterations 2000 --quiet -o " + path.string()));
+                                  " --iterations 1000 --quiet -o " + path.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     return path;
   }();
@@ -111,28 +111,18 @@ TEST_SUITE("cli") {
     CHECK(one["jobs"].get<int>() == 4);
   }
 
-  TEST_CASE("SpiceMatchesTheBehaviouralModelOnceTheLayerTwoDriversAreStrong") {
-    // The model treats h_j and hb_j as ideal sources; in SPICE the characterised (minimum-size)
-    // inverters drive the layer-2 dividers (>= 50 kOhm per cell, up to 8 cells per row), which
-    // pulls their outputs far from the VTC. Measured, not asserted: the agreement with the
-    // characterised inverters. Asserted: with 4096 inverters in parallel per driver (same VTC,
-    // 1/4096 the output resistance) SPICE reproduces the model, so loading is the only gap.
+  TEST_CASE("SpiceMatchesTheLoadingAwareBehaviouralModel") {
+    // The shipped VTC carries the inverter's drive table, so the model solves the layer-2
+    // loading of the hidden inverters (adc/stage.h); SPICE builds the characterised inverters.
+    // Measured: 99.7-99.8 % identical codes on 4096 points (shipped recipe); the rest sit where
+    // an output column is within a fraction of a millivolt of its inverter's threshold.
     const auto plain = simDesign("m1", "--bench static --points 1024");
-    const auto strong = simDesign("m4096", "--bench static --points 1024 --driver-multiplier 4096");
-    MESSAGE("identical codes, characterised drivers: "
-            << plain["agreement"].get<double>() << ", ramp ENOB "
-            << plain["ramp_enob"].get<double>() << " (model "
-            << plain["behavioural_ramp_enob"].get<double>() << ")");
-    MESSAGE("identical codes, drivers x4096: " << strong["agreement"].get<double>()
-                                               << ", ramp ENOB "
-                                               << strong["ramp_enob"].get<double>());
-    // Measured 0.988 (2000-iteration design, 1024 points) and 0.992 (shipped recipe, 4096
-    // points): the remaining codes sit at transitions where a driver is still mid-swing.
-    CHECK(strong["agreement"].get<double>() >= 0.97);
-    // Within 0.1 bit of the model (measured +0.013).
-    CHECK(strong["ramp_enob"].get<double>() ==
-          doctest::Approx(strong["behavioural_ramp_enob"].get<double>()).epsilon(0.1 / 4.0));
-    CHECK(strong["missing_codes"].get<int>() == 0);
+    MESSAGE("identical codes: " << plain["agreement"].get<double>() << ", ramp ENOB "
+                                << plain["ramp_enob"].get<double>() << " (model "
+                                << plain["behavioural_ramp_enob"].get<double>() << ")");
+    CHECK(plain["agreement"].get<double>() >= 0.98);
+    CHECK(plain["ramp_enob"].get<double>() ==
+          doctest::Approx(plain["behavioural_ramp_enob"].get<double>()).epsilon(0.1 / 4.0));
     // Every CLI.md field is present (null where not applicable to a ramp).
     for (const char* field :
          {"enob", "sndr_db", "snr_db", "thd_db", "sfdr_db", "enob_sinefit", "dnl_lsb_min",
@@ -144,59 +134,74 @@ TEST_SUITE("cli") {
     // Static power: 24 hidden + 24 complement + 8 output inverters and the dividers, ~0.4 mW.
     CHECK(plain["power_w"].get<double>() > 1e-4);
     CHECK(plain["power_w"].get<double>() < 1e-2);
+    // Much stronger drivers make the hidden nodes ideal sources: the design, trained for its
+    // real loads, then no longer behaves as the model says (the loading is real, and modelled).
+    const auto strong = simDesign("m4096", "--bench static --points 1024 --driver-multiplier 4096");
+    MESSAGE("identical codes, drivers x4096: " << strong["agreement"].get<double>());
+    CHECK(strong["agreement"].get<double>() < plain["agreement"].get<double>());
   }
 
-  TEST_CASE("LayerOneIsExactAndDriverLoadingIsTheWholeHiddenError") {
+  TEST_CASE("LayerOneIsExactAndTheLoadedHiddenNodesMatchSpice") {
+    // SPICE's hidden-node voltages against (a) the unloaded VTC f(u) and (b) the model's loaded
+    // operating point (KCL with the drive table). Independent: ngspice solves the BSIM4 devices,
+    // the model interpolates a 5 mV x 20 mV current table measured by a different deck.
     const auto design = nnadc::io::loadDesign(stage4Design());
+    REQUIRE_FALSE(design.vtc.drive.empty());
     const auto model = nnadc::adc::stageModel(design, 0);
+    REQUIRE(model.loaded());
     const auto g = model.conductances(design.stages[0].cells);
     const int hidden = design.stages[0].shape.hidden;
-    double mean_error[2] = {0.0, 0.0};
-    int index = 0;
-    for (const int multiplier : {1, 4096}) {
-      const auto dir = nnadc::test::scratchDir("emit_loading_" + std::to_string(multiplier));
-      const auto deck = dir / "stage.cir";
-      REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +
-                             " --bench stage --points 240 --driver-multiplier " +
-                             std::to_string(multiplier) + " -o " + deck.string()))
-                  .exit_code == 0);
-      const auto plots = runNgspiceCli(deck);
-      const auto& plot = plots.at(0);
-      const auto& vin = plot.find("v(in)")->real;
-      Eigen::VectorXd x(static_cast<Eigen::Index>(vin.size()));
-      for (std::size_t i = 0; i < vin.size(); ++i) x(static_cast<Eigen::Index>(i)) = vin[i];
-      nnadc::adc::StageForward f;
-      model.forward(g, x, f);
-      double max_u = 0.0;
-      double max_h = 0.0;
-      double sum_h = 0.0;
-      for (int j = 0; j < hidden; ++j) {
-        const auto& u = plot.find(nnadc::spice::internalVector(0, "u_" + std::to_string(j)))->real;
-        const auto& h = plot.find(nnadc::spice::internalVector(0, "h_" + std::to_string(j)))->real;
-        Eigen::ArrayXXd us(static_cast<Eigen::Index>(u.size()), 1);
-        for (std::size_t i = 0; i < u.size(); ++i) us(static_cast<Eigen::Index>(i), 0) = u[i];
-        Eigen::ArrayXXd fu;
-        Eigen::ArrayXXd dfu;
-        model.vtc().evaluate(us, fu, dfu);
-        for (std::size_t i = 0; i < u.size(); ++i) {
-          const auto r = static_cast<Eigen::Index>(i);
-          max_u = std::max(max_u, std::abs(u[i] - f.u(r, j)));
-          const double e = std::abs(h[i] - fu(r, 0));
-          max_h = std::max(max_h, e);
-          sum_h += e;
+    const int outputs = design.stages[0].shape.outputs();
+    const auto dir = nnadc::test::scratchDir("emit_loading");
+    const auto deck = dir / "stage.cir";
+    REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +
+                           " --bench stage --points 240 -o " + deck.string()))
+                .exit_code == 0);
+    const auto plots = runNgspiceCli(deck);
+    const auto& plot = plots.at(0);
+    const auto& vin = plot.find("v(in)")->real;
+    Eigen::VectorXd x(static_cast<Eigen::Index>(vin.size()));
+    for (std::size_t i = 0; i < vin.size(); ++i) x(static_cast<Eigen::Index>(i)) = vin[i];
+    nnadc::adc::StageForward f;
+    model.forward(g, x, f);
+    double max_u = 0.0;
+    double sum_unloaded = 0.0;
+    double max_loaded = 0.0;
+    double sum_loaded = 0.0;
+    for (int j = 0; j < hidden; ++j) {
+      const auto& u = plot.find(nnadc::spice::internalVector(0, "u_" + std::to_string(j)))->real;
+      const auto& h = plot.find(nnadc::spice::internalVector(0, "h_" + std::to_string(j)))->real;
+      const auto& hb = plot.find(nnadc::spice::internalVector(0, "hb_" + std::to_string(j)))->real;
+      for (std::size_t i = 0; i < u.size(); ++i) {
+        const auto r = static_cast<Eigen::Index>(i);
+        max_u = std::max(max_u, std::abs(u[i] - f.u(r, j)));
+        sum_unloaded += std::abs(h[i] - model.vtc().value(u[i]));
+        for (const double e : {std::abs(h[i] - f.h(r, j)), std::abs(hb[i] - f.hb(r, j))}) {
+          max_loaded = std::max(max_loaded, e);
+          sum_loaded += e;
         }
       }
-      mean_error[index] = sum_h / (hidden * static_cast<double>(vin.size()));
-      MESSAGE("driver x" << multiplier << ": |V(h_j) - f(V(u_j))| mean " << mean_error[index]
-                         << " V, max " << max_h << " V");
-      // Layer 1 is driven by ideal sources: SPICE solves the same dividers to its tolerance
-      // (measured 7e-13 V).
-      CHECK(max_u < 1e-6);
-      ++index;
     }
-    // Measured 0.39 V mean (max 0.65 V) with the characterised inverters, 0.8 mV (max 22 mV)
-    // with 4096 in parallel.
-    CHECK(mean_error[1] < mean_error[0] / 20.0);
+    double max_o = 0.0;
+    for (int k = 0; k < outputs; ++k) {
+      const auto& o = plot.find(nnadc::spice::internalVector(0, "o_" + std::to_string(k)))->real;
+      for (std::size_t i = 0; i < o.size(); ++i) {
+        max_o = std::max(max_o, std::abs(o[i] - f.o(static_cast<Eigen::Index>(i), k)));
+      }
+    }
+    const double n = hidden * static_cast<double>(vin.size());
+    MESSAGE("|V(h) - f(V(u))| mean " << sum_unloaded / n << " V; loaded model |error| mean "
+                                     << sum_loaded / (2 * n) << " V, max " << max_loaded
+                                     << " V; outputs max " << max_o << " V");
+    // Layer 1 is driven by ideal sources: SPICE solves the same dividers to its tolerance.
+    CHECK(max_u < 1e-6);
+    // The loading is large (measured 0.25 V mean) and the model accounts for it: measured
+    // 0.12 mV mean, 1.3 mV max (the table's interpolation in the inverters' transitions), and
+    // 0.17 mV max on the output columns.
+    CHECK(sum_unloaded / n > 0.05);
+    CHECK(sum_loaded / (2 * n) < 1e-3);
+    CHECK(max_loaded < 1e-2);
+    CHECK(max_o < 2e-3);
   }
 
   TEST_CASE("TransientBenchReportsDynamicMetricsPowerAndFoms") {

@@ -12,8 +12,7 @@ StageModel stageModel(const Design& design, std::size_t index) {
                                           " stage(s); stage " + std::to_string(index) +
                                           " does not exist");
   }
-  return {design.stages[index].shape, nn::TabulatedActivation(design.vtc), design.vtc.threshold_v,
-          rram::LevelSet(design.rram)};
+  return {design.stages[index].shape, design.vtc, rram::LevelSet(design.rram)};
 }
 
 Decoder stageDecoder(const StageDesign& stage) {

@@ -52,8 +52,7 @@ std::vector<std::vector<double>> idealTable(const Pipeline& p) {
 PipelineModel::PipelineModel(const Pipeline& pipeline, const Design& base)
     : pipeline_(pipeline), levels_(base.rram) {
   for (const PipelineStage& st : pipeline_.stages) {
-    models_.emplace_back(st.adc.shape, nn::TabulatedActivation(base.vtc), base.vtc.threshold_v,
-                         levels_);
+    models_.emplace_back(st.adc.shape, base.vtc, levels_);
     decoders_.push_back(stageDecoder(st.adc));
     dense_.push_back(st.adc.shape.outputs() <= 20 ? decoders_.back().dense(st.adc.shape.outputs())
                                                   : std::vector<int>{});

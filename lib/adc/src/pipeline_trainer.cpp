@@ -83,8 +83,7 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
       st.gain = std::ldexp(1.0, sp.bits - options.redundancy) * (next.hi_v - next.lo_v) /
                 (sp.hi_v - sp.lo_v);
     }
-    const StageModel model(st.adc.shape, nn::TabulatedActivation(base.vtc), base.vtc.threshold_v,
-                           levels);
+    const StageModel model(st.adc.shape, base.vtc, levels);
     logger.info("pipeline stage " + std::to_string(i) + ": " + std::to_string(sp.bits) +
                 "-bit sub-ADC on [" + formatDouble(sp.lo_v) + ", " + formatDouble(sp.hi_v) +
                 "] V, " + std::to_string(v.size()) + " training inputs");

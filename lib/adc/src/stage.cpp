@@ -1,5 +1,6 @@
 #include "nnadc/adc/stage.h"
 
+#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 
@@ -17,6 +18,123 @@ StageModel::StageModel(StageShape shape, nn::TabulatedActivation vtc, double thr
       vtc_(std::move(vtc)),
       threshold_v_(threshold_v),
       levels_(std::move(levels)) {}
+
+StageModel::StageModel(StageShape shape, const Vtc& vtc, rram::LevelSet levels)
+    : StageModel(std::move(shape), nn::TabulatedActivation(vtc), vtc.threshold_v,
+                 std::move(levels)) {
+  if (!vtc.drive.empty()) drive_ = std::make_shared<const nn::DriveTable>(vtc.drive);
+}
+
+namespace {
+// Newton on o stops when no output moves by more than this [V] (SPICE's own vntol: 1e-6 V).
+constexpr double kSettleTolV = 1e-8;
+constexpr int kSettleMaxIter = 60;
+}  // namespace
+
+void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
+                        Eigen::ArrayXXd& hb, Eigen::ArrayXXd& o, Eigen::ArrayXXd* dh,
+                        Eigen::ArrayXXd* dhb) const {
+  const Eigen::Index b = u.rows();
+  const int hn = shape_.hidden;
+  const int m = shape_.outputs();
+  const double vdd = shape_.vdd_v;
+  const Eigen::MatrixXd g2h = g.g2.leftCols(hn);
+  const Eigen::MatrixXd g2b = g.g2.middleCols(hn, hn);
+  const Eigen::VectorXd den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
+  const Eigen::VectorXd o_vdd = (vdd * g.g2.col(2 * hn)).cwiseQuotient(den2);
+  const Eigen::VectorXd s_h = g2h.colwise().sum().transpose();
+  const Eigen::VectorXd s_b = g2b.colwise().sum().transpose();
+  // Row-scaled copies: o = W_h h + W_b hb + o_vdd.
+  const Eigen::MatrixXd w_h = den2.cwiseInverse().asDiagonal() * g2h;
+  const Eigen::MatrixXd w_b = den2.cwiseInverse().asDiagonal() * g2b;
+  const bool warm = o.rows() == b && o.cols() == m && o.allFinite();
+  h.resize(b, hn);
+  hb.resize(b, hn);
+  if (!warm) o.resize(b, m);
+  if (dh != nullptr) dh->resize(b, hn);
+  if (dhb != nullptr) dhb->resize(b, hn);
+
+  const Eigen::MatrixXd g2h_t = g2h.transpose();  // H x M
+  const Eigen::MatrixXd g2b_t = g2b.transpose();
+  Eigen::VectorXd oi(m);
+  Eigen::VectorXd hi(hn);
+  Eigen::VectorXd hbi(hn);
+  Eigen::VectorXd ph(hn);   // dh_j/d(sum_k G o_k) given o
+  Eigen::VectorXd pb(hn);   // dhb_j/d(sum_k G o_k) given h
+  Eigen::VectorXd qb(hn);   // dhb_j/dh_j
+  Eigen::VectorXd gin(hn);  // dI/dvin of the first inverter (for dh)
+  Eigen::VectorXd c_h(hn);
+  Eigen::VectorXd c_b(hn);
+  Eigen::VectorXd phi(m);
+  Eigen::VectorXd r(m);
+  Eigen::VectorXd step(m);
+  Eigen::MatrixXd dhdo(hn, m);
+  Eigen::MatrixXd dhbdo(hn, m);
+  Eigen::MatrixXd jac(m, m);
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
+  // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
+  // training batches) sit close, so the next search starts there.
+  std::vector<int> hint_h(static_cast<std::size_t>(hn), -1);
+  std::vector<int> hint_b(static_cast<std::size_t>(hn), -1);
+  for (Eigen::Index i = 0; i < b; ++i) {
+    if (warm) {
+      // The caller's previous solution (training reuses its buffers between small steps).
+      for (int k = 0; k < m; ++k) oi(k) = o(i, k);
+    } else if (i == 0) {
+      // Start from the unloaded point; later samples start from their predecessor's solution.
+      for (int j = 0; j < hn; ++j) {
+        hi(j) = vtc_.value(u(i, j));
+        hbi(j) = vtc_.value(hi(j));
+      }
+      oi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+    }
+    for (int it = 0; it < kSettleMaxIter; ++it) {
+      c_h.noalias() = g2h_t * oi;
+      c_b.noalias() = g2b_t * oi;
+      for (int j = 0; j < hn; ++j) {
+        const auto js = static_cast<std::size_t>(j);
+        const nn::LoadedPoint p = drive_->solve(u(i, j), s_h(j), c_h(j), &hint_h[js]);
+        hi(j) = p.vout;
+        ph(j) = 1.0 / (s_h(j) - p.di_dvout);
+        gin(j) = p.di_dvin;
+        const nn::LoadedPoint q = drive_->solve(hi(j), s_b(j), c_b(j), &hint_b[js]);
+        hbi(j) = q.vout;
+        pb(j) = 1.0 / (s_b(j) - q.di_dvout);
+        qb(j) = q.di_dvin * pb(j);
+      }
+      phi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+      r = oi - phi;
+      if (r.cwiseAbs().maxCoeff() < kSettleTolV) {
+        oi = phi;
+        break;
+      }
+      // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
+      // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj.
+      dhdo.noalias() = ph.asDiagonal() * g2h_t;
+      dhbdo.noalias() = qb.asDiagonal() * dhdo;
+      dhbdo.noalias() += pb.asDiagonal() * g2b_t;
+      jac.setIdentity();
+      jac.noalias() -= w_h * dhdo;
+      jac.noalias() -= w_b * dhbdo;
+      lu.compute(jac);
+      step.noalias() = lu.solve(r);
+      // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
+      // fall back to the plain fixed-point update when its step is not finite or too large.
+      if (step.allFinite() && step.cwiseAbs().maxCoeff() < vdd) {
+        oi -= step;
+      } else {
+        oi = phi;
+      }
+    }
+    for (int j = 0; j < hn; ++j) {
+      h(i, j) = hi(j);
+      hb(i, j) = hbi(j);
+      if (dh != nullptr) (*dh)(i, j) = gin(j) * ph(j);
+      if (dhb != nullptr) (*dhb)(i, j) = qb(j);
+    }
+    for (int k = 0; k < m; ++k) o(i, k) = oi(k);
+  }
+}
 
 StageConductances StageModel::conductances(const StageCells& cells) const {
   StageConductances g;
@@ -38,15 +156,25 @@ void StageModel::forward(const StageConductances& g, const Eigen::VectorXd& x,
   f.v1.col(3).setZero();
   f.den1 = g.g1.rowwise().sum().cwiseMax(kMinColumnConductance);
   f.u = ((f.v1 * g.g1.transpose()).array().rowwise() / f.den1.transpose().array());
-  vtc_.evaluate(f.u, f.h, f.dh);
-  vtc_.evaluate(f.h, f.hb, f.dhb);
+  Eigen::ArrayXXd loaded_o;
+  if (drive_) {
+    loaded_o.swap(f.o);  // the previous pass's outputs start the solve
+    settle(g, f.u, f.h, f.hb, loaded_o, &f.dh, &f.dhb);
+  } else {
+    vtc_.evaluate(f.u, f.h, f.dh);
+    vtc_.evaluate(f.h, f.hb, f.dhb);
+  }
   f.a.resize(b, shape_.outputRows());
   f.a.leftCols(hn) = f.h.matrix();
   f.a.middleCols(hn, hn) = f.hb.matrix();
   f.a.col(2 * hn).setConstant(vdd);
   f.a.col(2 * hn + 1).setZero();
   f.den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
-  f.o = ((f.a * g.g2.transpose()).array().rowwise() / f.den2.transpose().array());
+  if (drive_) {
+    f.o = std::move(loaded_o);
+  } else {
+    f.o = ((f.a * g.g2.transpose()).array().rowwise() / f.den2.transpose().array());
+  }
 }
 
 void StageModel::backward(const StageConductances& g, const StageForward& f,
@@ -84,6 +212,18 @@ std::vector<Word> StageModel::words(const StageConductances& g, const Eigen::Vec
   const Eigen::ArrayXXd u = (v1 * g.g1.transpose()).array().rowwise() / den1.transpose().array();
   Eigen::ArrayXXd h;
   Eigen::ArrayXXd hb;
+  std::vector<Word> out(static_cast<std::size_t>(b), 0);
+  if (drive_) {
+    Eigen::ArrayXXd o;
+    settle(g, u, h, hb, o, nullptr, nullptr);
+    for (int k = 0; k < shape_.outputs(); ++k) {
+      const Word bit = Word{1} << k;
+      for (Eigen::Index i = 0; i < b; ++i) {
+        if (o(i, k) < threshold_v_) out[static_cast<std::size_t>(i)] |= bit;
+      }
+    }
+    return out;
+  }
   vtc_.values(u, h);
   vtc_.values(h, hb);
   const Eigen::VectorXd den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
@@ -91,7 +231,6 @@ std::vector<Word> StageModel::words(const StageConductances& g, const Eigen::Vec
   Eigen::MatrixXd o = h.matrix() * g.g2.leftCols(hn).transpose() +
                       hb.matrix() * g.g2.middleCols(hn, hn).transpose();
   o.rowwise() += (vdd * g.g2.col(2 * hn)).transpose();
-  std::vector<Word> out(static_cast<std::size_t>(b), 0);
   // o_k < threshold  <=>  raw_k < threshold * den2_k (den2 > 0).
   const Eigen::RowVectorXd limit = (threshold_v_ * den2).transpose();
   for (int k = 0; k < shape_.outputs(); ++k) {

@@ -146,7 +146,8 @@ StageCells roundCells(const Latent& p, int top) {
   return c;
 }
 
-// Conductance of a latent weight and its derivative, per quantisation mode, in units of g_max.
+// Conductance [S] of a latent weight and its derivative, per quantisation mode (absolute: a
+// loading-aware model needs siemens; an ideal-source model only uses ratios).
 struct CellMap {
   std::vector<double> table;  // level -> g / g_max
   int top = 7;
@@ -180,8 +181,7 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   CellMap map;
   map.top = model.levels().count() - 1;
   map.mode = options.quantization;
-  for (const double g : model.levels().conductances())
-    map.table.push_back(g / model.levels().gMax());
+  for (const double g : model.levels().conductances()) map.table.push_back(g);
 
   Latent p = initialise(model, rng);
   const Eigen::Index n1 = p.w1.size();

@@ -55,4 +55,34 @@ Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd
   return vtc;
 }
 
+void validateDrive(const InverterDrive& drive, const std::string& where) {
+  const auto fail = [&](const std::string& what) {
+    throw InputError("NNADC-VTC-002", where + ": inverter drive table " + what);
+  };
+  const auto uniform = [&](const std::vector<double>& v, const char* name) {
+    if (v.size() < 2) fail(std::string("field '") + name + "' needs >= 2 points");
+    const double step = (v.back() - v.front()) / static_cast<double>(v.size() - 1);
+    if (!(step > 0.0)) fail(std::string("field '") + name + "' must increase");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const double expect = v.front() + step * static_cast<double>(i);
+      if (!std::isfinite(v[i]) || std::abs(v[i] - expect) > 1e-6 * step + 1e-12) {
+        fail(std::string("field '") + name + "' must be a uniform grid (point " +
+             std::to_string(i) + ")");
+      }
+    }
+  };
+  uniform(drive.vin_v, "vin");
+  uniform(drive.vout_v, "vout");
+  if (drive.current_a.size() != drive.vin_v.size() * drive.vout_v.size()) {
+    fail("field 'current_a' must hold vin x vout = " +
+         std::to_string(drive.vin_v.size() * drive.vout_v.size()) + " values, got " +
+         std::to_string(drive.current_a.size()));
+  }
+  for (std::size_t i = 0; i < drive.current_a.size(); ++i) {
+    if (!std::isfinite(drive.current_a[i])) {
+      fail("field 'current_a' value " + std::to_string(i) + " is not finite");
+    }
+  }
+}
+
 }  // namespace nnadc

@@ -14,6 +14,13 @@ Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
   FieldReader r(j, path.string());
   Vtc vtc = analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3),
                        r.number("vdd_v", std::nullopt, 0.1, 20));
+  if (r.has("drive")) {
+    FieldReader d = r.object("drive");
+    vtc.drive.vin_v = d.numbers("vin", 2);
+    vtc.drive.vout_v = d.numbers("vout", 2);
+    vtc.drive.current_a = d.numbers("current_a", 4);
+    validateDrive(vtc.drive, r.where("drive"));
+  }
   if (inverter != nullptr) {
     adc::InverterSizing& s = *inverter;
     s.wn_m = r.number("wn_m", s.wn_m, 1e-8, 1e-3);
@@ -289,6 +296,11 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
               {"peak_gain", design.vtc.peak_gain},
               {"vin", design.vtc.vin_v},
               {"vout", design.vtc.vout_v}};
+  if (!design.vtc.drive.empty()) {
+    j["vtc"]["drive"] = {{"vin", design.vtc.drive.vin_v},
+                         {"vout", design.vtc.drive.vout_v},
+                         {"current_a", design.vtc.drive.current_a}};
+  }
   Json stages = Json::array();
   std::vector<adc::StageDesign> adcs = design.stages;
   if (design.kind == "pipeline") {
@@ -381,6 +393,13 @@ adc::Design loadDesign(const fs::path& path) {
     const Json& vtc = j.at("vtc");
     d.vtc = analyzeVtc(vtc.at("vin").get<std::vector<double>>(),
                        vtc.at("vout").get<std::vector<double>>(), vtc.at("vdd_v").get<double>());
+    if (vtc.contains("drive")) {
+      const Json& dr = vtc.at("drive");
+      d.vtc.drive.vin_v = dr.at("vin").get<std::vector<double>>();
+      d.vtc.drive.vout_v = dr.at("vout").get<std::vector<double>>();
+      d.vtc.drive.current_a = dr.at("current_a").get<std::vector<double>>();
+      validateDrive(d.vtc.drive, "'" + file + "': field 'vtc.drive'");
+    }
     const int levels = rram::LevelSet(d.rram).count();
     const Json& stages = j.at("stages");
     if (!stages.is_array() || stages.empty()) fail("field 'stages' must be a non-empty array");

@@ -10,128 +10,16 @@
 #include "nnadc/core/error.h"
 #include "nnadc/spice/models.h"
 #include "nnadc/spice/netlist.h"
+#include "writer.h"
 
 namespace nnadc::spice {
 
 namespace {
 
-// Lines longer than this are continued (SPICE `+`, Spectre `\`): some readers cap line length.
-constexpr std::size_t kMaxLineLength = 100;
 // Transient: simulator time step requested per hold period (ngspice also caps its step at it).
 constexpr double kTranStepsPerPeriod = 20.0;
 
-// Per-dialect syntax of the few elements the decks use.
-class Writer {
- public:
-  explicit Writer(Dialect dialect) : dialect_(dialect) {}
-  [[nodiscard]] bool spectre() const { return dialect_ == Dialect::kSpectre; }
-  void line(const std::string& text) { text_ += text + "\n"; }
-  void comment(const std::string& text) { line((spectre() ? "// " : "* ") + text); }
-  void raw(const std::string& text) { text_ += text; }
-
-  // 1/G of a level is not a short decimal (49999.99999999999 for 1/20 uS): 12 significant
-  // digits read better and change the divider ratios by < 1e-11, far below any tolerance.
-  void resistor(const std::string& name, const std::string& a, const std::string& b, double ohms) {
-    char value[32];
-    std::snprintf(value, sizeof value, "%.12g", ohms);
-    if (spectre()) {
-      line(name + " (" + a + " " + b + ") resistor r=" + value);
-    } else {
-      line(name + " " + a + " " + b + " " + value);
-    }
-  }
-  // SPICE decides the element by its first letter; PDK devices wrapped in subcircuits are X.
-  void mosfet(const std::string& name, const std::string& d, const std::string& g,
-              const std::string& s, const std::string& b, const std::string& model, double w_m,
-              double l_m, bool subckt_device, int multiplier) {
-    const std::string nodes = d + " " + g + " " + s + " " + b;
-    const std::string size = " w=" + spiceNumber(w_m) + " l=" + spiceNumber(l_m) +
-                             (multiplier == 1 ? std::string() : " m=" + std::to_string(multiplier));
-    const std::string prefix = subckt_device ? "x" : "m";
-    if (spectre()) {
-      line(prefix + name + " (" + nodes + ") " + model + size);
-    } else {
-      line(prefix + name + " " + nodes + " " + model + size);
-    }
-  }
-  void dcSource(const std::string& name, const std::string& p, const std::string& n, double v) {
-    if (spectre()) {
-      line(name + " (" + p + " " + n + ") vsource dc=" + spiceNumber(v));
-    } else {
-      line(name + " " + p + " " + n + " dc " + spiceNumber(v));
-    }
-  }
-  void pwlSource(const std::string& name, const std::string& p, const std::string& n,
-                 const std::vector<std::pair<double, double>>& points) {
-    std::vector<std::string> words;
-    for (const auto& [t, v] : points) words.push_back(spiceNumber(t) + " " + spiceNumber(v));
-    if (spectre()) {
-      wrapped(name + " (" + p + " " + n + ") vsource type=pwl wave=[", words, "]");
-    } else {
-      wrapped(name + " " + p + " " + n + " pwl(", words, ")");
-    }
-  }
-  void vcvs(const std::string& name, const std::string& p, const std::string& n,
-            const std::string& cp, const std::string& cn, double gain) {
-    if (spectre()) {
-      line(name + " (" + p + " " + n + " " + cp + " " + cn + ") vcvs gain=" + spiceNumber(gain));
-    } else {
-      line(name + " " + p + " " + n + " " + cp + " " + cn + " " + spiceNumber(gain));
-    }
-  }
-  void subckt(const std::string& name, const std::vector<std::string>& ports) {
-    wrapped((spectre() ? "subckt " : ".subckt ") + name, ports, "");
-  }
-  void ends(const std::string& name) { line((spectre() ? "ends " : ".ends ") + name); }
-  void instance(const std::string& name, const std::vector<std::string>& nodes,
-                const std::string& master) {
-    // SPICE names subcircuit instances x...; Spectre uses the same names so that paths such as
-    // xstage0.o_0 are the same in every dialect.
-    if (spectre()) {
-      std::vector<std::string> words = nodes;
-      words.back() += ")";
-      wrapped("x" + name + " (", words, master);
-    } else {
-      std::vector<std::string> words = nodes;
-      words.push_back(master);
-      wrapped("x" + name, words, "");
-    }
-  }
-
-  // `head w1 w2 ... tail`, continued over lines of at most kMaxLineLength characters.
-  void wrapped(const std::string& head, const std::vector<std::string>& words,
-               const std::string& tail) {
-    std::string current = head;
-    const bool open = !head.empty() && (head.back() == '(' || head.back() == '[');
-    bool first = true;
-    for (const std::string& w : words) {
-      const std::string sep = (first && open) ? "" : " ";
-      if (current.size() + sep.size() + w.size() > kMaxLineLength && !first) {
-        if (spectre()) {
-          line(current + " \\");
-          current = "    " + w;
-        } else {
-          line(current);
-          current = "+ " + w;
-        }
-      } else {
-        current += sep + w;
-      }
-      first = false;
-    }
-    if (!tail.empty()) {
-      const bool close = tail == ")" || tail == "]";
-      current += (close ? "" : " ") + tail;
-    }
-    line(current);
-  }
-
-  [[nodiscard]] const std::string& text() const { return text_; }
-
- private:
-  Dialect dialect_;
-  std::string text_;
-};
+using detail::Writer;
 
 std::string inverterName(bool scaled) { return scaled ? "nnadc_inv_drv" : "nnadc_inv"; }
 

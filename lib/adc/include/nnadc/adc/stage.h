@@ -8,14 +8,27 @@
 /// Layer 2 (output): M columns over rows [h_1..h_H, hb_1..hb_H, VDD, ground]; node o_k drives an
 /// output inverter, so bit k is 1 when o_k is below the inverter's switching threshold.
 ///
-/// Cells are integer level indices of the RRAM level set (0 = no device). Because a divider's
-/// output depends only on ratios, linear level sets make the model independent of g_max; log or
-/// measured sets are handled through their conductance table.
+/// Cells are integer level indices of the RRAM level set (0 = no device).
+///
+/// Loading. Layer 1 drives only inverter gates, so its dividers are exact. Layer 2 is not: its
+/// cells draw current from the hidden inverters, whose outputs therefore sit off the unloaded VTC
+/// (a minimum-size inverter has kOhms of output resistance and ~0 drive in its transition, the
+/// 50 kOhm cells pull h by tenths of a volt). When the VTC carries the inverter's drive table
+/// I(vin, vout) (core/vtc.h), the model solves Kirchhoff's current law at every h_j, hb_j and o_k:
+///   I(u_j, h_j) = sum_k G_kj (h_j - o_k),  I(h_j, hb_j) = sum_k G_k,H+j (hb_j - o_k),
+///   o_k = sum_m G_km a_m / sum_m G_km,
+/// by Newton's method on o (each h_j, hb_j is the exact root of its node's equation given o).
+/// The conductances are then absolute (siemens, from the level set). Without a drive table the
+/// inverters are ideal sources (h = f(u)): only ratios matter and g_max drops out. The backward
+/// pass treats o as fixed when differentiating h (the loaded local slope dI/dvin / (S - dI/dvout)
+/// stands in for f'), a straight-through approximation; forward values are exact.
 #include <Eigen/Core>
+#include <memory>
 #include <vector>
 
 #include "nnadc/adc/code.h"
 #include "nnadc/core/rng.h"
+#include "nnadc/nn/drive.h"
 #include "nnadc/nn/tabulated.h"
 #include "nnadc/rram/levels.h"
 
@@ -63,8 +76,13 @@ struct StageConductances {
 
 class StageModel {
  public:
+  /// Ideal-source inverters (no loading): h = f(u).
   StageModel(StageShape shape, nn::TabulatedActivation vtc, double threshold_v,
              rram::LevelSet levels);
+  /// From a characterised VTC: loading-aware when the VTC carries a drive table.
+  StageModel(StageShape shape, const Vtc& vtc, rram::LevelSet levels);
+
+  [[nodiscard]] bool loaded() const { return drive_ != nullptr; }
 
   [[nodiscard]] const StageShape& shape() const { return shape_; }
   [[nodiscard]] const rram::LevelSet& levels() const { return levels_; }
@@ -74,7 +92,9 @@ class StageModel {
   /// Conductances of integer cells (level table lookup), optionally with programming variation.
   [[nodiscard]] StageConductances conductances(const StageCells& cells) const;
 
-  /// Forward pass for inputs x [V].
+  /// Forward pass for inputs x [V]. With a loading-aware model, `out.o` from a previous call on
+  /// the same batch size seeds the operating-point solve (the result does not depend on it beyond
+  /// the solver tolerance, 1e-8 V).
   void forward(const StageConductances& g, const Eigen::VectorXd& x, StageForward& out) const;
   /// Backward pass: given dL/do (B x M), the gradients wrt the conductances of both layers.
   void backward(const StageConductances& g, const StageForward& f, const Eigen::ArrayXXd& dl_do,
@@ -88,6 +108,14 @@ class StageModel {
   nn::TabulatedActivation vtc_;
   double threshold_v_;
   rram::LevelSet levels_;
+  std::shared_ptr<const nn::DriveTable> drive_;
+
+  /// Loaded operating point of every sample: h, hb, o from u (see the file comment); dh, dhb
+  /// (optional) get the loaded local slopes. An `o` already sized B x M on entry is the initial
+  /// guess (forward() passes its previous outputs: training steps move them little).
+  void settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
+              Eigen::ArrayXXd& hb, Eigen::ArrayXXd& o, Eigen::ArrayXXd* dh,
+              Eigen::ArrayXXd* dhb) const;
 };
 
 /// Ideal level of input x for an N-bit quantiser over [lo, hi].

@@ -22,6 +22,12 @@ struct InverterSpec {
 inline constexpr const char* kInverterOutVector = "v(out)";
 inline constexpr const char* kInverterSupplyVector = "i(vdd)";
 
+/// Drive deck: the output forced by a source `vout`, a nested DC sweep of vout (inner) and vin
+/// (outer) over [0, VDD]; i(vout) is the current the inverter delivers (core/vtc.h InverterDrive).
+inline constexpr const char* kDriveCurrentVector = "i(vout)";
+std::string inverterDriveDeck(const InverterSpec& spec, const ModelSource& models,
+                              bool inline_models, double vin_step_v, double vout_step_v);
+
 /// The characterisation deck (models inlined where possible, see modelCards).
 std::string inverterDcDeck(const InverterSpec& spec, const ModelSource& models,
                            bool inline_models = true);

@@ -68,6 +68,10 @@ struct DeckOptions {
   /// Hidden and complement inverters (the layer-2 drivers) as this many copies of the
   /// characterised inverter in parallel (m=): same VTC, output resistance / multiplier.
   int driver_multiplier = 1;
+  /// static (pipelines, ngspice): the inputs are the `points` samples of a coherent sine
+  /// (J as pipeline_deck.h staticSineCycles) instead of a ramp, solved as DC operating points: the
+  /// static converter measured the IEEE 1241 way (FFT/sine-fit ENOB), free of sampling dynamics.
+  bool static_sine = false;
   /// Throws InputError NNADC-NET-012 naming the field and its allowed range.
   void validate() const;
 };

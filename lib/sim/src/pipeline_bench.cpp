@@ -1,0 +1,249 @@
+#include "nnadc/sim/pipeline_bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "nnadc/adc/pipeline.h"
+#include "nnadc/core/error.h"
+
+namespace nnadc::sim {
+
+namespace {
+
+const Vector& require(const Plot& plot, const std::string& name, const std::string& where) {
+  const Vector* v = plot.find(name);
+  if (v == nullptr || v->is_complex) {
+    throw SimulationError("NNADC-SIM-008",
+                          where + ": vector '" + name + "' missing from plot '" + plot.name + "'");
+  }
+  return *v;
+}
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::vector<std::string> benchVectors(const adc::Pipeline& pipeline) {
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < pipeline.stages.size(); ++i) {
+    for (int k = 0; k < pipeline.stages[i].adc.shape.outputs(); ++k) {
+      names.push_back(spice::pipelineBitVector(i, k));
+    }
+    names.push_back(spice::supplyVector(i));
+    names.push_back(spice::pipelineInputVector(i));
+  }
+  return names;
+}
+
+const Plot& benchPlot(const RunResult& result, const std::string& where) {
+  const std::string probe = spice::pipelineBitVector(0, 0);
+  for (const Plot& p : result.plots) {
+    if (p.find(probe) != nullptr) return p;
+  }
+  throw SimulationError("NNADC-SIM-008",
+                        where + ": vector '" + probe + "' missing from the results");
+}
+
+// Mean of y(t) over [from, to] (trapezoids, ends interpolated).
+double timeAverage(const std::vector<double>& t, const std::vector<double>& y, double from,
+                   double to) {
+  if (to <= from) return interpolate(t, y, from);
+  double area = 0.0;
+  double t_prev = from;
+  double y_prev = interpolate(t, y, from);
+  const auto begin = std::upper_bound(t.begin(), t.end(), from);
+  for (auto it = begin; it != t.end() && *it < to; ++it) {
+    const auto k = static_cast<std::size_t>(it - t.begin());
+    area += 0.5 * (y_prev + y[k]) * (t[k] - t_prev);
+    t_prev = t[k];
+    y_prev = y[k];
+  }
+  area += 0.5 * (y_prev + interpolate(t, y, to)) * (to - t_prev);
+  return area / (to - from);
+}
+
+struct Decoders {
+  std::vector<std::vector<int>> dense;  // per stage: decision of every word
+  explicit Decoders(const adc::Pipeline& pipeline) {
+    for (const auto& stage : pipeline.stages) {
+      dense.push_back(adc::stageDecoder(stage.adc).dense(stage.adc.shape.outputs()));
+    }
+  }
+  [[nodiscard]] std::vector<int> decide(const std::vector<adc::Word>& words) const {
+    std::vector<int> d;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      d.push_back(dense[i][static_cast<std::size_t>(words[i])]);
+    }
+    return d;
+  }
+};
+
+}  // namespace
+
+std::int64_t pipelineCode(const adc::Pipeline& pipeline, const std::vector<int>& decisions) {
+  const auto ideal =
+      pipeline.table.empty() ? adc::idealTable(pipeline) : std::vector<std::vector<double>>{};
+  const auto& table = pipeline.table.empty() ? ideal : pipeline.table;
+  const double lo = pipeline.lo();
+  const double lsb = (pipeline.hi() - lo) / std::ldexp(1.0, pipeline.bits);
+  const std::int64_t top = (std::int64_t{1} << pipeline.bits) - 1;
+  double v = 0.0;
+  for (std::size_t i = 0; i < decisions.size(); ++i) {
+    v += table[i][static_cast<std::size_t>(decisions[i])];
+  }
+  return std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);
+}
+
+PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
+                                    spice::DeckOptions options, double timeout_s) {
+  options.bench = spice::Bench::kStatic;
+  options.dialect = spice::Dialect::kNgspice;
+  options.first_point = 0;
+  options.point_count = 0;
+  options.validate();
+  std::vector<RunRequest> jobs;
+  for (int first = 0; first < options.points; first += kStaticChunkPoints) {
+    spice::DeckOptions chunk = options;
+    chunk.first_point = first;
+    chunk.point_count = std::min(kStaticChunkPoints, options.points - first);
+    RunRequest job;
+    job.deck = spice::pipelineDeck(design, chunk);
+    job.vectors = benchVectors(design.pipeline);
+    job.timeout_s = timeout_s;
+    jobs.push_back(std::move(job));
+  }
+  const adc::Pipeline& pipeline = design.pipeline;
+  const std::size_t stages = pipeline.stages.size();
+  const Decoders decoders(pipeline);
+  PipelineStaticRun run;
+  run.x_v = spice::pipelineStaticInputs(design, options);
+  run.jobs = jobs.size();
+  const auto start = std::chrono::steady_clock::now();
+  const auto outcomes = pool.runBatch(jobs);
+  run.elapsed_s = secondsSince(start);
+  const double threshold = 0.5 * design.vdd_v;
+  for (std::size_t c = 0; c < outcomes.size(); ++c) {
+    const JobOutcome& outcome = outcomes[c];
+    const int first = static_cast<int>(c) * kStaticChunkPoints;
+    const auto expected =
+        static_cast<std::size_t>(std::min(kStaticChunkPoints, options.points - first));
+    const std::string where = "pipeline static chunk " + std::to_string(c) + " (points " +
+                              std::to_string(first) + ".." +
+                              std::to_string(first + static_cast<int>(expected) - 1) + ")";
+    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
+    const Plot& plot = benchPlot(outcome.result, where);
+    std::vector<std::vector<adc::Word>> words(expected, std::vector<adc::Word>(stages, 0));
+    std::vector<std::vector<double>> supply(expected, std::vector<double>(stages, 0.0));
+    std::vector<std::vector<double>> inputs(expected, std::vector<double>(stages, 0.0));
+    for (std::size_t i = 0; i < stages; ++i) {
+      for (int k = 0; k < pipeline.stages[i].adc.shape.outputs(); ++k) {
+        const Vector& bit = require(plot, spice::pipelineBitVector(i, k), where);
+        if (bit.real.size() != expected) {
+          throw SimulationError("NNADC-SIM-014", where + ": expected " + std::to_string(expected) +
+                                                     " points, got " +
+                                                     std::to_string(bit.real.size()));
+        }
+        for (std::size_t p = 0; p < expected; ++p) {
+          if (bit.real[p] > threshold) words[p][i] |= adc::Word{1} << k;
+        }
+      }
+      const Vector& current = require(plot, spice::supplyVector(i), where);
+      if (current.real.size() != expected) {
+        throw SimulationError("NNADC-SIM-014", where + ": supply " + std::to_string(i) + " has " +
+                                                   std::to_string(current.real.size()) +
+                                                   " points, expected " + std::to_string(expected));
+      }
+      const Vector& input = require(plot, spice::pipelineInputVector(i), where);
+      for (std::size_t p = 0; p < expected; ++p) {
+        supply[p][i] = current.real[p];
+        inputs[p][i] = input.real.at(p);
+      }
+    }
+    for (std::size_t p = 0; p < expected; ++p) {
+      run.decisions.push_back(decoders.decide(words[p]));
+      run.codes.push_back(pipelineCode(pipeline, run.decisions.back()));
+    }
+    run.words.insert(run.words.end(), words.begin(), words.end());
+    run.supply_a.insert(run.supply_a.end(), supply.begin(), supply.end());
+    run.inputs_v.insert(run.inputs_v.end(), inputs.begin(), inputs.end());
+  }
+  return run;
+}
+
+PipelineTransientRun runPipelineTransient(WorkerPool& pool, const adc::Design& design,
+                                          spice::DeckOptions options, double timeout_s,
+                                          int chunk_samples) {
+  options.bench = spice::Bench::kTransient;
+  options.dialect = spice::Dialect::kNgspice;
+  options.validate();
+  const int chunk = chunk_samples <= 0 ? options.samples : chunk_samples;
+  const int warmup = chunk_samples <= 0 ? 0 : kTransientWarmupSamples;
+  std::vector<spice::PipelinePlan> plans;
+  std::vector<RunRequest> jobs;
+  for (int first = 0; first < options.samples; first += chunk) {
+    spice::SampleWindow window;
+    window.first_sample = first;
+    window.sample_count = std::min(chunk, options.samples - first);
+    window.warmup = warmup;
+    plans.push_back(spice::pipelinePlan(design, options, window));
+    RunRequest job;
+    job.deck = spice::pipelineDeck(design, options, window);
+    job.vectors = benchVectors(design.pipeline);
+    job.vectors.emplace_back("time");
+    job.timeout_s = timeout_s;
+    jobs.push_back(std::move(job));
+  }
+  const adc::Pipeline& pipeline = design.pipeline;
+  const std::size_t stages = pipeline.stages.size();
+  const Decoders decoders(pipeline);
+  PipelineTransientRun run;
+  run.plan = spice::pipelinePlan(design, options);
+  run.jobs = jobs.size();
+  run.supply_avg_a.assign(stages, 0.0);
+  const auto start = std::chrono::steady_clock::now();
+  const auto outcomes = pool.runBatch(jobs);
+  run.elapsed_s = secondsSince(start);
+  const double threshold = 0.5 * design.vdd_v;
+  for (std::size_t c = 0; c < outcomes.size(); ++c) {
+    const spice::PipelinePlan& plan = plans[c];
+    const std::string where = "pipeline transient chunk " + std::to_string(c) + " (samples " +
+                              std::to_string(plan.first_sample) + ".." +
+                              std::to_string(plan.first_sample + plan.sample_count - 1) + ")";
+    const JobOutcome& outcome = outcomes[c];
+    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
+    const Plot& plot = benchPlot(outcome.result, where);
+    const Vector& time = require(plot, "time", where);
+    const auto count = static_cast<std::size_t>(plan.sample_count);
+    std::vector<std::vector<adc::Word>> words(count, std::vector<adc::Word>(stages, 0));
+    std::vector<std::vector<double>> inputs(count, std::vector<double>(stages, 0.0));
+    for (std::size_t i = 0; i < stages; ++i) {
+      const Vector& input = require(plot, spice::pipelineInputVector(i), where);
+      for (std::size_t j = 0; j < count; ++j) {
+        inputs[j][i] = interpolate(time.real, input.real, plan.read_times_s[i][j]);
+      }
+      for (int k = 0; k < pipeline.stages[i].adc.shape.outputs(); ++k) {
+        const Vector& bit = require(plot, spice::pipelineBitVector(i, k), where);
+        for (std::size_t j = 0; j < count; ++j) {
+          if (interpolate(time.real, bit.real, plan.read_times_s[i][j]) > threshold) {
+            words[j][i] |= adc::Word{1} << k;
+          }
+        }
+      }
+      const Vector& current = require(plot, spice::supplyVector(i), where);
+      // Every chunk's window is sample_count periods long: weight by it.
+      run.supply_avg_a[i] +=
+          timeAverage(time.real, current.real, plan.average_from_s[i], plan.average_to_s[i]) *
+          static_cast<double>(count) / static_cast<double>(options.samples);
+    }
+    for (std::size_t j = 0; j < count; ++j) {
+      run.decisions.push_back(decoders.decide(words[j]));
+      run.codes.push_back(pipelineCode(pipeline, run.decisions.back()));
+    }
+    run.words.insert(run.words.end(), words.begin(), words.end());
+    run.inputs_v.insert(run.inputs_v.end(), inputs.begin(), inputs.end());
+  }
+  return run;
+}
+
+}  // namespace nnadc::sim

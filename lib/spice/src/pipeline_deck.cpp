@@ -1,0 +1,381 @@
+#include "nnadc/spice/pipeline_deck.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "nnadc/adc/convert.h"
+#include "nnadc/core/check.h"
+#include "nnadc/core/error.h"
+#include "nnadc/spice/netlist.h"
+#include "writer.h"
+
+namespace nnadc::spice {
+
+namespace {
+
+using detail::Writer;
+
+// Transient: simulator time step requested per clock period (as the stage bench).
+constexpr double kTranStepsPerPeriod = 20.0;
+// Inter-stage track-and-hold: switch on/off resistance and hold capacitor. R_on C = 100 ps settles
+// to far below an LSB within any half period a realistic fs leaves (500 time constants at 10 MHz).
+constexpr double kSwitchOnOhms = 100.0;
+constexpr double kSwitchOffOhms = 1e12;
+constexpr double kHoldFarads = 1e-12;
+// Xyce / Spectre switches change state over a control band (ngspice's is sharp): 10 % of VDD,
+// crossed by the clock edge in a tenth of its rise time.
+constexpr double kSwitchBandFraction = 0.1;
+// The decoder source is a tree over all 2^M words of a stage: bounded so decks stay readable.
+constexpr int kMaxDecodedOutputs = 12;
+const char* const kSwitchModel = "nnadc_sh_sw";
+
+std::string num(double v) { return spiceNumber(v); }
+
+double step(const adc::StageShape& s) { return (s.input_hi_v - s.input_lo_v) / (1 << s.bits); }
+double centre(const adc::StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
+
+void requirePipeline(const adc::Design& design) {
+  if (design.kind != "pipeline" || design.pipeline.stages.empty()) {
+    throw InputError("NNADC-NET-013", "design kind '" + design.kind +
+                                          "' is not a pipeline with stages (the pipeline emitter "
+                                          "takes kind 'pipeline'; stages use stageDeck)");
+  }
+}
+
+// Decoder of stage `index` as a tree of ternaries over the bits, from the top bit down; subtrees
+// that decode to one level collapse to that level.
+std::vector<std::string> decodeTree(const Writer& w, std::size_t index,
+                                    const std::vector<int>& dense, int bit, adc::Word prefix,
+                                    double threshold_v) {
+  const adc::Word span = adc::Word{1} << (bit + 1);
+  const int first = dense[static_cast<std::size_t>(prefix)];
+  bool uniform = true;
+  for (adc::Word k = 0; k < span && uniform; ++k) {
+    uniform = dense[static_cast<std::size_t>(prefix + k)] == first;
+  }
+  if (uniform) return {std::to_string(first)};
+  const adc::Word high = adc::Word{1} << bit;
+  const std::string condition = w.voltage(pipelineBitNode(index, bit)) + ">" + num(threshold_v);
+  return w.ternary(condition, decodeTree(w, index, dense, bit - 1, prefix + high, threshold_v),
+                   decodeTree(w, index, dense, bit - 1, prefix, threshold_v));
+}
+
+// c + G ((1 + ge) e + off + a2 e^2 + a3 e^3) clamped to [0, VDD], zero terms left out.
+std::vector<std::string> residueExpression(const Writer& w, const adc::PipelineStage& stage,
+                                           std::size_t index, const adc::StageShape& next,
+                                           double vdd_v) {
+  const adc::StageShape& s = stage.adc.shape;
+  const adc::AmplifierModel& a = stage.amplifier;
+  const std::string e = "(" + w.voltage(pipelineInputNode(index)) + "-(" + num(s.input_lo_v) +
+                        "+(" + w.voltage("d" + std::to_string(index)) + "+0.5)*" + num(step(s)) +
+                        "))";
+  std::vector<std::string> terms = {num(1.0 + a.gain_error) + "*" + e};
+  if (a.offset_v != 0.0) terms.push_back("+" + num(a.offset_v));
+  if (a.a2_per_v != 0.0) terms.push_back("+" + num(a.a2_per_v) + "*" + e + "*" + e);
+  if (a.a3_per_v2 != 0.0) terms.push_back("+" + num(a.a3_per_v2) + "*" + e + "*" + e + "*" + e);
+  std::vector<std::string> out = {"min(max(" + num(centre(next)) + "+" + num(stage.gain) + "*("};
+  out.insert(out.end(), terms.begin(), terms.end());
+  out.push_back("),0)," + num(vdd_v) + ")");
+  return out;
+}
+
+}  // namespace
+
+std::string pipelineInputNode(std::size_t stage) { return "vs" + std::to_string(stage); }
+std::string pipelineBitNode(std::size_t stage, int output) {
+  return "bit" + std::to_string(stage) + "_" + std::to_string(output);
+}
+std::string pipelineBitVector(std::size_t stage, int output) {
+  return "v(" + pipelineBitNode(stage, output) + ")";
+}
+std::string pipelineDecisionVector(std::size_t stage) {
+  return "v(d" + std::to_string(stage) + ")";
+}
+
+std::string pipelineInputVector(std::size_t stage) { return "v(" + pipelineInputNode(stage) + ")"; }
+
+PipelinePlan pipelinePlan(const adc::Design& design, const DeckOptions& options,
+                          const SampleWindow& window) {
+  options.validate();
+  requirePipeline(design);
+  const int n = options.samples;
+  requireInRange("NNADC-NET-012", "first-sample", window.first_sample, 0, n - 1);
+  requireInRange("NNADC-NET-012", "sample-count", window.sample_count, 0, n - window.first_sample);
+  requireInRange("NNADC-NET-012", "warmup", window.warmup, 0, n);
+  PipelinePlan plan;
+  plan.record = transientPlan(design.pipeline.stages.front().adc.shape, options);
+  plan.stages = design.pipeline.stages.size();
+  plan.period_s = 1.0 / options.fs_hz;
+  plan.first_sample = window.first_sample;
+  plan.warmup = std::min(window.warmup, window.first_sample);
+  plan.sample_count = window.sample_count == 0 ? n - window.first_sample : window.sample_count;
+  const int begin = plan.first_sample - plan.warmup;
+  const int simulated = plan.warmup + plan.sample_count;
+  plan.held_v.assign(plan.record.x_v.begin() + begin, plan.record.x_v.begin() + begin + simulated);
+  const double t = plan.period_s;
+  plan.read_times_s.assign(plan.stages, {});
+  for (std::size_t i = 0; i < plan.stages; ++i) {
+    const double half_periods = static_cast<double>(i + 2);
+    for (int j = 0; j < plan.sample_count; ++j) {
+      plan.read_times_s[i].push_back((plan.warmup + j) * t + half_periods * t / 2.0);
+    }
+    const double shift = static_cast<double>(i) * t / 2.0;
+    plan.average_from_s.push_back(plan.warmup * t + shift);
+    plan.average_to_s.push_back(simulated * t + shift);
+  }
+  plan.stop_s = (simulated - 1) * t + static_cast<double>(plan.stages + 1) * t / 2.0;
+  return plan;
+}
+
+int staticSineCycles(const DeckOptions& options) {
+  const auto n = static_cast<std::size_t>(options.points);
+  if (static_cast<double>(n) * kDefaultSineFraction < 1.0) return 1;
+  return static_cast<int>(adc::coherentCycles(n, kDefaultSineFraction));
+}
+
+std::vector<double> pipelineStaticInputs(const adc::Design& design, const DeckOptions& options) {
+  const adc::StageShape& first = design.kind == "pipeline" ? design.pipeline.stages.at(0).adc.shape
+                                                           : design.stages.at(0).shape;
+  if (!options.static_sine) {
+    if (options.dialect != Dialect::kNgspice) return staticInputs(first, options.points);
+    // Bin centres of a short ramp sit on the 14-bit code edges (2^14 / N is even), where the
+    // last stages decide on rounding: one input per bin at a golden-ratio offset instead,
+    // equidistributed over the codes.
+    std::vector<double> x(static_cast<std::size_t>(options.points));
+    const double bin = (first.input_hi_v - first.input_lo_v) / options.points;
+    const double phi = 0.5 * (std::sqrt(5.0) - 1.0);
+    for (int i = 0; i < options.points; ++i) {
+      const double u = std::fmod(0.5 + phi * i, 1.0);
+      x[static_cast<std::size_t>(i)] = first.input_lo_v + (i + u) * bin;
+    }
+    return x;
+  }
+  const int cycles = staticSineCycles(options);
+  if (cycles % 2 == 0 || std::gcd(cycles, options.points) != 1 || 2 * cycles > options.points) {
+    throw InputError("NNADC-NET-012",
+                     "field 'cycles' = " + std::to_string(cycles) +
+                         " must be odd, coprime with points = " + std::to_string(options.points) +
+                         " and at most points / 2 (coherent sampling)");
+  }
+  const Eigen::VectorXd x =
+      adc::coherentSine(first.input_lo_v, first.input_hi_v,
+                        static_cast<std::size_t>(options.points), static_cast<std::size_t>(cycles));
+  return {x.data(), x.data() + x.size()};
+}
+
+std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
+                         const SampleWindow& window) {
+  options.validate();
+  requirePipeline(design);
+  if (options.bench == Bench::kStage) {
+    throw InputError("NNADC-NET-013",
+                     "bench 'stage' is for one stage; a pipeline has benches static, transient");
+  }
+  const adc::Pipeline& pipeline = design.pipeline;
+  const std::size_t stages = pipeline.stages.size();
+  for (std::size_t i = 0; i + 1 < stages; ++i) {
+    const int outputs = pipeline.stages[i].adc.shape.outputs();
+    if (outputs > kMaxDecodedOutputs) {
+      throw InputError("NNADC-NET-013", "stage " + std::to_string(i) + " has " +
+                                            std::to_string(outputs) +
+                                            " outputs; the decoder source is written for up to " +
+                                            std::to_string(kMaxDecodedOutputs));
+    }
+    if (pipeline.stages[i].residue != adc::ResidueStyle::kAmplifier) {
+      throw InputError("NNADC-NET-013", "stage " + std::to_string(i) +
+                                            ": residue networks are not emitted yet (amplifier "
+                                            "residues only)");
+    }
+  }
+  const Dialect dialect = options.dialect;
+  const bool spectre = dialect == Dialect::kSpectre;
+  const bool scaled = options.driver_multiplier != 1;
+  const rram::LevelSet levels(design.rram);
+  const double vdd = design.vdd_v;
+  const double threshold = 0.5 * vdd;
+  const bool transient = options.bench == Bench::kTransient;
+
+  Writer w(dialect);
+  std::string title = "nnadc " + benchName(options.bench) + " bench of a " +
+                      std::to_string(pipeline.bits) + "-bit pipelined NN ADC, " +
+                      std::to_string(stages) + " stages (" + dialectName(dialect) + ")";
+  if (spectre) {
+    w.comment(title);
+    w.line("simulator lang=spectre");
+    w.line("global 0");
+  } else {
+    w.line("* " + title);
+  }
+  const adc::StageShape& first = pipeline.stages.front().adc.shape;
+  w.comment("VDD = " + num(vdd) + " V, input window [" + num(first.input_lo_v) + ", " +
+            num(first.input_hi_v) + "] V");
+  w.raw(modelSection(design.inverter, dialect));
+  w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
+  for (std::size_t i = 0; i < stages; ++i) {
+    w.raw(stageSubckt(pipeline.stages[i].adc, levels, i, dialect, scaled));
+  }
+
+  w.comment("stages: sub-ADC xstage<i> on vs<i>, own supply vdd_stage<i> (power = |i| x VDD),");
+  w.comment("bit<i>_k = 1 when above VDD/2");
+  std::vector<std::string> saved;  // ngspice names, e.g. v(bit0_3)
+  for (std::size_t i = 0; i < stages; ++i) {
+    const adc::StageDesign& stage = pipeline.stages[i].adc;
+    const std::string s = std::to_string(i);
+    w.dcSource(supplySource(i), "vdd" + s, "0", vdd);
+    std::vector<std::string> nodes = {pipelineInputNode(i), "vdd" + s, "0"};
+    saved.push_back(pipelineInputVector(i));
+    for (int k = 0; k < stage.shape.outputs(); ++k) {
+      nodes.push_back(pipelineBitNode(i, k));
+      saved.push_back(pipelineBitVector(i, k));
+    }
+    w.instance("stage" + s, nodes, "nnadc_stage" + s);
+  }
+
+  w.comment("ideal behavioural decoder d<i> (level number in volts) and residue amplifier");
+  w.comment("res<i>: neither draws supply current");
+  for (std::size_t i = 0; i + 1 < stages; ++i) {
+    const adc::PipelineStage& stage = pipeline.stages[i];
+    const int outputs = stage.adc.shape.outputs();
+    const std::string s = std::to_string(i);
+    const std::vector<int> dense = adc::stageDecoder(stage.adc).dense(outputs);
+    w.behavioural("b_d" + s, "d" + s, "0", decodeTree(w, i, dense, outputs - 1, 0, threshold));
+    w.behavioural("b_res" + s, transient ? "res" + s : pipelineInputNode(i + 1), "0",
+                  residueExpression(w, stage, i, pipeline.stages[i + 1].adc.shape, vdd));
+    saved.push_back(pipelineDecisionVector(i));
+  }
+
+  std::string analysis;
+  if (transient) {
+    const PipelinePlan plan = pipelinePlan(design, options, window);
+    const double period = plan.period_s;
+    const double edge = options.edge_fraction * period;
+    w.comment("track-and-holds: stage i >= 1 tracks res<i-1> while its clock is high (clk_odd:");
+    w.comment("2nd half of each period, clk_even: 1st half), holds it on c_sh<i>, buffer e_sh<i>");
+    const double band = kSwitchBandFraction * vdd;
+    w.switchModel(kSwitchModel, threshold, band, kSwitchOnOhms, kSwitchOffOhms);
+    w.pulseSource("v_clk_even", "clk_even", "0", 0.0, vdd, 0.0, edge, edge,
+                  period / 2.0 - 2.0 * edge, period);
+    w.pulseSource("v_clk_odd", "clk_odd", "0", 0.0, vdd, period / 2.0, edge, edge,
+                  period / 2.0 - 2.0 * edge, period);
+    for (std::size_t i = 1; i < stages; ++i) {
+      const std::string s = std::to_string(i);
+      w.voltageSwitch("s_sh" + s, "res" + std::to_string(i - 1), "hold" + s,
+                      i % 2 == 1 ? "clk_odd" : "clk_even", "0", kSwitchModel, threshold, band,
+                      kSwitchOnOhms, kSwitchOffOhms);
+      w.capacitor("c_sh" + s, "hold" + s, "0", kHoldFarads);
+      w.vcvs("e_sh" + s, pipelineInputNode(i), "0", "hold" + s, "0", 1.0);
+    }
+    w.comment("input S/H as a PWL staircase: " + std::to_string(plan.held_v.size()) +
+              " samples (record samples " + std::to_string(plan.first_sample - plan.warmup) + ".." +
+              std::to_string(plan.first_sample + plan.sample_count - 1) + " of " +
+              std::to_string(plan.record.x_v.size()) +
+              ", coherent sine, J = " + std::to_string(plan.record.cycles) + ")");
+    w.comment("T = " + num(period) + " s; stage i reads sample m at m T + (i + 2) T / 2");
+    std::vector<std::pair<double, double>> pwl = {{0.0, plan.held_v.front()}};
+    for (std::size_t n = 1; n < plan.held_v.size(); ++n) {
+      const double t = static_cast<double>(n) * period;
+      pwl.emplace_back(t, plan.held_v[n - 1]);
+      pwl.emplace_back(t + edge, plan.held_v[n]);
+    }
+    pwl.emplace_back(plan.stop_s, plan.held_v.back());
+    w.pwlSource(kInputSource, pipelineInputNode(0), "0", pwl);
+    const double tstep = period / kTranStepsPerPeriod;
+    if (spectre) {
+      w.line("tran_pipe tran stop=" + num(plan.stop_s) + " maxstep=" + num(tstep));
+    } else {
+      w.line(".tran " + num(tstep) + " " + num(plan.stop_s));
+    }
+    analysis = "tran";
+  } else {
+    const double bin = (first.input_hi_v - first.input_lo_v) / options.points;
+    const int count =
+        options.point_count == 0 ? options.points - options.first_point : options.point_count;
+    if (options.static_sine && dialect != Dialect::kNgspice) {
+      throw InputError("NNADC-NET-012",
+                       "field 'static-sine' is written for the ngspice dialect only");
+    }
+    if (dialect == Dialect::kNgspice) {
+      // Sample n is the DC operating point at x_n: an index source is swept and a behavioural
+      // source maps it to the sample (piecewise linear through the exact values).
+      const std::vector<double> x = pipelineStaticInputs(design, options);
+      if (options.static_sine) {
+        w.comment("static sine: samples " + std::to_string(options.first_point) + ".." +
+                  std::to_string(options.first_point + count - 1) + " of a coherent sine, " +
+                  std::to_string(staticSineCycles(options)) + " cycles in " +
+                  std::to_string(options.points) + " samples");
+      } else {
+        w.comment("static ramp: inputs " + std::to_string(options.first_point) + ".." +
+                  std::to_string(options.first_point + count - 1) +
+                  " x_i = lo + (i + u_i) (hi - lo) / " + std::to_string(options.points) +
+                  ", u_i = frac(1/2 + i (sqrt 5 - 1) / 2): one input per bin, spread over it");
+      }
+      w.comment("residues drive the next stage directly");
+      w.dcSource("vidx", "nnadc_idx", "0", options.first_point);
+      std::vector<std::string> words;
+      for (int n = options.first_point; n < options.first_point + count; ++n) {
+        words.push_back(std::to_string(n) + ", " + num(x[static_cast<std::size_t>(n)]) +
+                        (n + 1 < options.first_point + count ? "," : ""));
+      }
+      if (count == 1)
+        words.push_back(", " + std::to_string(options.first_point + 1) + ", " +
+                        num(x[static_cast<std::size_t>(options.first_point)]));
+      w.wrapped(
+          "b" + std::string(kInputSource) + " " + pipelineInputNode(0) + " 0 V = pwl(v(nnadc_idx),",
+          words, ")");
+      w.line(".dc vidx " + std::to_string(options.first_point) + " " +
+             num(options.first_point + count - 1 + 0.5) + " 1");
+      analysis = "dc";
+    } else {
+      const double start = first.input_lo_v + (options.first_point + 0.5) * bin;
+      const double last = start + (count - 1) * bin;
+      w.comment("static: " + std::to_string(count) +
+                " bin centres x_i = lo + (i + 1/2) (hi - lo) / " + std::to_string(options.points) +
+                ", i = " + std::to_string(options.first_point) + ".." +
+                std::to_string(options.first_point + count - 1));
+      w.comment("residues drive the next stage directly");
+      w.dcSource(kInputSource, pipelineInputNode(0), "0", start);
+      if (spectre) {
+        w.line("sweep_in dc dev=" + std::string(kInputSource) + " param=dc " +
+               (count == 1 ? "values=[" + num(start) + "]"
+                           : "start=" + num(start) + " stop=" + num(last) +
+                                 " lin=" + std::to_string(count - 1)));
+      } else {
+        // Half a step past the last point so rounding never drops it.
+        w.line(".dc " + std::string(kInputSource) + " " + num(start) + " " + num(last + 0.5 * bin) +
+               " " + num(bin));
+      }
+    }
+    analysis = "dc";
+  }
+
+  for (std::size_t i = 0; i < stages; ++i) saved.push_back(supplyVector(i));
+  switch (dialect) {
+    case Dialect::kNgspice:
+      w.wrapped(".save", saved, "");
+      break;
+    case Dialect::kXyce:
+      w.wrapped(".print " + analysis + " format=raw", saved, "");
+      break;
+    case Dialect::kSpectre: {
+      std::vector<std::string> names;
+      for (const std::string& v : saved) {
+        if (v.rfind("i(", 0) == 0) {
+          names.push_back(v.substr(2, v.size() - 3) + ":p");
+        } else {
+          names.push_back(v.substr(2, v.size() - 3));
+        }
+      }
+      w.wrapped("save", names, "");
+      break;
+    }
+  }
+  if (!spectre) w.line(".end");
+  return w.text();
+}
+
+std::string designDeck(const adc::Design& design, const DeckOptions& options) {
+  return design.kind == "pipeline" ? pipelineDeck(design, options) : stageDeck(design, options);
+}
+
+}  // namespace nnadc::spice

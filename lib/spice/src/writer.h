@@ -1,0 +1,219 @@
+#pragma once
+// Per-dialect syntax of the few elements the decks use (private to the spice module: the stage
+// and pipeline emitters share it).
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "nnadc/spice/netlist.h"
+#include "nnadc/spice/stage_deck.h"
+
+namespace nnadc::spice::detail {
+
+// Lines longer than this are continued (SPICE `+`, Spectre `\`): some readers cap line length.
+constexpr std::size_t kMaxLineLength = 100;
+class Writer {
+ public:
+  explicit Writer(Dialect dialect) : dialect_(dialect) {}
+  [[nodiscard]] bool spectre() const { return dialect_ == Dialect::kSpectre; }
+  void line(const std::string& text) { text_ += text + "\n"; }
+  void comment(const std::string& text) { line((spectre() ? "// " : "* ") + text); }
+  void raw(const std::string& text) { text_ += text; }
+
+  // 1/G of a level is not a short decimal (49999.99999999999 for 1/20 uS): 12 significant
+  // digits read better and change the divider ratios by < 1e-11, far below any tolerance.
+  void resistor(const std::string& name, const std::string& a, const std::string& b, double ohms) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.12g", ohms);
+    if (spectre()) {
+      line(name + " (" + a + " " + b + ") resistor r=" + value);
+    } else {
+      line(name + " " + a + " " + b + " " + value);
+    }
+  }
+  // SPICE decides the element by its first letter; PDK devices wrapped in subcircuits are X.
+  void mosfet(const std::string& name, const std::string& d, const std::string& g,
+              const std::string& s, const std::string& b, const std::string& model, double w_m,
+              double l_m, bool subckt_device, int multiplier) {
+    const std::string nodes = d + " " + g + " " + s + " " + b;
+    const std::string size = " w=" + spiceNumber(w_m) + " l=" + spiceNumber(l_m) +
+                             (multiplier == 1 ? std::string() : " m=" + std::to_string(multiplier));
+    const std::string prefix = subckt_device ? "x" : "m";
+    if (spectre()) {
+      line(prefix + name + " (" + nodes + ") " + model + size);
+    } else {
+      line(prefix + name + " " + nodes + " " + model + size);
+    }
+  }
+  void dcSource(const std::string& name, const std::string& p, const std::string& n, double v) {
+    if (spectre()) {
+      line(name + " (" + p + " " + n + ") vsource dc=" + spiceNumber(v));
+    } else {
+      line(name + " " + p + " " + n + " dc " + spiceNumber(v));
+    }
+  }
+  void pwlSource(const std::string& name, const std::string& p, const std::string& n,
+                 const std::vector<std::pair<double, double>>& points) {
+    std::vector<std::string> words;
+    for (const auto& [t, v] : points) words.push_back(spiceNumber(t) + " " + spiceNumber(v));
+    if (spectre()) {
+      wrapped(name + " (" + p + " " + n + ") vsource type=pwl wave=[", words, "]");
+    } else {
+      wrapped(name + " " + p + " " + n + " pwl(", words, ")");
+    }
+  }
+  void vcvs(const std::string& name, const std::string& p, const std::string& n,
+            const std::string& cp, const std::string& cn, double gain) {
+    if (spectre()) {
+      line(name + " (" + p + " " + n + " " + cp + " " + cn + ") vcvs gain=" + spiceNumber(gain));
+    } else {
+      line(name + " " + p + " " + n + " " + cp + " " + cn + " " + spiceNumber(gain));
+    }
+  }
+  void capacitor(const std::string& name, const std::string& a, const std::string& b,
+                 double farads) {
+    if (spectre()) {
+      line(name + " (" + a + " " + b + ") capacitor c=" + spiceNumber(farads));
+    } else {
+      line(name + " " + a + " " + b + " " + spiceNumber(farads));
+    }
+  }
+  // PULSE(v1 v2 delay rise fall width period).
+  void pulseSource(const std::string& name, const std::string& p, const std::string& n, double v1,
+                   double v2, double delay, double rise, double fall, double width, double period) {
+    if (spectre()) {
+      wrapped(name + " (" + p + " " + n + ") vsource type=pulse",
+              {"val0=" + spiceNumber(v1), "val1=" + spiceNumber(v2), "delay=" + spiceNumber(delay),
+               "rise=" + spiceNumber(rise), "fall=" + spiceNumber(fall),
+               "width=" + spiceNumber(width), "period=" + spiceNumber(period)},
+              "");
+    } else {
+      line(name + " " + p + " " + n + " pulse(" + spiceNumber(v1) + " " + spiceNumber(v2) + " " +
+           spiceNumber(delay) + " " + spiceNumber(rise) + " " + spiceNumber(fall) + " " +
+           spiceNumber(width) + " " + spiceNumber(period) + ")");
+    }
+  }
+  // Voltage-controlled switch p-n, closed while V(cp) - V(cn) > threshold_v. ngspice: S with a
+  // sharp threshold (vh = 0); Xyce's vswitch and Spectre's relay move between open and closed over
+  // [threshold - band / 2, threshold + band / 2] (Xyce needs von != voff).
+  void voltageSwitch(const std::string& name, const std::string& p, const std::string& n,
+                     const std::string& cp, const std::string& cn, const std::string& model,
+                     double threshold_v, double band_v, double ron, double roff) {
+    if (spectre()) {
+      wrapped(name + " (" + p + " " + n + " " + cp + " " + cn + ") relay",
+              {"vt1=" + spiceNumber(threshold_v - 0.5 * band_v),
+               "vt2=" + spiceNumber(threshold_v + 0.5 * band_v), "ropen=" + spiceNumber(roff),
+               "rclosed=" + spiceNumber(ron)},
+              "");
+    } else {
+      line(name + " " + p + " " + n + " " + cp + " " + cn + " " + model);
+    }
+  }
+  void switchModel(const std::string& model, double threshold_v, double band_v, double ron,
+                   double roff) {
+    if (dialect_ == Dialect::kNgspice) {
+      line(".model " + model + " sw vt=" + spiceNumber(threshold_v) +
+           " vh=0 ron=" + spiceNumber(ron) + " roff=" + spiceNumber(roff));
+    } else if (dialect_ == Dialect::kXyce) {
+      line(".model " + model + " vswitch von=" + spiceNumber(threshold_v + 0.5 * band_v) +
+           " voff=" + spiceNumber(threshold_v - 0.5 * band_v) + " ron=" + spiceNumber(ron) +
+           " roff=" + spiceNumber(roff));
+    }
+  }
+  // Behavioural voltage source V(p) - V(n) = expression, the expression given as words (spaces
+  // between them are legal) so that long ones are continued over lines.
+  void behavioural(const std::string& name, const std::string& p, const std::string& n,
+                   const std::vector<std::string>& expression) {
+    switch (dialect_) {
+      case Dialect::kNgspice:
+        wrapped(name + " " + p + " " + n + " v=", expression, "");
+        break;
+      case Dialect::kXyce:
+        wrapped(name + " " + p + " " + n + " v={", expression, "}");
+        break;
+      case Dialect::kSpectre:
+        wrapped(name + " (" + p + " " + n + ") bsource v=", expression, "");
+        break;
+    }
+  }
+  // A node voltage inside a behavioural expression (Spectre's access function is upper case).
+  [[nodiscard]] std::string voltage(const std::string& node) const {
+    return (spectre() ? "V(" : "v(") + node + ")";
+  }
+  // "cond ? a : b" as the dialect writes it (Xyce: IF(cond, a, b)), as words.
+  [[nodiscard]] std::vector<std::string> ternary(const std::string& condition,
+                                                 std::vector<std::string> a,
+                                                 std::vector<std::string> b) const {
+    std::vector<std::string> out;
+    if (dialect_ == Dialect::kXyce) {
+      out.push_back("if(" + condition + ",");
+      out.insert(out.end(), a.begin(), a.end());
+      out.back() += ",";
+      out.insert(out.end(), b.begin(), b.end());
+      out.back() += ")";
+    } else {
+      out.push_back("(" + condition + " ?");
+      out.insert(out.end(), a.begin(), a.end());
+      out.emplace_back(":");
+      out.insert(out.end(), b.begin(), b.end());
+      out.back() += ")";
+    }
+    return out;
+  }
+  void subckt(const std::string& name, const std::vector<std::string>& ports) {
+    wrapped((spectre() ? "subckt " : ".subckt ") + name, ports, "");
+  }
+  void ends(const std::string& name) { line((spectre() ? "ends " : ".ends ") + name); }
+  void instance(const std::string& name, const std::vector<std::string>& nodes,
+                const std::string& master) {
+    // SPICE names subcircuit instances x...; Spectre uses the same names so that paths such as
+    // xstage0.o_0 are the same in every dialect.
+    if (spectre()) {
+      std::vector<std::string> words = nodes;
+      words.back() += ")";
+      wrapped("x" + name + " (", words, master);
+    } else {
+      std::vector<std::string> words = nodes;
+      words.push_back(master);
+      wrapped("x" + name, words, "");
+    }
+  }
+
+  // `head w1 w2 ... tail`, continued over lines of at most kMaxLineLength characters.
+  void wrapped(const std::string& head, const std::vector<std::string>& words,
+               const std::string& tail) {
+    std::string current = head;
+    const bool open = !head.empty() && (head.back() == '(' || head.back() == '[' ||
+                                        head.back() == '{' || head.back() == '=');
+    bool first = true;
+    for (const std::string& w : words) {
+      const std::string sep = (first && open) ? "" : " ";
+      if (current.size() + sep.size() + w.size() > kMaxLineLength && !first) {
+        if (spectre()) {
+          line(current + " \\");
+          current = "    " + w;
+        } else {
+          line(current);
+          current = "+ " + w;
+        }
+      } else {
+        current += sep + w;
+      }
+      first = false;
+    }
+    if (!tail.empty()) {
+      const bool close = tail == ")" || tail == "]";
+      current += (close ? "" : " ") + tail;
+    }
+    line(current);
+  }
+
+  [[nodiscard]] const std::string& text() const { return text_; }
+
+ private:
+  Dialect dialect_;
+  std::string text_;
+};
+
+}  // namespace nnadc::spice::detail

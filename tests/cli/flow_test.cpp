@@ -1,0 +1,119 @@
+// Issue 6 on the shipped 14-bit design: `nnadc sim --design` of the pipelined converter in SPICE
+// against the behavioural model, and `nnadc flow` end to end. The full-size measurements are
+// the slow "Shipped*" cases (ctest cli_shipped_designs); the flow's contract runs small.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+
+#include "../run_command.h"
+#include "../test_paths.h"
+#include "nnadc/io/json.h"
+
+namespace fs = std::filesystem;
+using nnadc::test::runCommand;
+
+namespace {
+
+std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+
+fs::path adc14() { return nnadc::test::sourceDir() / "training" / "adc14.design.json"; }
+
+nnadc::io::Json simAdc14(const std::string& name, const std::string& args) {
+  const auto out = nnadc::test::scratchDir("sim_adc14_" + name) / "metrics.json";
+  const auto r = runCommand(cli("sim --design " + adc14().string() + " " + args +
+                                " --workers 2 --quiet -o " + out.string()));
+  REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+  return nnadc::io::loadJsonFile(out);
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("ShippedAdc14InSpiceMatchesTheModelAndReaches13Bits") {
+    // Must-show of issue 6. Ramp: 4096 inputs, one per bin at a golden-ratio offset.
+    const auto ramp = simAdc14("ramp", "--bench static --points 4096");
+    MESSAGE("ramp: " << ramp["agreement"].get<double>() << " identical, "
+                     << ramp["differing_codes"].get<int>() << " differ (max |d| "
+                     << ramp["max_code_difference"].get<int>() << "), ENOB SPICE "
+                     << ramp["ramp_enob"].get<double>() << " model "
+                     << ramp["behavioural_ramp_enob"].get<double>());
+    CHECK(ramp["agreement"].get<double>() >= 0.99);  // measured 0.9993
+    CHECK(std::abs(ramp["ramp_enob"].get<double>() - ramp["behavioural_ramp_enob"].get<double>()) <
+          0.3);
+    // An ideal 14-bit quantiser scores 14.0 on this ramp (equidistributed over the codes).
+    CHECK(ramp["ramp_enob"].get<double>() >= 13.0);
+    CHECK(ramp["power_per_stage_w"].size() == 7);
+    // Static sine: DC operating points at 4096 samples of a coherent sine, FFT ENOB.
+    const auto sine = simAdc14("sine", "--bench static --static-sine --points 4096");
+    MESSAGE("static sine: ENOB " << sine["enob"].get<double>() << " (model "
+                                 << sine["behavioural_enob"].get<double>() << "), agreement "
+                                 << sine["agreement"].get<double>());
+    CHECK(sine["enob"].get<double>() >= 13.0);  // measured 13.985
+    CHECK(std::abs(sine["enob"].get<double>() - sine["behavioural_enob"].get<double>()) < 0.3);
+    // An independent check of the FFT: the 4-parameter sine fit.
+    CHECK(sine["enob_sinefit"].get<double>() ==
+          doctest::Approx(sine["enob"].get<double>()).epsilon(0.01));
+    // Transient: clocked, ideal sample-and-holds, 256 samples at 10 MS/s.
+    const auto tran = simAdc14("tran", "--bench transient --samples 256 --fs 1e7");
+    MESSAGE("transient: ENOB " << tran["enob"].get<double>() << ", power "
+                               << tran["power_w"].get<double>() << " W, Walden "
+                               << tran["fom_walden_j"].get<double>() << " J, Schreier "
+                               << tran["fom_schreier_db"].get<double>() << " dB");
+    CHECK(tran["enob"].get<double>() >= 12.5);  // measured 13.92
+    CHECK(tran["fs_hz"].get<double>() == 1e7);
+    double sum = 0.0;
+    for (const auto& p : tran["power_per_stage_w"]) {
+      CHECK(p.get<double>() > 1e-5);  // every stage's inverters and arrays draw current
+      sum += p.get<double>();
+    }
+    CHECK(tran["power_w"].get<double>() == doctest::Approx(sum).epsilon(1e-12));
+    // Walden FoM by its definition, from the reported figures.
+    CHECK(tran["fom_walden_j"].get<double>() ==
+          doctest::Approx(tran["power_w"].get<double>() /
+                          (1e7 * std::pow(2.0, tran["enob"].get<double>())))
+              .epsilon(1e-6));
+  }
+
+  TEST_CASE("FlowWritesEveryArtefactAndASummary") {
+    const auto dir = nnadc::test::scratchDir("flow_small");
+    const auto out = dir / "out";
+    const auto r =
+        runCommand(cli("flow --design " + adc14().string() +
+                       " --points 256 --samples 64 --draws 0 --workers 2 -o " + out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(r.output.find("flow: static ENOB") != std::string::npos);
+    for (const char* f :
+         {"vtc.json", "design.json", "behavioural.json", "static.json", "static_sine.json",
+          "transient.json", "summary.json", "summary.md", "netlists/inverter.cir",
+          "netlists/static.cir", "netlists/static.scs", "netlists/static.xyce.cir",
+          "netlists/transient.cir", "netlists/transient.scs", "netlists/transient.xyce.cir"}) {
+      CHECK_MESSAGE(fs::is_regular_file(out / f), f);
+    }
+    const auto s = nnadc::io::loadJsonFile(out / "summary.json");
+    CHECK(s["static"]["agreement"].get<double>() >= 0.95);
+    CHECK(s["transient"]["power_per_stage_w"].size() == 7);
+    CHECK(s["survey"]["schreier_envelope_db"].get<double>() > 180.0);
+    // The summary quotes the step outputs, not numbers of its own.
+    const auto stat = nnadc::io::loadJsonFile(out / "static.json");
+    CHECK(s["static"]["ramp_enob"] == stat["ramp_enob"]);
+  }
+
+  TEST_CASE("FlowRejectsBadConfigurationsBeforeDoingAnything") {
+    const auto dir = nnadc::test::scratchDir("flow_bad");
+    const auto both = runCommand(cli("flow --design " + adc14().string() + " --recipe " +
+                                     adc14().string() + " -o " + (dir / "a").string()));
+    CHECK(both.exit_code == 2);
+    CHECK(both.output.find("exactly one of --design") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "a"));
+    const auto missing = runCommand(
+        cli("flow --design " + (dir / "nope.json").string() + " -o " + (dir / "b").string()));
+    CHECK(missing.exit_code == 2);
+    CHECK(missing.output.find("nope.json") != std::string::npos);
+    const auto points = runCommand(
+        cli("flow --design " + adc14().string() + " --points 3 -o " + (dir / "c").string()));
+    CHECK(points.exit_code == 2);
+    CHECK(points.output.find("field 'points'") != std::string::npos);
+  }
+}

@@ -1,0 +1,51 @@
+#include "app.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli_common.h"
+#include "nnadc/core/error.h"
+#include "nnadc/core/version.h"
+
+namespace nnadc::cli {
+
+int runApp(const std::vector<std::string>& args, bool rethrow) {
+  CLI::App app{"nnadc: neural-network ADC co-design toolkit (train, emit, simulate, measure)",
+               "nnadc"};
+  app.set_version_flag("--version", kToolVersion);
+  app.require_subcommand(1);
+  int exit_code = kExitOk;
+  addCharacterizeCommand(app, exit_code);
+  addTrainCommand(app, exit_code);
+  addEvalCommand(app, exit_code);
+  addSimCommand(app, exit_code);
+  addEmitCommand(app, exit_code);
+  addMetricsCommand(app, exit_code);
+  addAxTrainCommand(app, exit_code);
+  addFlowCommand(app, exit_code);
+  // CLI11 parses argv without the program name when given a vector in reverse order.
+  std::vector<std::string> rest(args.rbegin(), args.rend());
+  if (!rest.empty()) rest.pop_back();
+  try {
+    app.parse(rest);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "error[NNADC-CLI-001]: " << e.what() << "\n(run 'nnadc --help' for usage)\n";
+    return 2;
+  } catch (const Error& e) {
+    if (rethrow) throw;
+    std::cerr << formatError(e) << '\n';
+    return e.exitCode();
+  } catch (const std::exception& e) {
+    std::cerr << "error[NNADC-INT-001]: internal error: " << e.what() << '\n';
+    return 4;
+  }
+  return exit_code;
+}
+
+}  // namespace nnadc::cli
