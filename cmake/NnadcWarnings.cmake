@@ -12,6 +12,10 @@ if(NNADC_SANITIZE)
   target_compile_options(nnadc_warnings INTERFACE
     -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
   target_link_options(nnadc_warnings INTERFACE -fsanitize=address,undefined)
+  # With the sanitizers' instrumentation and optimisation (the CI builds them at -O1), GCC 12
+  # reports -Wmaybe-uninitialized inside libstdc++'s <regex> and <functional>: known false
+  # positives that the release build (also -Werror) does not show. The release build keeps it.
+  target_compile_options(nnadc_warnings INTERFACE -Wno-maybe-uninitialized)
 endif()
 
 # Helper: define one nnadc library module lib/<name> with public headers in include/.

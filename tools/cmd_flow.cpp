@@ -40,6 +40,7 @@ struct FlowOptions {
   bool skip_transient = false;
   double timeout_s = 1800.0;
   double require_agreement = 0.0;
+  int train_iterations = 0;
 };
 
 std::string num(double v, int digits = 4) {
@@ -170,6 +171,9 @@ int runFlow(CLI::App& sub, FlowOptions& o) {
   if (!o.recipe.empty()) {
     writeRecipe(o.recipe, "vtc.json", flow.path("recipe.json"));
     std::vector<std::string> args = {"train", "--config", flow.path("recipe.json"), "-o", design};
+    if (o.train_iterations > 0) {
+      args.insert(args.end(), {"--iterations", std::to_string(o.train_iterations)});
+    }
     if (!seed.empty()) args.insert(args.end(), {"--seed", seed});
     flow.step("train", args);
   } else {
@@ -216,10 +220,15 @@ int runFlow(CLI::App& sub, FlowOptions& o) {
   flow.step("sim static", {"sim", "--design", design, "--bench", "static", "--points",
                            std::to_string(o.points), "--workers", workers, "--timeout",
                            num(o.timeout_s, 17), "-o", flow.path("static.json")});
-  flow.step("sim static sine",
-            {"sim", "--design", design, "--bench", "static", "--static-sine", "--points",
-             std::to_string(o.points), "--workers", workers, "--timeout", num(o.timeout_s, 17),
-             "-o", flow.path("static_sine.json")});
+  // The static sine (FFT ENOB from DC operating points) is a pipeline bench; a single stage's
+  // static figure is its ramp ENOB.
+  const bool pipeline = io::loadJsonFile(design).value("kind", std::string()) == "pipeline";
+  if (pipeline) {
+    flow.step("sim static sine",
+              {"sim", "--design", design, "--bench", "static", "--static-sine", "--points",
+               std::to_string(o.points), "--workers", workers, "--timeout", num(o.timeout_s, 17),
+               "-o", flow.path("static_sine.json")});
+  }
   if (!o.skip_transient) {
     flow.step("sim transient",
               {"sim", "--design", design, "--bench", "transient", "--samples",
@@ -230,7 +239,8 @@ int runFlow(CLI::App& sub, FlowOptions& o) {
   // 6. Summary.
   const io::Json beh = io::loadJsonFile(flow.path("behavioural.json"));
   const io::Json stat = io::loadJsonFile(flow.path("static.json"));
-  const io::Json ssine = io::loadJsonFile(flow.path("static_sine.json"));
+  const io::Json ssine =
+      pipeline ? io::loadJsonFile(flow.path("static_sine.json")) : io::Json::object();
   const io::Json tran =
       o.skip_transient ? io::Json::object() : io::loadJsonFile(flow.path("transient.json"));
   io::Json s;
@@ -251,14 +261,16 @@ int runFlow(CLI::App& sub, FlowOptions& o) {
                  {"inl_lsb_max", stat.value("inl_lsb_max", io::Json())},
                  {"missing_codes", stat.value("missing_codes", io::Json())},
                  {"conversions_per_s", stat.value("conversions_per_s", io::Json())}};
-  s["static_sine"] = {{"samples", o.points},
-                      {"enob", ssine.value("enob", io::Json())},
-                      {"enob_sinefit", ssine.value("enob_sinefit", io::Json())},
-                      {"behavioural_enob", ssine.value("behavioural_enob", io::Json())},
-                      {"sndr_db", ssine.value("sndr_db", io::Json())},
-                      {"sfdr_db", ssine.value("sfdr_db", io::Json())},
-                      {"agreement", ssine.value("agreement", io::Json())},
-                      {"power_w", ssine.value("power_w", io::Json())}};
+  if (pipeline) {
+    s["static_sine"] = {{"samples", o.points},
+                        {"enob", ssine.value("enob", io::Json())},
+                        {"enob_sinefit", ssine.value("enob_sinefit", io::Json())},
+                        {"behavioural_enob", ssine.value("behavioural_enob", io::Json())},
+                        {"sndr_db", ssine.value("sndr_db", io::Json())},
+                        {"sfdr_db", ssine.value("sfdr_db", io::Json())},
+                        {"agreement", ssine.value("agreement", io::Json())},
+                        {"power_w", ssine.value("power_w", io::Json())}};
+  }
   if (!o.skip_transient) {
     s["transient"] = {{"samples", o.samples},
                       {"fs_hz", tran.value("fs_hz", io::Json())},
@@ -320,18 +332,19 @@ int runFlow(CLI::App& sub, FlowOptions& o) {
           "residue amplifiers and sample-and-holds are ideal behavioural sources and draw "
           "none (docs/spice.md).\n";
   }
-  md << "\nArtefacts: vtc.json, design.json, behavioural.json, static.json, static_sine.json"
-     << (o.skip_transient ? "" : ", transient.json")
+  md << "\nArtefacts: vtc.json, design.json, behavioural.json, static.json"
+     << (pipeline ? ", static_sine.json" : "") << (o.skip_transient ? "" : ", transient.json")
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
         "summary.json. Total "
      << num(total_s, 3) << " s.\n";
   io::writeFileAtomic(flow.path("summary.md"), md.str());
 
   const double agree = field(stat, "agreement");
-  printSummary(o.common, "flow: static ENOB " + num(field(ssine, "enob")) + ", " +
-                             num(100.0 * agree) + "% codes as the model, transient ENOB " +
-                             num(t_enob) + ", power " + num(field(tran, "power_w"), 3) + " W, " +
-                             num(total_s, 3) + " s -> " + o.common.output);
+  const double static_enob = pipeline ? field(ssine, "enob") : field(stat, "ramp_enob");
+  printSummary(o.common, "flow: static ENOB " + num(static_enob) + ", " + num(100.0 * agree) +
+                             "% codes as the model, transient ENOB " + num(t_enob) + ", power " +
+                             num(field(tran, "power_w"), 3) + " W, " + num(total_s, 3) + " s -> " +
+                             o.common.output);
   if (o.require_agreement > 0.0 && !(agree >= o.require_agreement)) {
     logger.warning("flow: SPICE static codes agree with the model for " + num(100.0 * agree) +
                    "% of inputs, below the required " + num(100.0 * o.require_agreement) + "%");
@@ -368,6 +381,9 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_flag("--skip-transient", o.skip_transient, "Do not run the transient bench");
   sub->add_option("--timeout", o.timeout_s, "Per simulation job wall-clock limit [s]")
+      ->capture_default_str();
+  sub->add_option("--train-iterations", o.train_iterations,
+                  "--recipe: training iterations per stage (0 = the recipe's)")
       ->capture_default_str();
   sub->add_option("--require-agreement", o.require_agreement,
                   "Exit 1 if fewer than this fraction of static codes match the model")

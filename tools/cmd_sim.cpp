@@ -131,7 +131,7 @@ int runPipelineSim(CLI::App& sub, SimOptions& o, Logger& logger, const adc::Desi
   } else {
     const sim::PipelineTransientRun run =
         sim::runPipelineTransient(pool, design, deck, o.timeout_s);
-    x = run.plan.held_v;
+    x = run.plan.record.x_v;
     codes = run.codes;
     decisions = run.decisions;
     for (std::size_t s = 0; s < stages; ++s) {

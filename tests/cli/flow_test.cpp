@@ -100,6 +100,28 @@ TEST_SUITE("cli") {
     CHECK(s["static"]["ramp_enob"] == stat["ramp_enob"]);
   }
 
+  TEST_CASE("FlowTrainsARecipeOnItsOwnCharacterisation") {
+    // --recipe: the recipe is retrained on the flow's vtc.json (not the one it names).
+    const auto dir = nnadc::test::scratchDir("flow_recipe");
+    const auto out = dir / "out";
+    const auto r = runCommand(cli("flow --recipe " +
+                                  (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
+                                  " --train-iterations 200 --points 256 --samples 64 --draws 0 "
+                                  "--workers 2 -o " +
+                                  out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const auto recipe = nnadc::io::loadJsonFile(out / "recipe.json");
+    CHECK(recipe["vtc"] == "vtc.json");
+    const auto design = nnadc::io::loadJsonFile(out / "design.json");
+    CHECK(design["kind"] == "stage");
+    const auto vtc = nnadc::io::loadJsonFile(out / "vtc.json");
+    CHECK(design["vtc"]["threshold_v"] == vtc["threshold_v"]);
+    CHECK_FALSE(fs::exists(out / "static_sine.json"));  // a pipeline-only bench
+    const auto s = nnadc::io::loadJsonFile(out / "summary.json");
+    CHECK(s["trained"] == true);
+    CHECK(s["static"]["agreement"].get<double>() >= 0.95);
+  }
+
   TEST_CASE("FlowRejectsBadConfigurationsBeforeDoingAnything") {
     const auto dir = nnadc::test::scratchDir("flow_bad");
     const auto both = runCommand(cli("flow --design " + adc14().string() + " --recipe " +

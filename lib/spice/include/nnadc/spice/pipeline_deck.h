@@ -3,17 +3,16 @@
 /// and its static and transient benches, per dialect.
 ///
 /// Top level, per stage i (S stages):
-///
-///   vs<i>                   stage input v_i (vs0 is driven by `vin`)
-///   xstage<i>  nnadc_stage<i> vs<i> vdd<i> 0 bit<i>_0 .. bit<i>_{M-1}   the NN sub-ADC
-///   (stage_deck.h) vdd_stage<i> vdd<i> 0   the stage's own supply: its power = |i(vdd_stage<i>)| x
-///   VDD b_d<i>     d<i>         decoder (stages with a residue): V(d<i>) = d_i, the level the
-///   stage's
-///                           adc::Decoder gives the word (bit k = V(bit<i>_k) > VDD/2), written as
-///                           a tree of ternaries over the bits (leaves from Decoder::dense)
-///   b_res<i>   res<i>       residue amplifier: V = clamp(c_{i+1} + G_i ((1 + ge) e + off + a2 e^2
-///                           + a3 e^3), 0, VDD), e = V(vs<i>) - (lo_i + (V(d<i>) + 1/2) D_i),
-///                           exactly adc::PipelineModel's amplifier residue
+///  - vs<i>: the stage input v_i (vs0 is driven by `vin`).
+///  - xstage<i>: subcircuit nnadc_stage<i> (stage_deck.h), pins vs<i> vdd<i> 0 bit<i>_0 ..
+///    bit<i>_{M-1}: the NN sub-ADC.
+///  - vdd_stage<i> (vdd<i> to 0): the stage's own supply; its power = |i(vdd_stage<i>)| x VDD.
+///  - b_d<i> -> d<i> (stages with a residue): the decoder, V(d<i>) = d_i, the level the stage's
+///    adc::Decoder gives the word (bit k = V(bit<i>_k) > VDD/2), written as a tree of ternaries
+///    over the bits (leaves from Decoder::dense).
+///  - b_res<i> -> res<i>: the residue amplifier, V = clamp(c_{i+1} + G_i ((1 + ge) e + off +
+///    a2 e^2 + a3 e^3), 0, VDD) with e = V(vs<i>) - (lo_i + (V(d<i>) + 1/2) D_i), exactly
+///    adc::PipelineModel's amplifier residue.
 ///
 /// The decoder and amplifier are ideal behavioural sources: they draw no supply current, so their
 /// power is not in any i(vdd_stage<i>) (which holds the sub-ADC's inverters only). Decisions are
@@ -21,9 +20,11 @@
 /// them (see tests/sim/pipeline_bench_test.cpp).
 ///
 /// Benches:
-///  - static: no sample-and-holds: res<i> drives vs<i+1> directly and one DC sweep of vin runs over
-///    the first stage's bin centres (staticInputs(stages[0].shape, N), chunk first_point /
-///    point_count, as stage_deck.h); saves every V(vs<i>), bit, V(d<i>) and supply
+///  - static: no sample-and-holds: res<i> drives vs<i+1> directly and one DC sweep covers the
+///    inputs pipelineStaticInputs gives (chunk first_point / point_count, as stage_deck.h). In
+///    ngspice an index source `vidx` is swept and a behavioural source maps it through a PWL of
+///    the exact inputs (a ramp with one input per bin, or a coherent sine's samples); Spectre and
+///    Xyce decks sweep `vin` over the bin centres. Saves every V(vs<i>), bit, V(d<i>) and supply
 ///    current (the transient bench saves the same; there vs<i> is the held value).
 ///  - transient: clocked at fs (T = 1/fs), record as transientPlan over the first stage's window.
 ///    vin is stage_deck.h's ideal S/H staircase (sample n held over [nT + t_edge, (n+1)T]). Between
