@@ -32,7 +32,8 @@ int runEmit(CLI::App& sub, EmitCliOptions& o) {
 void addEmitCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<EmitCliOptions>();
   CLI::App* sub = app.add_subcommand(
-      "emit", "Write a self-contained SPICE deck of a trained stage and a test bench");
+      "emit",
+      "Write a self-contained SPICE deck of a trained stage or pipelined ADC and a test bench");
   addCommonOptions(*sub, options->common, "deck.cir");
   addDeckOptions(*sub, options->deck);
   sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")

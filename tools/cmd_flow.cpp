@@ -362,12 +362,14 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
       "characterize -> train (or reuse) -> eval -> emit -> sim static and transient -> summary, "
       "into one folder");
   addCommonOptions(*sub, options->common, "flow");
+  sub->get_option("--output")->description("Output folder (created; every artefact goes in it)");
   auto& o = *options;
   sub->add_option("--design", o.design, "Reuse this trained design JSON");
   sub->add_option("--recipe", o.recipe,
                   "Train this recipe instead (its VTC is replaced by the flow's own "
                   "characterisation)");
-  sub->add_option("--points", o.points, "Static bench: inputs (bin centres of a ramp)")
+  sub->add_option("--points", o.points,
+                  "Static benches: inputs (ramp: one per bin; static sine: samples)")
       ->capture_default_str();
   sub->add_option("--samples", o.samples, "Transient bench: samples of the coherent sine")
       ->capture_default_str();

@@ -15,8 +15,10 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--design", o.design, "Design JSON written by nnadc train");
   sub.add_option("--bench", o.bench, "Test bench: static | transient | stage")
       ->capture_default_str();
-  sub.add_option("--points", o.deck.points,
-                 "static: inputs at the N bin centres of the window; stage: N sweep steps")
+  sub.add_option(
+         "--points", o.deck.points,
+         "static: N inputs over the window (a stage: the bin centres; a pipeline in ngspice: one "
+         "per bin at a golden-ratio offset, docs/spice.md); stage: N sweep steps")
       ->capture_default_str();
   sub.add_option("--samples", o.deck.samples, "transient: samples in the sine record")
       ->capture_default_str();
