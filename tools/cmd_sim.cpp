@@ -19,6 +19,7 @@
 #include "nnadc/sim/pipeline_bench.h"
 #include "nnadc/sim/pool.h"
 #include "nnadc/sim/stage_bench.h"
+#include "nnadc/spice/lint.h"
 #include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::cli {
@@ -31,6 +32,7 @@ struct SimOptions {
   std::vector<std::string> vectors;
   std::vector<std::string> commands;
   double timeout_s = 600.0;
+  bool allow_dangling = false;
   DeckCliOptions design;
   int workers = 0;
 };
@@ -362,6 +364,27 @@ int runSim(CLI::App& sub, SimOptions& o) {
     // Name the user's file: the message alone only quotes ngspice.
     throw SimulationError(e.id(), "deck '" + o.deck_path + "': " + e.message());
   }
+  if (!o.allow_dangling) {
+    // ngspice solves a floating node through its gmin shunt without a word; name it instead
+    // (after the run, so that ngspice's own message wins for decks it rejects).
+    const auto dangling = spice::danglingNodes(request.deck);
+    if (!dangling.empty()) {
+      std::string list;
+      for (std::size_t i = 0; i < dangling.size() && i < 8; ++i) {
+        const auto& d = dangling[i];
+        list += std::string(i == 0 ? "" : "; ") + "'" + d.node + "'" +
+                (d.scope.empty() ? "" : " in subcircuit " + d.scope) + " (line " +
+                std::to_string(d.line) + ")";
+      }
+      if (dangling.size() > 8) list += "; and " + std::to_string(dangling.size() - 8) + " more";
+      throw InputError(
+          "NNADC-NET-020",
+          "deck '" + o.deck_path + "': " + std::to_string(dangling.size()) +
+              " dangling node(s), touched by only one device terminal: " + list +
+              ". ngspice ran, solving them through its gmin shunt: their voltages "
+              "are meaningless and nothing was written; fix the netlist or pass --allow-dangling");
+    }
+  }
 
   io::Provenance provenance;
   provenance.command = "sim";
@@ -410,6 +433,8 @@ void addSimCommand(CLI::App& app, int& exit_code) {
                   "\"dc vin 0 1 0.01\"");
   sub->add_option("--timeout", o.timeout_s, "Wall-clock limit [s] (per job)")
       ->capture_default_str();
+  sub->add_flag("--allow-dangling", o.allow_dangling,
+                "--deck: run even if a node touches only one device terminal (see NNADC-NET-020)");
   addDeckOptions(*sub, o.design);
   sub->add_option("--workers", o.workers, "--design: worker processes (0 = number of cores)")
       ->capture_default_str();

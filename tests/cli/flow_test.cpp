@@ -5,10 +5,12 @@
 
 #include <cmath>
 #include <filesystem>
+#include <sstream>
 #include <string>
 
 #include "../run_command.h"
 #include "../test_paths.h"
+#include "nnadc/io/file.h"
 #include "nnadc/io/json.h"
 
 namespace fs = std::filesystem;
@@ -74,6 +76,51 @@ TEST_SUITE("cli") {
           doctest::Approx(tran["power_w"].get<double>() /
                           (1e7 * std::pow(2.0, tran["enob"].get<double>())))
               .epsilon(1e-6));
+  }
+
+  TEST_CASE("HandEditedPipelineDecksFailWithClearErrors") {
+    // The shipped 14-bit design's static deck, edited the way a user breaks a netlist.
+    const auto dir = nnadc::test::scratchDir("broken_pipeline_deck");
+    const auto deck = dir / "static.cir";
+    REQUIRE(runCommand(cli("emit --design " + adc14().string() +
+                           " --bench static --points 8 --quiet -o " + deck.string()))
+                .exit_code == 0);
+    const std::string text = nnadc::io::readTextFile(deck);
+    // As emitted it runs.
+    CHECK(
+        runCommand(cli("sim --deck " + deck.string() + " --quiet -o " + (dir / "ok.json").string()))
+            .exit_code == 0);
+    // A missing model: ngspice's own message, exit 3, no output file.
+    std::string bad_model = text;
+    for (std::size_t p = bad_model.find("pmos130 w="); p != std::string::npos;
+         p = bad_model.find("pmos130 w=", p)) {
+      bad_model.replace(p, 7, "pmos999");
+    }
+    nnadc::io::writeFileAtomic(dir / "model.cir", bad_model);
+    const auto m = runCommand(
+        cli("sim --deck " + (dir / "model.cir").string() + " -o " + (dir / "model.json").string()));
+    CHECK(m.exit_code == 3);
+    CHECK(m.output.find("error[NNADC-SIM-001]") != std::string::npos);
+    CHECK(m.output.find("pmos999") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "model.json"));
+    // Layer-1 cells of hidden node u_0 deleted: its inverter's gate floats. ngspice would run
+    // (gmin) and return numbers; the check names the node and its subcircuit instead.
+    std::string dangling;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("r_u0_", 0) != 0) dangling += line + "\n";
+    }
+    nnadc::io::writeFileAtomic(dir / "dangling.cir", dangling);
+    const auto d = runCommand(cli("sim --deck " + (dir / "dangling.cir").string() + " -o " +
+                                  (dir / "dangling.json").string()));
+    CHECK(d.exit_code == 2);
+    CHECK(d.output.find("error[NNADC-NET-020]") != std::string::npos);
+    CHECK(d.output.find("'u_0' in subcircuit nnadc_stage0") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "dangling.json"));
+    // The user can still insist.
+    CHECK(runCommand(cli("sim --deck " + (dir / "dangling.cir").string() +
+                         " --allow-dangling --quiet -o " + (dir / "forced.json").string()))
+              .exit_code == 0);
   }
 
   TEST_CASE("FlowWritesEveryArtefactAndASummary") {
