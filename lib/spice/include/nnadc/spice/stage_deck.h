@@ -14,8 +14,9 @@
 /// Cells at level 0 are open cross-points: no element is written. Every inverter is the one the
 /// VTC was characterised from (adc::InverterSizing, subcircuit nnadc_inv); with
 /// `driver_multiplier` N > 1 the hidden and complement inverters, which drive layer 2, are N of
-/// them in parallel (nnadc_inv_drv, m=N): the same VTC with 1/N the output resistance. The model
-/// treats h_j and hb_j as ideal sources; the layer-2 dividers load them (netlists/README.md).
+/// them in parallel (nnadc_inv_drv, m=N): the same VTC with 1/N the output resistance. The
+/// layer-2 dividers load h_j and hb_j; the stage model solves that loading from the inverter's
+/// drive table (adc/stage.h, netlists/README.md), so N = 1 is the circuit the model describes.
 ///
 /// The model feeds layer 1 an ideal VDD - x row; the netlist does the same with a voltage-
 /// controlled voltage source, which draws no current from the supply: a real design needs an
