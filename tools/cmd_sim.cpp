@@ -90,6 +90,36 @@ io::Json nullMetrics(std::size_t samples, int bits) {
   return j;
 }
 
+// The worker pool of a --design run.
+sim::PoolOptions designPoolOptions(const SimOptions& o, Logger& logger) {
+  sim::PoolOptions pool_options;
+  pool_options.workers = o.workers;
+  pool_options.logger = &logger;
+  return pool_options;
+}
+
+// The fields every --design result shares (the run's bookkeeping, the bench's extra fields,
+// provenance), then the atomic write of `j` to --output.
+void writeDesignSim(CLI::App& sub, const SimOptions& o, const adc::Design& design,
+                    sim::WorkerPool& pool, std::size_t jobs, double elapsed_s,
+                    const std::vector<std::int64_t>& codes, const io::Json& extra, io::Json& j) {
+  j["bench"] = o.design.bench;
+  j["design_file"] = o.design.design;
+  j["workers"] = pool.workerCount();
+  j["jobs"] = jobs;
+  j["elapsed_s"] = elapsed_s;
+  j["conversions_per_s"] = static_cast<double>(codes.size()) / elapsed_s;
+  j["codes"] = codes;
+  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
+  io::Provenance provenance;
+  provenance.command = "sim";
+  provenance.config = effectiveConfig(sub);
+  provenance.seed = design.seed;
+  provenance.ngspice_version = pool.version();
+  j["provenance"] = io::provenanceJson(provenance);
+  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+}
+
 // A pipelined design: the whole converter in one deck per chunk (spice/pipeline_deck.h).
 int runPipelineSim(CLI::App& sub, SimOptions& o, Logger& logger, const adc::Design& design) {
   const spice::DeckOptions& deck = o.design.deck;
@@ -101,10 +131,7 @@ int runPipelineSim(CLI::App& sub, SimOptions& o, Logger& logger, const adc::Desi
   const adc::PipelineModel model(pipeline, design);
   const adc::PipelineConductances g = model.nominal();
 
-  sim::PoolOptions pool_options;
-  pool_options.workers = o.workers;
-  pool_options.logger = &logger;
-  sim::WorkerPool pool(pool_options);
+  sim::WorkerPool pool(designPoolOptions(o, logger));
 
   std::vector<double> x;
   std::vector<std::int64_t> codes;
@@ -202,24 +229,10 @@ int runPipelineSim(CLI::App& sub, SimOptions& o, Logger& logger, const adc::Desi
   j["stage_decision_agreement"] = stage_agreement;
   j["ramp_enob"] = sine ? io::Json() : io::Json(inputsEnob(codes, x, shape));
   j["behavioural_ramp_enob"] = sine ? io::Json() : io::Json(inputsEnob(model_codes, x, shape));
-  j["bench"] = o.design.bench;
-  j["design_file"] = o.design.design;
   j["kind"] = "pipeline";
   j["stages"] = stages;
-  j["workers"] = pool.workerCount();
-  j["jobs"] = jobs;
-  j["elapsed_s"] = elapsed_s;
-  j["conversions_per_s"] = static_cast<double>(codes.size()) / elapsed_s;
-  j["codes"] = codes;
   j["behavioural_codes"] = model_codes;
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
-  io::Provenance provenance;
-  provenance.command = "sim";
-  provenance.config = effectiveConfig(sub);
-  provenance.seed = design.seed;
-  provenance.ngspice_version = pool.version();
-  j["provenance"] = io::provenanceJson(provenance);
-  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+  writeDesignSim(sub, o, design, pool, jobs, elapsed_s, codes, extra, j);
 
   char line[640];
   const double enob = j["enob"].is_number()        ? j["enob"].get<double>()
@@ -261,10 +274,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   const adc::Decoder decoder = adc::stageDecoder(stage);
   const adc::StageConductances g = model.conductances(stage.cells);
 
-  sim::PoolOptions pool_options;
-  pool_options.workers = o.workers;
-  pool_options.logger = &logger;
-  sim::WorkerPool pool(pool_options);
+  sim::WorkerPool pool(designPoolOptions(o, logger));
 
   std::vector<double> x;
   std::vector<adc::Word> words;
@@ -310,22 +320,8 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   j["agreement"] = agreement(codes, model_codes);
   j["ramp_enob"] = inputsEnob(codes, x, shape);
   j["behavioural_ramp_enob"] = inputsEnob(model_codes, x, shape);
-  j["bench"] = o.design.bench;
-  j["design_file"] = o.design.design;
   j["driver_multiplier"] = deck.driver_multiplier;
-  j["workers"] = pool.workerCount();
-  j["jobs"] = jobs;
-  j["elapsed_s"] = elapsed_s;
-  j["conversions_per_s"] = static_cast<double>(codes.size()) / elapsed_s;
-  j["codes"] = codes;
-  for (auto it = extra.begin(); it != extra.end(); ++it) j[it.key()] = it.value();
-  io::Provenance provenance;
-  provenance.command = "sim";
-  provenance.config = effectiveConfig(sub);
-  provenance.seed = design.seed;
-  provenance.ngspice_version = pool.version();
-  j["provenance"] = io::provenanceJson(provenance);
-  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+  writeDesignSim(sub, o, design, pool, jobs, elapsed_s, codes, extra, j);
 
   char line[512];
   std::snprintf(line, sizeof line,

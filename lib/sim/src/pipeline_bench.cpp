@@ -1,5 +1,7 @@
 #include "nnadc/sim/pipeline_bench.h"
 
+#include "static_chunks.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,10 +20,6 @@ const Vector& require(const Plot& plot, const std::string& name, const std::stri
                           where + ": vector '" + name + "' missing from plot '" + plot.name + "'");
   }
   return *v;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::vector<std::string> benchVectors(const adc::Pipeline& pipeline) {
@@ -102,17 +100,9 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
   options.first_point = 0;
   options.point_count = 0;
   options.validate();
-  std::vector<RunRequest> jobs;
-  for (int first = 0; first < options.points; first += kStaticChunkPoints) {
-    spice::DeckOptions chunk = options;
-    chunk.first_point = first;
-    chunk.point_count = std::min(kStaticChunkPoints, options.points - first);
-    RunRequest job;
-    job.deck = spice::pipelineDeck(design, chunk);
-    job.vectors = benchVectors(design.pipeline);
-    job.timeout_s = timeout_s;
-    jobs.push_back(std::move(job));
-  }
+  const std::vector<RunRequest> jobs = staticChunkJobs(
+      options, [&](const spice::DeckOptions& chunk) { return spice::pipelineDeck(design, chunk); },
+      benchVectors(design.pipeline), timeout_s);
   const adc::Pipeline& pipeline = design.pipeline;
   const std::size_t stages = pipeline.stages.size();
   const Decoders decoders(pipeline);
@@ -126,11 +116,8 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
   for (std::size_t c = 0; c < outcomes.size(); ++c) {
     const JobOutcome& outcome = outcomes[c];
     const int first = static_cast<int>(c) * kStaticChunkPoints;
-    const auto expected =
-        static_cast<std::size_t>(std::min(kStaticChunkPoints, options.points - first));
-    const std::string where = "pipeline static chunk " + std::to_string(c) + " (points " +
-                              std::to_string(first) + ".." +
-                              std::to_string(first + static_cast<int>(expected) - 1) + ")";
+    const auto expected = static_cast<std::size_t>(staticChunkCount(first, options.points));
+    const std::string where = staticChunkName("pipeline static", c, options.points);
     if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
     const Plot& plot = benchPlot(outcome.result, where);
     std::vector<std::vector<adc::Word>> words(expected, std::vector<adc::Word>(stages, 0));

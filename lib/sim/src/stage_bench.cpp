@@ -1,5 +1,7 @@
 #include "nnadc/sim/stage_bench.h"
 
+#include "static_chunks.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -16,10 +18,6 @@ const Vector& require(const Plot& plot, const std::string& name) {
                           "vector '" + name + "' missing from plot '" + plot.name + "'");
   }
   return *v;
-}
-
-double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::vector<std::string> benchVectors(int outputs, std::size_t stage) {
@@ -66,17 +64,9 @@ StaticRun runStatic(WorkerPool& pool, const adc::Design& design, spice::DeckOpti
   options.validate();
   const adc::StageShape& shape = design.stages.at(options.stage).shape;
   const int outputs = shape.outputs();
-  std::vector<RunRequest> jobs;
-  for (int first = 0; first < options.points; first += kStaticChunkPoints) {
-    spice::DeckOptions chunk = options;
-    chunk.first_point = first;
-    chunk.point_count = std::min(kStaticChunkPoints, options.points - first);
-    RunRequest job;
-    job.deck = spice::stageDeck(design, chunk);
-    job.vectors = benchVectors(outputs, options.stage);
-    job.timeout_s = timeout_s;
-    jobs.push_back(std::move(job));
-  }
+  const std::vector<RunRequest> jobs = staticChunkJobs(
+      options, [&](const spice::DeckOptions& chunk) { return spice::stageDeck(design, chunk); },
+      benchVectors(outputs, options.stage), timeout_s);
   StaticRun run;
   run.x_v = spice::staticInputs(shape, options.points);
   run.jobs = jobs.size();
@@ -86,11 +76,8 @@ StaticRun runStatic(WorkerPool& pool, const adc::Design& design, spice::DeckOpti
   for (std::size_t c = 0; c < outcomes.size(); ++c) {
     const JobOutcome& outcome = outcomes[c];
     const int first = static_cast<int>(c) * kStaticChunkPoints;
-    const auto expected =
-        static_cast<std::size_t>(std::min(kStaticChunkPoints, options.points - first));
-    const std::string where = "static chunk " + std::to_string(c) + " (points " +
-                              std::to_string(first) + ".." +
-                              std::to_string(first + static_cast<int>(expected) - 1) + ")";
+    const auto expected = static_cast<std::size_t>(staticChunkCount(first, options.points));
+    const std::string where = staticChunkName("static", c, options.points);
     if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
     const Plot* plot = benchPlot(outcome.result, where);
     const auto words = wordsFromPlot(*plot, outputs, 0.5 * shape.vdd_v);

@@ -1,0 +1,48 @@
+#pragma once
+// What the stage and pipeline benches share (internal to lib/sim): the static sweep cut into
+// fixed chunks of kStaticChunkPoints, the names errors give a chunk, and wall-clock timing.
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "nnadc/sim/pool.h"
+#include "nnadc/sim/stage_bench.h"
+
+namespace nnadc::sim {
+
+inline double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Points of chunk starting at `first` in a sweep of `points`.
+inline int staticChunkCount(int first, int points) {
+  return std::min(kStaticChunkPoints, points - first);
+}
+
+/// One job per chunk of options.points: make_deck(options with first_point/point_count set).
+template <typename MakeDeck>
+std::vector<RunRequest> staticChunkJobs(const spice::DeckOptions& options, MakeDeck make_deck,
+                                        const std::vector<std::string>& vectors, double timeout_s) {
+  std::vector<RunRequest> jobs;
+  for (int first = 0; first < options.points; first += kStaticChunkPoints) {
+    spice::DeckOptions chunk = options;
+    chunk.first_point = first;
+    chunk.point_count = staticChunkCount(first, options.points);
+    RunRequest job;
+    job.deck = make_deck(chunk);
+    job.vectors = vectors;
+    job.timeout_s = timeout_s;
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+/// "<label> chunk c (points a..b)", as errors name chunk c of a sweep of `points`.
+inline std::string staticChunkName(const std::string& label, std::size_t c, int points) {
+  const int first = static_cast<int>(c) * kStaticChunkPoints;
+  return label + " chunk " + std::to_string(c) + " (points " + std::to_string(first) + ".." +
+         std::to_string(first + staticChunkCount(first, points) - 1) + ")";
+}
+
+}  // namespace nnadc::sim
