@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../test_paths.h"
+#include "golden.h"
 #include "nnadc/core/error.h"
 
 namespace fs = std::filesystem;
@@ -55,24 +56,11 @@ nnadc::adc::Design tinyPipeline() {
   return d;
 }
 
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool updateGolden() {
-  const char* env = std::getenv("NNADC_UPDATE_GOLDEN");
-  return env != nullptr && std::string(env) == "1";
-}
-
 }  // namespace
 
 TEST_SUITE("spice") {
   TEST_CASE("TinyPipelineDecksMatchTheGoldenNetlists") {
     const auto design = tinyPipeline();
-    const fs::path dir = nnadc::test::sourceDir() / "netlists" / "golden";
     for (const Bench bench : {Bench::kStatic, Bench::kTransient}) {
       for (const Dialect dialect : {Dialect::kNgspice, Dialect::kSpectre, Dialect::kXyce}) {
         nnadc::spice::DeckOptions options;
@@ -80,16 +68,8 @@ TEST_SUITE("spice") {
         options.dialect = dialect;
         options.points = 8;   // small decks that a reviewer can read
         options.samples = 8;  // transient: 8 held samples, one sine cycle
-        const std::string deck = nnadc::spice::pipelineDeck(design, options);
-        const std::string name = "tinypipe_" + nnadc::spice::benchName(bench) + "." +
-                                 nnadc::spice::dialectName(dialect) +
-                                 (dialect == Dialect::kSpectre ? ".scs" : ".cir");
-        CAPTURE(name);
-        if (updateGolden()) {
-          std::ofstream(dir / name, std::ios::binary) << deck;
-        }
-        REQUIRE_MESSAGE(fs::exists(dir / name), "run NNADC_UPDATE_GOLDEN=1 test_spice");
-        CHECK(deck == readFile(dir / name));
+        nnadc::test::checkGolden(nnadc::spice::pipelineDeck(design, options),
+                                 nnadc::test::goldenName("tinypipe", bench, dialect));
       }
     }
   }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "../test_paths.h"
+#include "golden.h"
 #include "nnadc/core/error.h"
 
 namespace fs = std::filesystem;
@@ -42,24 +43,11 @@ nnadc::adc::Design tinyDesign() {
   return d;
 }
 
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool updateGolden() {
-  const char* env = std::getenv("NNADC_UPDATE_GOLDEN");
-  return env != nullptr && std::string(env) == "1";
-}
-
 }  // namespace
 
 TEST_SUITE("spice") {
   TEST_CASE("TinyStageDecksMatchTheGoldenNetlists") {
     const auto design = tinyDesign();
-    const fs::path dir = nnadc::test::sourceDir() / "netlists" / "golden";
     for (const Bench bench : {Bench::kStatic, Bench::kStage, Bench::kTransient}) {
       for (const Dialect dialect : {Dialect::kNgspice, Dialect::kSpectre, Dialect::kXyce}) {
         nnadc::spice::DeckOptions options;
@@ -67,16 +55,8 @@ TEST_SUITE("spice") {
         options.dialect = dialect;
         options.points = 8;    // small decks that a reviewer can read
         options.samples = 16;  // transient: 16 held samples, one sine cycle
-        const std::string deck = nnadc::spice::stageDeck(design, options);
-        const std::string name = "tiny2b_" + nnadc::spice::benchName(bench) + "." +
-                                 nnadc::spice::dialectName(dialect) +
-                                 (dialect == Dialect::kSpectre ? ".scs" : ".cir");
-        CAPTURE(name);
-        if (updateGolden()) {
-          std::ofstream(dir / name, std::ios::binary) << deck;
-        }
-        REQUIRE_MESSAGE(fs::exists(dir / name), "run NNADC_UPDATE_GOLDEN=1 test_spice");
-        CHECK(deck == readFile(dir / name));
+        nnadc::test::checkGolden(nnadc::spice::stageDeck(design, options),
+                                 nnadc::test::goldenName("tiny2b", bench, dialect));
       }
     }
   }
