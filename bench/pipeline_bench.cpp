@@ -76,8 +76,9 @@ int main(int argc, char** argv) {
     std::printf("\n");
   }
   const int n = 1 << 16;
-  const auto sine = nnadc::adc::coherentSine(model.pipeline().lo(), model.pipeline().hi(), n,
-                                             nnadc::adc::coherentCycles(n, 0.0123));
+  const auto sine =
+      nnadc::adc::coherentSine(model.pipeline().lo(), model.pipeline().hi(), n,
+                               nnadc::adc::coherentCycles(n, nnadc::adc::kDefaultSineFraction));
   nnadc::metrics::AnalysisOptions ao;
   ao.bits = options.target_bits;
   const auto a = nnadc::metrics::analyzeCodes(model.convert(g, sine), ao);
@@ -132,8 +133,9 @@ int main(int argc, char** argv) {
   std::vector<double> fixed_table;
   std::vector<double> recal;
   const int ns = 1 << 14;
-  const auto sine_mc = nnadc::adc::coherentSine(model.pipeline().lo(), model.pipeline().hi(), ns,
-                                                nnadc::adc::coherentCycles(ns, 0.0123));
+  const auto sine_mc =
+      nnadc::adc::coherentSine(model.pipeline().lo(), model.pipeline().hi(), ns,
+                               nnadc::adc::coherentCycles(ns, nnadc::adc::kDefaultSineFraction));
   for (int d = 0; d < draws; ++d) {
     nnadc::Rng rng(1000 + static_cast<std::uint64_t>(d));
     const auto gd = model.draw(var, rng);

@@ -63,8 +63,9 @@ int main(int argc, char** argv) {
   const double samples = static_cast<double>((1 << bits) * options.samples_per_level);
   // Behavioural ENOB the IEEE 1241 way: coherent full-scale sine, 2^14 samples.
   const std::size_t n = 1U << 14U;
-  const auto sine = nnadc::adc::coherentSine(shape.input_lo_v, shape.input_hi_v, n,
-                                             nnadc::adc::coherentCycles(n, 0.0123));
+  const auto sine =
+      nnadc::adc::coherentSine(shape.input_lo_v, shape.input_hi_v, n,
+                               nnadc::adc::coherentCycles(n, nnadc::adc::kDefaultSineFraction));
   const auto codes = nnadc::adc::convert(model, model.conductances(result.cells),
                                          nnadc::adc::Decoder(shape.code), sine);
   nnadc::metrics::AnalysisOptions ao;

@@ -46,7 +46,7 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   options.sine_samples = std::size_t{1} << static_cast<unsigned>(o.sine_log2);
   options.ramp_samples_per_level = o.ramp_per_level;
   io::Json j;
-  if (design.kind == "pipeline") {
+  if (!design.singleStage()) {
     j = pipelineMetrics(design, PipelineEvalOptions{});
     if (o.variation_sigma > 0.0) {
       VariationOptions v;

@@ -261,7 +261,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
                                           " is outside the allowed range [0, 1024]");
   }
   const adc::Design design = io::loadDesign(o.design.design);
-  if (design.kind == "pipeline") return runPipelineSim(sub, o, logger, design);
+  if (!design.singleStage()) return runPipelineSim(sub, o, logger, design);
   if (deck.static_sine) {
     throw InputError("NNADC-NET-012", "field 'static-sine' applies to pipelined designs ('" +
                                           o.design.design + "' is a single stage)");
@@ -269,7 +269,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   // Validate (and emit once) before forking workers: a bad design is an input error, exit 2.
   (void)spice::stageDeck(design, deck);
   const adc::StageModel model = adc::stageModel(design, deck.stage);
-  const adc::StageDesign& stage = design.stages[deck.stage];
+  const adc::StageDesign& stage = design.stage(deck.stage);
   const adc::StageShape& shape = stage.shape;
   const adc::Decoder decoder = adc::stageDecoder(stage);
   const adc::StageConductances g = model.conductances(stage.cells);

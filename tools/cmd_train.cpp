@@ -37,7 +37,6 @@ int runTrainPipeline(TrainOptions& o, Logger& logger) {
   if (o.restarts) recipe.training.stage.restarts = *o.restarts;
   recipe.training.validate(recipe.plan, recipe.vtc.vdd_v);
   adc::Design design;
-  design.kind = "pipeline";
   design.seed = recipe.training.stage.seed;
   design.vdd_v = recipe.vtc.vdd_v;
   design.rram = recipe.rram;
@@ -51,7 +50,6 @@ int runTrainPipeline(TrainOptions& o, Logger& logger) {
     return kExitCheckFailed;
   }
   design.pipeline = result.pipeline;
-  for (const auto& st : design.pipeline.stages) design.stages.push_back(st.adc);
   const io::Json metrics = pipelineMetrics(design, PipelineEvalOptions{});
   io::Json stages = io::Json::array();
   for (std::size_t i = 0; i < result.stages.size(); ++i) {
@@ -131,7 +129,7 @@ int runTrain(CLI::App& sub, TrainOptions& o) {
   decoder.calibrate(model.words(model.conductances(stage.cells), ramp), ideal);
   stage.decoder_table.assign(decoder.table().begin(), decoder.table().end());
   std::sort(stage.decoder_table.begin(), stage.decoder_table.end());
-  design.stages.push_back(stage);
+  design.pipeline = adc::singleStagePipeline(stage);
 
   const io::Json metrics = stageMetrics(design, 0, EvalOptions{});
   io::Json history = io::Json::array();

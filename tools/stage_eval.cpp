@@ -27,13 +27,13 @@ void takeStaticFields(io::Json& sine, const io::Json& ramp) {
 
 io::Json stageMetrics(const adc::Design& design, std::size_t index, const EvalOptions& options) {
   const adc::StageModel model = adc::stageModel(design, index);
-  const adc::StageDesign& stage = design.stages[index];
+  const adc::StageDesign& stage = design.stage(index);
   const adc::Decoder decoder = adc::stageDecoder(stage);
   const adc::StageConductances g = model.conductances(stage.cells);
   const auto& shape = stage.shape;
 
   // f_in near fs/81: many codes per cycle, coherent (J odd and coprime with N).
-  const std::size_t cycles = adc::coherentCycles(options.sine_samples, 0.0123);
+  const std::size_t cycles = adc::coherentCycles(options.sine_samples, adc::kDefaultSineFraction);
   const auto sine =
       adc::coherentSine(shape.input_lo_v, shape.input_hi_v, options.sine_samples, cycles);
   metrics::AnalysisOptions sine_options;
@@ -64,7 +64,7 @@ io::Json pipelineMetrics(const adc::Design& design, const PipelineEvalOptions& o
   const auto g = model.nominal();
   const double lo = design.pipeline.lo();
   const double hi = design.pipeline.hi();
-  const std::size_t cycles = adc::coherentCycles(options.sine_samples, 0.0123);
+  const std::size_t cycles = adc::coherentCycles(options.sine_samples, adc::kDefaultSineFraction);
   const auto sine = adc::coherentSine(lo, hi, options.sine_samples, cycles);
   metrics::AnalysisOptions sine_options;
   sine_options.bits = design.pipeline.bits;
@@ -90,8 +90,9 @@ io::Json variationStudy(const adc::Design& design, const VariationOptions& optio
   variation.validate();
   const double lo = design.pipeline.lo();
   const double hi = design.pipeline.hi();
-  const auto sine = adc::coherentSine(lo, hi, options.sine_samples,
-                                      adc::coherentCycles(options.sine_samples, 0.0123));
+  const auto sine =
+      adc::coherentSine(lo, hi, options.sine_samples,
+                        adc::coherentCycles(options.sine_samples, adc::kDefaultSineFraction));
   metrics::AnalysisOptions ao;
   ao.bits = design.pipeline.bits;
   // Draws are independent (each has its own seed): spread them over the cores; the results do

@@ -52,8 +52,8 @@ nnadc::adc::PipelineTrainOptions quick(int target_bits) {
 
 // Number of sine-ENOB bits of `model` with table `g` on a 2^12 coherent record.
 double sineEnob(const nnadc::adc::PipelineModel& model, const nnadc::adc::PipelineConductances& g) {
-  const auto sine =
-      nnadc::adc::coherentSine(0.0, 1.2, 4096, nnadc::adc::coherentCycles(4096, 0.0123));
+  const auto sine = nnadc::adc::coherentSine(
+      0.0, 1.2, 4096, nnadc::adc::coherentCycles(4096, nnadc::adc::kDefaultSineFraction));
   const auto codes = model.convert(g, sine);
   // Sine fit is overkill here: compare with the ideal codes of the same inputs instead.
   const int bits = model.pipeline().bits;

@@ -94,7 +94,7 @@ TEST_SUITE("cli") {
     const auto plots = runNgspiceCli(deck);
     REQUIRE(plots.size() == 1);
     const auto design = nnadc::io::loadDesign(stage4Design());
-    const auto& stage = design.stages[0];
+    const auto& stage = design.stage(0);
     const auto decoder = nnadc::adc::stageDecoder(stage);
     const auto words = nnadc::sim::wordsFromPlot(plots[0], stage.shape.outputs(), 0.6);
     REQUIRE(words.size() == 1024);
@@ -149,9 +149,9 @@ TEST_SUITE("cli") {
     REQUIRE_FALSE(design.vtc.drive.empty());
     const auto model = nnadc::adc::stageModel(design, 0);
     REQUIRE(model.loaded());
-    const auto g = model.conductances(design.stages[0].cells);
-    const int hidden = design.stages[0].shape.hidden;
-    const int outputs = design.stages[0].shape.outputs();
+    const auto g = model.conductances(design.stage(0).cells);
+    const int hidden = design.stage(0).shape.hidden;
+    const int outputs = design.stage(0).shape.outputs();
     const auto dir = nnadc::test::scratchDir("emit_loading");
     const auto deck = dir / "stage.cir";
     REQUIRE(runCommand(cli("emit --design " + stage4Design().string() +

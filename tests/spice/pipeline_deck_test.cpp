@@ -38,7 +38,6 @@ nnadc::adc::Design tinyPipeline() {
   s.cells.output << 7, 0, 3, 0, 5, 0, 1, 2,  //
       0, 6, 0, 2, 0, 7, 3, 0;
   nnadc::adc::Design d;
-  d.kind = "pipeline";
   d.vdd_v = 1.2;
   d.pipeline.bits = 3;
   d.pipeline.redundancy = 1;
@@ -128,7 +127,7 @@ TEST_SUITE("spice") {
     CHECK_THROWS_WITH_AS(nnadc::spice::pipelineDeck(tinyPipeline(), stage_bench),
                          doctest::Contains("NNADC-NET-013"), nnadc::InputError);
     design = tinyPipeline();
-    design.kind = "stage";
+    design.pipeline.stages.resize(1);  // one stage: not a pipeline
     CHECK_THROWS_WITH_AS(nnadc::spice::pipelineDeck(design, {}), doctest::Contains("NNADC-NET-013"),
                          nnadc::InputError);
     nnadc::spice::SampleWindow window;

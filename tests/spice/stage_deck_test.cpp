@@ -23,7 +23,6 @@ namespace {
 // cells. Not a trained one, so the goldens do not change when training does.
 nnadc::adc::Design tinyDesign() {
   nnadc::adc::Design d;
-  d.kind = "stage";
   d.vdd_v = 1.2;
   nnadc::adc::StageDesign s;
   s.shape.bits = 2;
@@ -39,7 +38,7 @@ nnadc::adc::Design tinyDesign() {
   s.cells.output.resize(2, 8);
   s.cells.output << 7, 0, 3, 0, 5, 0, 1, 2,  //
       0, 6, 0, 2, 0, 7, 3, 0;
-  d.stages.push_back(s);
+  d.pipeline = nnadc::adc::singleStagePipeline(s);
   return d;
 }
 
@@ -64,7 +63,7 @@ TEST_SUITE("spice") {
   TEST_CASE("EveryNonZeroCellIsOneResistorOfOneOverG") {
     const auto design = tinyDesign();
     const std::string deck = nnadc::spice::stageDeck(design, {});
-    const auto& cells = design.stages[0].cells;
+    const auto& cells = design.stage(0).cells;
     const long devices = (cells.hidden.array() != 0).count() + (cells.output.array() != 0).count();
     std::istringstream in(deck);
     std::string line;
@@ -96,7 +95,7 @@ TEST_SUITE("spice") {
     const std::string deck = nnadc::spice::stageDeck(tinyDesign(), options);
     // Bins of 0.15 V: centres 0.375, 0.525, 0.675, and half a step past the last.
     CHECK(deck.find(".dc vin 0.375 0.75 0.15") != std::string::npos);
-    const auto x = nnadc::spice::staticInputs(tinyDesign().stages[0].shape, 8);
+    const auto x = nnadc::spice::staticInputs(tinyDesign().stage(0).shape, 8);
     CHECK(x[2] == doctest::Approx(0.375).epsilon(1e-15));  // exact up to rounding
   }
 
@@ -124,12 +123,12 @@ TEST_SUITE("spice") {
 
   TEST_CASE("FloatingColumnsAndPipelinesAreNotEmitted") {
     auto design = tinyDesign();
-    design.stages[0].cells.output.row(1).setZero();
+    design.pipeline.stages[0].adc.cells.output.row(1).setZero();
     CHECK_THROWS_WITH_AS(nnadc::spice::stageDeck(design, {}),
                          doctest::Contains("NNADC-NET-013]: stage 0: column o_1 has no device"),
                          nnadc::InputError);
     design = tinyDesign();
-    design.kind = "pipeline";
+    design.pipeline.stages.push_back(design.pipeline.stages[0]);  // two stages: a pipeline
     CHECK_THROWS_WITH_AS(nnadc::spice::stageDeck(design, {}), doctest::Contains("NNADC-NET-013"),
                          nnadc::InputError);
   }

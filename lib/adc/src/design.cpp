@@ -6,13 +6,27 @@
 
 namespace nnadc::adc {
 
-StageModel stageModel(const Design& design, std::size_t index) {
-  if (index >= design.stages.size()) {
-    throw InputError("NNADC-DES-002", "design has " + std::to_string(design.stages.size()) +
+const StageDesign& Design::stage(std::size_t index) const {
+  if (index >= pipeline.stages.size()) {
+    throw InputError("NNADC-DES-002", "design has " + std::to_string(pipeline.stages.size()) +
                                           " stage(s); stage " + std::to_string(index) +
                                           " does not exist");
   }
-  return {design.stages[index].shape, design.vtc, rram::LevelSet(design.rram)};
+  return pipeline.stages[index].adc;
+}
+
+Pipeline singleStagePipeline(StageDesign stage) {
+  Pipeline p;
+  p.bits = stage.shape.bits;
+  p.redundancy = 0;
+  PipelineStage ps;
+  ps.adc = std::move(stage);
+  p.stages.push_back(std::move(ps));
+  return p;
+}
+
+StageModel stageModel(const Design& design, std::size_t index) {
+  return {design.stage(index).shape, design.vtc, rram::LevelSet(design.rram)};
 }
 
 Decoder stageDecoder(const StageDesign& stage) {

@@ -135,24 +135,38 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
   }
 }
 
+template <typename Decision>
+std::int64_t PipelineModel::combine(Eigen::Index stages, Decision decision) const {
+  const double lo = pipeline_.lo();
+  const double lsb = (pipeline_.hi() - lo) / std::ldexp(1.0, pipeline_.bits);
+  const std::int64_t top = (std::int64_t{1} << pipeline_.bits) - 1;
+  double v = 0.0;
+  for (Eigen::Index i = 0; i < stages; ++i) {
+    v += pipeline_.table[static_cast<std::size_t>(i)][static_cast<std::size_t>(decision(i))];
+  }
+  return std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);
+}
+
+std::int64_t PipelineModel::code(const std::vector<int>& decisions) const {
+  if (decisions.size() != pipeline_.stages.size()) {
+    throw InputError("NNADC-DES-002", std::to_string(decisions.size()) + " decisions for a " +
+                                          std::to_string(pipeline_.stages.size()) +
+                                          "-stage pipeline");
+  }
+  return combine(static_cast<Eigen::Index>(decisions.size()),
+                 [&](Eigen::Index i) { return decisions[static_cast<std::size_t>(i)]; });
+}
+
 std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
                                                  const Eigen::VectorXd& x,
                                                  PipelineTrace* trace_out) const {
   PipelineTrace local;
   PipelineTrace& t = trace_out != nullptr ? *trace_out : local;
   trace(g, x, t);
-  const double lo = pipeline_.lo();
-  const double lsb = (pipeline_.hi() - lo) / std::ldexp(1.0, pipeline_.bits);
-  const std::int64_t top = (std::int64_t{1} << pipeline_.bits) - 1;
   std::vector<std::int64_t> codes(static_cast<std::size_t>(x.size()));
   for (Eigen::Index k = 0; k < x.size(); ++k) {
-    double v = 0.0;
-    for (Eigen::Index i = 0; i < t.decisions.cols(); ++i) {
-      v +=
-          pipeline_.table[static_cast<std::size_t>(i)][static_cast<std::size_t>(t.decisions(k, i))];
-    }
     codes[static_cast<std::size_t>(k)] =
-        std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);
+        combine(t.decisions.cols(), [&](Eigen::Index i) { return t.decisions(k, i); });
   }
   return codes;
 }

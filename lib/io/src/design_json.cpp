@@ -1,8 +1,10 @@
 #include "nnadc/io/design_json.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
 
 namespace nnadc::io {
@@ -272,7 +274,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                 const Json& training, const Json& metrics) {
   Json j;
   j["provenance"] = provenanceJson(provenance);
-  j["kind"] = design.kind;
+  j["kind"] = design.singleStage() ? "stage" : "pipeline";
   j["recipe"] = recipe;
   j["seed"] = design.seed;
   j["vdd_v"] = design.vdd_v;
@@ -302,11 +304,8 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                          {"current_a", design.vtc.drive.current_a}};
   }
   Json stages = Json::array();
-  std::vector<adc::StageDesign> adcs = design.stages;
-  if (design.kind == "pipeline") {
-    adcs.clear();
-    for (const auto& st : design.pipeline.stages) adcs.push_back(st.adc);
-  }
+  std::vector<adc::StageDesign> adcs;
+  for (const auto& st : design.pipeline.stages) adcs.push_back(st.adc);
   for (std::size_t si = 0; si < adcs.size(); ++si) {
     const adc::StageDesign& s = adcs[si];
     Json st;
@@ -320,7 +319,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
     for (const auto& [word, level] : s.decoder_table) table.push_back({word, level});
     st["decoder"] = {{"rule", "table, then nearest codeword"}, {"table", table}};
     st["residue"] = nullptr;
-    if (design.kind == "pipeline" && si + 1 < adcs.size()) {
+    if (si + 1 < adcs.size()) {
       const adc::PipelineStage& ps = design.pipeline.stages[si];
       Json res = {{"style", adc::residueStyleName(ps.residue)}, {"gain", ps.gain}};
       if (ps.residue == adc::ResidueStyle::kAmplifier) {
@@ -345,7 +344,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
     stages.push_back(st);
   }
   j["stages"] = stages;
-  if (design.kind == "pipeline") {
+  if (!design.singleStage()) {
     j["pipeline"] = {{"bits", design.pipeline.bits},
                      {"redundancy", design.pipeline.redundancy},
                      {"calibrated", design.pipeline.calibrated},
@@ -356,128 +355,235 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
   return j;
 }
 
+namespace {
+
+// Cells of one network as integer level indices (rows x cols), NNADC-DES-001 naming the cell.
+Eigen::MatrixXi readCells(FieldReader& r, const std::string& key, Eigen::Index rows,
+                          Eigen::Index cols, int levels, const std::string& where) {
+  const Json& j = r.raw(key);
+  try {
+    return matrixFrom(j, rows, cols, levels, where);
+  } catch (const InputError& e) {
+    throw InputError(e.id(), "'" + r.file() + "': " + e.message());
+  }
+}
+
+adc::StageDesign readStage(FieldReader& s, double vdd_v, int levels, const std::string& where) {
+  adc::StageDesign st;
+  st.shape.bits = s.integer("bits", std::nullopt, 1, 10);
+  st.shape.hidden = s.integer("hidden", std::nullopt, 1, 1024);
+  const auto range = s.numbers("input_range_v", 2);
+  if (range.size() != 2 || !(range[0] < range[1]) || range[0] < 0.0 || range[1] > vdd_v) {
+    throw InputError("NNADC-DES-001",
+                     s.where("input_range_v") + " must be [lo, hi] with 0 <= lo < hi <= vdd_v");
+  }
+  st.shape.input_lo_v = range[0];
+  st.shape.input_hi_v = range[1];
+  st.shape.vdd_v = vdd_v;
+  {
+    FieldReader code = s.object("code");
+    const std::string kind = code.string("kind", std::nullopt);
+    st.shape.code = named(code, "kind", [&] {
+      return adc::OutputCode::make(adc::parseCodeKind(kind), st.shape.bits,
+                                   code.integer("outputs", std::nullopt, 0, 64));
+    });
+    const Json& words = code.raw("words");
+    if (!words.is_array() || words.get<std::vector<adc::Word>>() != st.shape.code.words) {
+      throw InputError("NNADC-DES-001", code.where("words") + " differ from the " + kind +
+                                            " code this version builds");
+    }
+    code.finish();
+  }
+  {
+    FieldReader decoder = s.object("decoder");
+    (void)decoder.string("rule", "");
+    const Json& table = decoder.raw("table");
+    if (!table.is_array())
+      throw InputError("NNADC-DES-001", decoder.where("table") + " must be an array");
+    for (const Json& entry : table) {
+      if (!entry.is_array() || entry.size() != 2 || !entry[0].is_number_unsigned() ||
+          !entry[1].is_number_integer()) {
+        throw InputError("NNADC-DES-001", decoder.where("table") + " entry " + entry.dump() +
+                                              " is not a [word, level] pair of integers");
+      }
+      const int level = entry[1].get<int>();
+      if (level < 0 || level >= st.shape.code.levels()) {
+        throw InputError("NNADC-DES-001", s.where("decoder") + ".table level " +
+                                              std::to_string(level) + " is out of range");
+      }
+      st.decoder_table.emplace_back(entry[0].get<adc::Word>(), level);
+    }
+    decoder.finish();
+  }
+  (void)s.raw("rows");  // a description of the row order, for people
+  FieldReader cells = s.object("cells");
+  st.cells.hidden =
+      readCells(cells, "hidden", st.shape.hidden, adc::kInputRows, levels, where + ".cells.hidden");
+  st.cells.output = readCells(cells, "output", st.shape.outputs(), st.shape.outputRows(), levels,
+                              where + ".cells.output");
+  cells.finish();
+  return st;
+}
+
+void readResidue(FieldReader& res, adc::PipelineStage& ps, int levels, const std::string& where) {
+  ps.residue = named(res, "style",
+                     [&] { return adc::parseResidueStyle(res.string("style", std::nullopt)); });
+  ps.gain = res.number("gain", std::nullopt, 1e-3, 1e6);
+  if (ps.residue == adc::ResidueStyle::kAmplifier) {
+    // The ranges a recipe accepts (loadPipelineRecipe).
+    FieldReader a = res.object("amplifier");
+    ps.amplifier.gain_error = a.number("gain_error", std::nullopt, -0.5, 0.5);
+    ps.amplifier.offset_v = a.number("offset_v", std::nullopt, -1.0, 1.0);
+    ps.amplifier.a2_per_v = a.number("a2_per_v", std::nullopt, -100.0, 100.0);
+    ps.amplifier.a3_per_v2 = a.number("a3_per_v2", std::nullopt, -1000.0, 1000.0);
+    a.finish();
+  } else {
+    FieldReader net = res.object("network");
+    ps.network.hidden = net.integer("hidden", std::nullopt, 1, 1024);
+    (void)net.raw("rows");
+    FieldReader cells = net.object("cells");
+    const Eigen::Index in_rows = 4 + 2 * ps.adc.shape.outputs();
+    ps.network.hidden_cells = readCells(cells, "hidden", ps.network.hidden, in_rows, levels,
+                                        where + ".residue.cells.hidden");
+    ps.network.output_cells = readCells(cells, "output", 1, 2 * ps.network.hidden + in_rows, levels,
+                                        where + ".residue.cells.output");
+    cells.finish();
+    net.finish();
+  }
+  res.finish();
+}
+
+}  // namespace
+
 adc::Design loadDesign(const fs::path& path) {
   const Json j = loadJsonFile(path);
   const std::string file = path.string();
-  const auto fail = [&](const std::string& what) {
-    throw InputError("NNADC-DES-001", "'" + file + "': " + what);
-  };
+  FieldReader r(j, file);
+  // What the design records for people and provenance; nothing here depends on it.
+  for (const char* key : {"provenance", "recipe", "training", "metrics"}) {
+    if (r.has(key)) (void)r.raw(key);
+  }
   adc::Design d;
-  try {
-    d.kind = j.at("kind").get<std::string>();
-    if (d.kind != "stage" && d.kind != "pipeline") {
-      fail("field 'kind' = '" + d.kind + "' is not supported (stage, pipeline)");
+  const std::string kind = r.string("kind", std::nullopt);
+  if (kind != "stage" && kind != "pipeline") {
+    throw InputError("NNADC-DES-001",
+                     r.where("kind") + " = '" + kind + "' is not supported (stage, pipeline)");
+  }
+  if (!r.has("seed")) throw InputError("NNADC-CFG-005", r.where("seed") + " is required");
+  d.seed = r.seed("seed", 0);
+  d.vdd_v = r.number("vdd_v", std::nullopt, 0.1, 20.0);
+  {
+    FieldReader rr = r.object("rram");
+    d.rram.cell_bits = rr.integer("cell_bits", std::nullopt, 1, 12);
+    d.rram.spacing = named(rr, "spacing",
+                           [&] { return rram::parseSpacing(rr.string("spacing", std::nullopt)); });
+    d.rram.g_max_s = rr.number("g_max_s", std::nullopt, 1e-9, 1.0);
+    d.rram.g_min_s = rr.number("g_min_s", std::nullopt, 1e-12, 1.0);
+    const std::vector<double> levels_s = rr.numbers("levels_s", 2);
+    if (d.rram.spacing == rram::Spacing::kTable) d.rram.table_s = levels_s;
+    rr.finish();
+    named(r, "rram", [&] {
+      d.rram.validate();
+      return 0;
+    });
+    const std::vector<double> built = rram::LevelSet(d.rram).conductances();
+    if (levels_s.size() != built.size()) {
+      throw InputError("NNADC-DES-001", rr.where("levels_s") + " has " +
+                                            std::to_string(levels_s.size()) + " levels; " +
+                                            std::to_string(d.rram.cell_bits) + "-bit cells have " +
+                                            std::to_string(built.size()));
     }
-    d.seed = j.at("seed").get<std::uint64_t>();
-    d.vdd_v = j.at("vdd_v").get<double>();
-    const Json& rr = j.at("rram");
-    d.rram.cell_bits = rr.at("cell_bits").get<int>();
-    d.rram.spacing = rram::parseSpacing(rr.at("spacing").get<std::string>());
-    d.rram.g_max_s = rr.at("g_max_s").get<double>();
-    d.rram.g_min_s = rr.at("g_min_s").get<double>();
-    if (d.rram.spacing == rram::Spacing::kTable) {
-      d.rram.table_s = rr.at("levels_s").get<std::vector<double>>();
-    }
-    d.rram.validate();
-    if (j.contains("inverter")) {
-      const Json& inv = j.at("inverter");
-      d.inverter.wn_m = inv.at("wn_m").get<double>();
-      d.inverter.wp_m = inv.at("wp_m").get<double>();
-      d.inverter.l_m = inv.at("l_m").get<double>();
-      d.inverter.nmos = inv.at("nmos").get<std::string>();
-      d.inverter.pmos = inv.at("pmos").get<std::string>();
-      d.inverter.model_lib = inv.at("model_lib").get<std::string>();
-      d.inverter.lib_section = inv.at("lib_section").get<std::string>();
-      d.inverter.subckt_devices = inv.at("subckt_devices").get<bool>();
-    }
-    const Json& vtc = j.at("vtc");
-    d.vtc = analyzeVtc(vtc.at("vin").get<std::vector<double>>(),
-                       vtc.at("vout").get<std::vector<double>>(), vtc.at("vdd_v").get<double>());
-    if (vtc.contains("drive")) {
-      const Json& dr = vtc.at("drive");
-      d.vtc.drive.vin_v = dr.at("vin").get<std::vector<double>>();
-      d.vtc.drive.vout_v = dr.at("vout").get<std::vector<double>>();
-      d.vtc.drive.current_a = dr.at("current_a").get<std::vector<double>>();
+  }
+  if (r.has("inverter")) {
+    FieldReader inv = r.object("inverter");
+    d.inverter.wn_m = inv.number("wn_m", std::nullopt, 1e-8, 1e-3);
+    d.inverter.wp_m = inv.number("wp_m", std::nullopt, 1e-8, 1e-3);
+    d.inverter.l_m = inv.number("l_m", std::nullopt, 1e-8, 1e-4);
+    d.inverter.nmos = inv.string("nmos", std::nullopt);
+    d.inverter.pmos = inv.string("pmos", std::nullopt);
+    d.inverter.model_lib = inv.string("model_lib", std::nullopt);
+    d.inverter.lib_section = inv.string("lib_section", std::nullopt);
+    d.inverter.subckt_devices = inv.boolean("subckt_devices", false);
+    inv.finish();
+  }
+  {
+    FieldReader vtc = r.object("vtc");
+    d.vtc = analyzeVtc(vtc.numbers("vin", 3), vtc.numbers("vout", 3),
+                       vtc.number("vdd_v", std::nullopt, 0.1, 20.0));
+    (void)vtc.number("threshold_v", std::nullopt, 0.0, 20.0);  // recomputed from the table
+    (void)vtc.number("peak_gain", std::nullopt, -1e6, 1e6);
+    if (vtc.has("drive")) {
+      FieldReader dr = vtc.object("drive");
+      d.vtc.drive.vin_v = dr.numbers("vin", 2);
+      d.vtc.drive.vout_v = dr.numbers("vout", 2);
+      d.vtc.drive.current_a = dr.numbers("current_a", 4);
+      dr.finish();
       validateDrive(d.vtc.drive, "'" + file + "': field 'vtc.drive'");
     }
-    const int levels = rram::LevelSet(d.rram).count();
-    const Json& stages = j.at("stages");
-    if (!stages.is_array() || stages.empty()) fail("field 'stages' must be a non-empty array");
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      const Json& s = stages[i];
-      const std::string where = "stages[" + std::to_string(i) + "]";
-      adc::StageDesign st;
-      st.shape.bits = s.at("bits").get<int>();
-      st.shape.hidden = s.at("hidden").get<int>();
-      if (st.shape.hidden < 1) fail(where + ".hidden must be >= 1");
-      const auto range = s.at("input_range_v").get<std::vector<double>>();
-      if (range.size() != 2 || !(range[0] < range[1])) fail(where + ".input_range_v is invalid");
-      st.shape.input_lo_v = range[0];
-      st.shape.input_hi_v = range[1];
-      st.shape.vdd_v = d.vdd_v;
-      const Json& code = s.at("code");
-      st.shape.code = adc::OutputCode::make(adc::parseCodeKind(code.at("kind").get<std::string>()),
-                                            st.shape.bits, code.at("outputs").get<int>());
-      if (code.at("words").get<std::vector<adc::Word>>() != st.shape.code.words) {
-        fail(where + ".code.words differ from the " + code.at("kind").get<std::string>() +
-             " code this version builds");
-      }
-      st.cells.hidden = matrixFrom(s.at("cells").at("hidden"), st.shape.hidden, adc::kInputRows,
-                                   levels, where + ".cells.hidden");
-      st.cells.output = matrixFrom(s.at("cells").at("output"), st.shape.outputs(),
-                                   st.shape.outputRows(), levels, where + ".cells.output");
-      for (const Json& entry : s.at("decoder").at("table")) {
-        const int level = entry.at(1).get<int>();
-        if (level < 0 || level >= st.shape.code.levels()) {
-          fail(where + ".decoder.table level " + std::to_string(level) + " is out of range");
-        }
-        st.decoder_table.emplace_back(entry.at(0).get<adc::Word>(), level);
-      }
-      if (d.kind == "pipeline") {
-        adc::PipelineStage ps;
-        ps.adc = st;
-        if (i + 1 < stages.size()) {
-          const Json& res = s.at("residue");
-          ps.residue = adc::parseResidueStyle(res.at("style").get<std::string>());
-          ps.gain = res.at("gain").get<double>();
-          if (ps.residue == adc::ResidueStyle::kAmplifier) {
-            const Json& a = res.at("amplifier");
-            ps.amplifier = {a.at("gain_error").get<double>(), a.at("offset_v").get<double>(),
-                            a.at("a2_per_v").get<double>(), a.at("a3_per_v2").get<double>()};
-          } else {
-            const Json& net = res.at("network");
-            ps.network.hidden = net.at("hidden").get<int>();
-            if (ps.network.hidden < 1) fail(where + ".residue.network.hidden must be >= 1");
-            const Eigen::Index in_rows = 4 + 2 * st.shape.outputs();
-            ps.network.hidden_cells = matrixFrom(net.at("cells").at("hidden"), ps.network.hidden,
-                                                 in_rows, levels, where + ".residue.cells.hidden");
-            ps.network.output_cells =
-                matrixFrom(net.at("cells").at("output"), 1, 2 * ps.network.hidden + in_rows, levels,
-                           where + ".residue.cells.output");
-          }
-        }
-        d.pipeline.stages.push_back(ps);
-      }
-      d.stages.push_back(std::move(st));
-    }
-    if (d.kind == "pipeline") {
-      const Json& p = j.at("pipeline");
-      d.pipeline.bits = p.at("bits").get<int>();
-      d.pipeline.redundancy = p.at("redundancy").get<int>();
-      d.pipeline.calibrated = p.at("calibrated").get<bool>();
-      d.pipeline.table = p.at("table_v").get<std::vector<std::vector<double>>>();
-      if (d.pipeline.table.size() != d.pipeline.stages.size()) {
-        fail("field 'pipeline.table_v' must have one row per stage");
-      }
-      for (std::size_t i = 0; i < d.pipeline.table.size(); ++i) {
-        if (d.pipeline.table[i].size() != static_cast<std::size_t>(1 << d.stages[i].shape.bits)) {
-          fail("pipeline.table_v[" + std::to_string(i) + "] must have one value per level");
-        }
-      }
-    }
-  } catch (const nlohmann::json::exception& e) {
-    fail(std::string("not a valid design file: ") + e.what());
+    vtc.finish();
   }
+  const int levels = rram::LevelSet(d.rram).count();
+  const Json& stages = r.raw("stages");
+  if (!stages.is_array() || stages.empty()) {
+    throw InputError("NNADC-DES-001", r.where("stages") + " must be a non-empty array");
+  }
+  const bool pipeline = kind == "pipeline";
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const std::string where = "stages[" + std::to_string(i) + "]";
+    FieldReader s(stages[i], file, where);
+    adc::PipelineStage ps;
+    ps.adc = readStage(s, d.vdd_v, levels, where);
+    const Json& residue = s.raw("residue");
+    if (pipeline && i + 1 < stages.size()) {
+      FieldReader res(residue, file, where + ".residue");
+      readResidue(res, ps, levels, where);
+    } else if (!residue.is_null()) {
+      throw InputError("NNADC-DES-001",
+                       s.where("residue") + " must be null (a last stage or a single stage)");
+    }
+    s.finish();
+    d.pipeline.stages.push_back(std::move(ps));
+  }
+  if (pipeline) {
+    FieldReader p = r.object("pipeline");
+    d.pipeline.bits = p.integer("bits", std::nullopt, 1, 24);
+    d.pipeline.redundancy = p.integer("redundancy", std::nullopt, 0, 3);
+    d.pipeline.calibrated = p.boolean("calibrated", false);
+    const Json& table = p.raw("table_v");
+    if (!table.is_array() || table.size() != d.pipeline.stages.size()) {
+      throw InputError("NNADC-DES-001", p.where("table_v") + " must have one row per stage");
+    }
+    // Combination-table entries are voltages referred to the input: a few supplies at most.
+    const double limit = 10.0 * d.vdd_v;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+      const std::size_t need = std::size_t{1} << d.pipeline.stages[i].adc.shape.bits;
+      const std::string at = p.where("table_v") + "[" + std::to_string(i) + "]";
+      if (!table[i].is_array() || table[i].size() != need) {
+        throw InputError("NNADC-DES-001",
+                         at + " must have one value per level (" + std::to_string(need) + ")");
+      }
+      std::vector<double> row;
+      for (const Json& v : table[i]) {
+        if (!v.is_number() || !std::isfinite(v.get<double>()) ||
+            std::abs(v.get<double>()) > limit) {
+          throw InputError("NNADC-DES-001", at + " holds " + v.dump() +
+                                                ": entries must be finite voltages within +-" +
+                                                formatDouble(limit) + " V");
+        }
+        row.push_back(v.get<double>());
+      }
+      d.pipeline.table.push_back(std::move(row));
+    }
+    p.finish();
+  } else {
+    if (stages.size() != 1) {
+      throw InputError("NNADC-DES-001", r.where("stages") +
+                                            " of a design of kind 'stage' must "
+                                            "hold exactly one stage");
+    }
+    d.pipeline = adc::singleStagePipeline(std::move(d.pipeline.stages.front().adc));
+  }
+  r.finish();
   return d;
 }
 

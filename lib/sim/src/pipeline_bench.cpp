@@ -1,6 +1,6 @@
 #include "nnadc/sim/pipeline_bench.h"
 
-#include "static_chunks.h"
+#include "bench_jobs.h"
 
 #include <algorithm>
 #include <chrono>
@@ -79,20 +79,6 @@ struct Decoders {
 
 }  // namespace
 
-std::int64_t pipelineCode(const adc::Pipeline& pipeline, const std::vector<int>& decisions) {
-  const auto ideal =
-      pipeline.table.empty() ? adc::idealTable(pipeline) : std::vector<std::vector<double>>{};
-  const auto& table = pipeline.table.empty() ? ideal : pipeline.table;
-  const double lo = pipeline.lo();
-  const double lsb = (pipeline.hi() - lo) / std::ldexp(1.0, pipeline.bits);
-  const std::int64_t top = (std::int64_t{1} << pipeline.bits) - 1;
-  double v = 0.0;
-  for (std::size_t i = 0; i < decisions.size(); ++i) {
-    v += table[i][static_cast<std::size_t>(decisions[i])];
-  }
-  return std::clamp(static_cast<std::int64_t>(std::floor((v - lo) / lsb)), std::int64_t{0}, top);
-}
-
 PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
                                     spice::DeckOptions options, double timeout_s) {
   options.bench = spice::Bench::kStatic;
@@ -106,20 +92,19 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
   const adc::Pipeline& pipeline = design.pipeline;
   const std::size_t stages = pipeline.stages.size();
   const Decoders decoders(pipeline);
+  const adc::PipelineModel combination(pipeline, design);
   PipelineStaticRun run;
   run.x_v = spice::pipelineStaticInputs(design, options);
   run.jobs = jobs.size();
-  const auto start = std::chrono::steady_clock::now();
-  const auto outcomes = pool.runBatch(jobs);
-  run.elapsed_s = secondsSince(start);
   const double threshold = 0.5 * design.vdd_v;
-  for (std::size_t c = 0; c < outcomes.size(); ++c) {
-    const JobOutcome& outcome = outcomes[c];
+  const auto name = [&](std::size_t c) {
+    return staticChunkName("pipeline static", c, options.points);
+  };
+  run.elapsed_s = runChunks(pool, jobs, name, [&](std::size_t c, const RunResult& result) {
     const int first = static_cast<int>(c) * kStaticChunkPoints;
     const auto expected = static_cast<std::size_t>(staticChunkCount(first, options.points));
-    const std::string where = staticChunkName("pipeline static", c, options.points);
-    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
-    const Plot& plot = benchPlot(outcome.result, where);
+    const std::string where = name(c);
+    const Plot& plot = benchPlot(result, where);
     std::vector<std::vector<adc::Word>> words(expected, std::vector<adc::Word>(stages, 0));
     std::vector<std::vector<double>> supply(expected, std::vector<double>(stages, 0.0));
     std::vector<std::vector<double>> inputs(expected, std::vector<double>(stages, 0.0));
@@ -149,12 +134,12 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
     }
     for (std::size_t p = 0; p < expected; ++p) {
       run.decisions.push_back(decoders.decide(words[p]));
-      run.codes.push_back(pipelineCode(pipeline, run.decisions.back()));
+      run.codes.push_back(combination.code(run.decisions.back()));
     }
     run.words.insert(run.words.end(), words.begin(), words.end());
     run.supply_a.insert(run.supply_a.end(), supply.begin(), supply.end());
     run.inputs_v.insert(run.inputs_v.end(), inputs.begin(), inputs.end());
-  }
+  });
   return run;
 }
 
@@ -184,22 +169,22 @@ PipelineTransientRun runPipelineTransient(WorkerPool& pool, const adc::Design& d
   const adc::Pipeline& pipeline = design.pipeline;
   const std::size_t stages = pipeline.stages.size();
   const Decoders decoders(pipeline);
+  const adc::PipelineModel combination(pipeline, design);
   PipelineTransientRun run;
   run.plan = spice::pipelinePlan(design, options);
   run.jobs = jobs.size();
   run.supply_avg_a.assign(stages, 0.0);
-  const auto start = std::chrono::steady_clock::now();
-  const auto outcomes = pool.runBatch(jobs);
-  run.elapsed_s = secondsSince(start);
   const double threshold = 0.5 * design.vdd_v;
-  for (std::size_t c = 0; c < outcomes.size(); ++c) {
+  const auto name = [&](std::size_t c) {
     const spice::PipelinePlan& plan = plans[c];
-    const std::string where = "pipeline transient chunk " + std::to_string(c) + " (samples " +
-                              std::to_string(plan.first_sample) + ".." +
-                              std::to_string(plan.first_sample + plan.sample_count - 1) + ")";
-    const JobOutcome& outcome = outcomes[c];
-    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
-    const Plot& plot = benchPlot(outcome.result, where);
+    return "pipeline transient chunk " + std::to_string(c) + " (samples " +
+           std::to_string(plan.first_sample) + ".." +
+           std::to_string(plan.first_sample + plan.sample_count - 1) + ")";
+  };
+  run.elapsed_s = runChunks(pool, jobs, name, [&](std::size_t c, const RunResult& result) {
+    const spice::PipelinePlan& plan = plans[c];
+    const std::string where = name(c);
+    const Plot& plot = benchPlot(result, where);
     const Vector& time = require(plot, "time", where);
     const auto count = static_cast<std::size_t>(plan.sample_count);
     std::vector<std::vector<adc::Word>> words(count, std::vector<adc::Word>(stages, 0));
@@ -225,11 +210,11 @@ PipelineTransientRun runPipelineTransient(WorkerPool& pool, const adc::Design& d
     }
     for (std::size_t j = 0; j < count; ++j) {
       run.decisions.push_back(decoders.decide(words[j]));
-      run.codes.push_back(pipelineCode(pipeline, run.decisions.back()));
+      run.codes.push_back(combination.code(run.decisions.back()));
     }
     run.words.insert(run.words.end(), words.begin(), words.end());
     run.inputs_v.insert(run.inputs_v.end(), inputs.begin(), inputs.end());
-  }
+  });
   return run;
 }
 

@@ -1,6 +1,6 @@
 #include "nnadc/sim/stage_bench.h"
 
-#include "static_chunks.h"
+#include "bench_jobs.h"
 
 #include <algorithm>
 #include <chrono>
@@ -62,7 +62,7 @@ StaticRun runStatic(WorkerPool& pool, const adc::Design& design, spice::DeckOpti
   options.first_point = 0;
   options.point_count = 0;
   options.validate();
-  const adc::StageShape& shape = design.stages.at(options.stage).shape;
+  const adc::StageShape& shape = design.stage(options.stage).shape;
   const int outputs = shape.outputs();
   const std::vector<RunRequest> jobs = staticChunkJobs(
       options, [&](const spice::DeckOptions& chunk) { return spice::stageDeck(design, chunk); },
@@ -70,25 +70,20 @@ StaticRun runStatic(WorkerPool& pool, const adc::Design& design, spice::DeckOpti
   StaticRun run;
   run.x_v = spice::staticInputs(shape, options.points);
   run.jobs = jobs.size();
-  const auto start = std::chrono::steady_clock::now();
-  const auto outcomes = pool.runBatch(jobs);
-  run.elapsed_s = secondsSince(start);
-  for (std::size_t c = 0; c < outcomes.size(); ++c) {
-    const JobOutcome& outcome = outcomes[c];
+  const auto name = [&](std::size_t c) { return staticChunkName("static", c, options.points); };
+  run.elapsed_s = runChunks(pool, jobs, name, [&](std::size_t c, const RunResult& result) {
     const int first = static_cast<int>(c) * kStaticChunkPoints;
     const auto expected = static_cast<std::size_t>(staticChunkCount(first, options.points));
-    const std::string where = staticChunkName("static", c, options.points);
-    if (!outcome.ok) throw SimulationError(outcome.error_id, where + ": " + outcome.error_message);
-    const Plot* plot = benchPlot(outcome.result, where);
+    const Plot* plot = benchPlot(result, name(c));
     const auto words = wordsFromPlot(*plot, outputs, 0.5 * shape.vdd_v);
     const Vector& supply = require(*plot, spice::supplyVector(options.stage));
     if (words.size() != expected || supply.real.size() != expected) {
-      throw SimulationError("NNADC-SIM-014", where + ": expected " + std::to_string(expected) +
+      throw SimulationError("NNADC-SIM-014", name(c) + ": expected " + std::to_string(expected) +
                                                  " points, got " + std::to_string(words.size()));
     }
     run.words.insert(run.words.end(), words.begin(), words.end());
     run.supply_a.insert(run.supply_a.end(), supply.real.begin(), supply.real.end());
-  }
+  });
   return run;
 }
 
@@ -106,7 +101,7 @@ TransientRun runTransient(WorkerPool& pool, const adc::Design& design, spice::De
                           double timeout_s) {
   options.bench = spice::Bench::kTransient;
   options.dialect = spice::Dialect::kNgspice;
-  const adc::StageShape& shape = design.stages.at(options.stage).shape;
+  const adc::StageShape& shape = design.stage(options.stage).shape;
   const int outputs = shape.outputs();
   TransientRun run;
   run.plan = spice::transientPlan(shape, options);
@@ -115,22 +110,22 @@ TransientRun runTransient(WorkerPool& pool, const adc::Design& design, spice::De
   job.vectors = benchVectors(outputs, options.stage);
   job.vectors.emplace_back("time");
   job.timeout_s = timeout_s;
-  const auto start = std::chrono::steady_clock::now();
-  const RunResult result = pool.run(job);
-  run.elapsed_s = secondsSince(start);
-  const Plot* plot = benchPlot(result, "transient");
-  const Vector& time = require(*plot, "time");
-  run.words.assign(run.plan.read_times_s.size(), 0);
-  for (int k = 0; k < outputs; ++k) {
-    const Vector& bit = require(*plot, spice::bitVector(k));
-    for (std::size_t n = 0; n < run.words.size(); ++n) {
-      if (interpolate(time.real, bit.real, run.plan.read_times_s[n]) > 0.5 * shape.vdd_v) {
-        run.words[n] |= adc::Word{1} << k;
+  const auto name = [](std::size_t) { return std::string("transient"); };
+  run.elapsed_s = runChunks(pool, {job}, name, [&](std::size_t, const RunResult& result) {
+    const Plot* plot = benchPlot(result, "transient");
+    const Vector& time = require(*plot, "time");
+    run.words.assign(run.plan.read_times_s.size(), 0);
+    for (int k = 0; k < outputs; ++k) {
+      const Vector& bit = require(*plot, spice::bitVector(k));
+      for (std::size_t n = 0; n < run.words.size(); ++n) {
+        if (interpolate(time.real, bit.real, run.plan.read_times_s[n]) > 0.5 * shape.vdd_v) {
+          run.words[n] |= adc::Word{1} << k;
+        }
       }
     }
-  }
-  run.time_s = time.real;
-  run.supply_a = require(*plot, spice::supplyVector(options.stage)).real;
+    run.time_s = time.real;
+    run.supply_a = require(*plot, spice::supplyVector(options.stage)).real;
+  });
   return run;
 }
 

@@ -36,10 +36,11 @@ double step(const adc::StageShape& s) { return (s.input_hi_v - s.input_lo_v) / (
 double centre(const adc::StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
 
 void requirePipeline(const adc::Design& design) {
-  if (design.kind != "pipeline" || design.pipeline.stages.empty()) {
-    throw InputError("NNADC-NET-013", "design kind '" + design.kind +
-                                          "' is not a pipeline with stages (the pipeline emitter "
-                                          "takes kind 'pipeline'; stages use stageDeck)");
+  if (design.pipeline.stages.size() < 2) {
+    throw InputError("NNADC-NET-013",
+                     "design kind 'stage' is not a pipeline with stages (the "
+                     "pipeline emitter takes kind 'pipeline'; stages use "
+                     "stageDeck)");
   }
 }
 
@@ -130,13 +131,12 @@ PipelinePlan pipelinePlan(const adc::Design& design, const DeckOptions& options,
 
 int staticSineCycles(const DeckOptions& options) {
   const auto n = static_cast<std::size_t>(options.points);
-  if (static_cast<double>(n) * kDefaultSineFraction < 1.0) return 1;
-  return static_cast<int>(adc::coherentCycles(n, kDefaultSineFraction));
+  if (static_cast<double>(n) * adc::kDefaultSineFraction < 1.0) return 1;
+  return static_cast<int>(adc::coherentCycles(n, adc::kDefaultSineFraction));
 }
 
 std::vector<double> pipelineStaticInputs(const adc::Design& design, const DeckOptions& options) {
-  const adc::StageShape& first = design.kind == "pipeline" ? design.pipeline.stages.at(0).adc.shape
-                                                           : design.stages.at(0).shape;
+  const adc::StageShape& first = design.stage(0).shape;
   if (!options.static_sine) {
     if (options.dialect != Dialect::kNgspice) return staticInputs(first, options.points);
     // Bin centres of a short ramp sit on the 14-bit code edges (2^14 / N is even), where the
@@ -375,7 +375,7 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
 }
 
 std::string designDeck(const adc::Design& design, const DeckOptions& options) {
-  return design.kind == "pipeline" ? pipelineDeck(design, options) : stageDeck(design, options);
+  return design.singleStage() ? stageDeck(design, options) : pipelineDeck(design, options);
 }
 
 }  // namespace nnadc::spice

@@ -40,63 +40,6 @@ double binWidth(const adc::StageShape& shape, int points) {
 
 }  // namespace
 
-std::string dialectName(Dialect dialect) {
-  switch (dialect) {
-    case Dialect::kNgspice:
-      return "ngspice";
-    case Dialect::kSpectre:
-      return "spectre";
-    case Dialect::kXyce:
-      return "xyce";
-  }
-  return "ngspice";
-}
-
-Dialect parseDialect(const std::string& name) {
-  for (Dialect d : {Dialect::kNgspice, Dialect::kSpectre, Dialect::kXyce}) {
-    if (name == dialectName(d)) return d;
-  }
-  throw InputError("NNADC-NET-010",
-                   "field 'dialect' = '" + name + "' is not one of: ngspice, spectre, xyce");
-}
-
-std::string benchName(Bench bench) {
-  switch (bench) {
-    case Bench::kStatic:
-      return "static";
-    case Bench::kTransient:
-      return "transient";
-    case Bench::kStage:
-      return "stage";
-  }
-  return "static";
-}
-
-Bench parseBench(const std::string& name) {
-  for (Bench b : {Bench::kStatic, Bench::kTransient, Bench::kStage}) {
-    if (name == benchName(b)) return b;
-  }
-  throw InputError("NNADC-NET-011",
-                   "field 'bench' = '" + name + "' is not one of: static, transient, stage");
-}
-
-void DeckOptions::validate() const {
-  // Up to 2^20 points: a 14-bit ramp at 64 points per code.
-  requireInRange("NNADC-NET-012", "points", points, 1, 1 << 20);
-  requireInRange("NNADC-NET-012", "first-point", first_point, 0, points - 1);
-  requireInRange("NNADC-NET-012", "point-count", point_count, 0, points - first_point);
-  requireInRange("NNADC-NET-012", "samples", samples, 8, 1 << 16);
-  requireInRange("NNADC-NET-012", "fs", fs_hz, 1.0, 1e12);
-  requireInRange("NNADC-NET-012", "cycles", cycles, 0, samples / 2.0);
-  if (cycles != 0 && (cycles % 2 == 0 || std::gcd(cycles, samples) != 1)) {
-    throw InputError("NNADC-NET-012", "field 'cycles' = " + std::to_string(cycles) +
-                                          " must be odd and coprime with samples = " +
-                                          std::to_string(samples) + " (coherent sampling)");
-  }
-  requireInRange("NNADC-NET-012", "edge-fraction", edge_fraction, 1e-6, 0.5);
-  requireInRange("NNADC-NET-012", "driver-multiplier", driver_multiplier, 1, 4096);
-}
-
 std::string supplySource(std::size_t stage) { return "vdd_stage" + std::to_string(stage); }
 std::string supplyVector(std::size_t stage) { return "i(" + supplySource(stage) + ")"; }
 std::string bitVector(int output) { return "v(bit_" + std::to_string(output) + ")"; }
@@ -117,11 +60,11 @@ TransientPlan transientPlan(const adc::StageShape& shape, const DeckOptions& opt
   TransientPlan plan;
   const auto n = static_cast<std::size_t>(options.samples);
   plan.fs_hz = options.fs_hz;
-  // Records shorter than 1 / kDefaultSineFraction get one cycle (coherentCycles needs J >= 1).
-  const bool short_record = static_cast<double>(n) * kDefaultSineFraction < 1.0;
+  // Records shorter than 1 / adc::kDefaultSineFraction get one cycle (coherentCycles needs J >= 1).
+  const bool short_record = static_cast<double>(n) * adc::kDefaultSineFraction < 1.0;
   plan.cycles = options.cycles != 0 ? static_cast<std::size_t>(options.cycles)
                 : short_record      ? 1
-                                    : adc::coherentCycles(n, kDefaultSineFraction);
+                                    : adc::coherentCycles(n, adc::kDefaultSineFraction);
   plan.input_hz = static_cast<double>(plan.cycles) * options.fs_hz / static_cast<double>(n);
   const Eigen::VectorXd x = adc::coherentSine(shape.input_lo_v, shape.input_hi_v, n, plan.cycles);
   const double period = 1.0 / options.fs_hz;
@@ -246,18 +189,19 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
 
 std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   options.validate();
-  if (design.kind != "stage") {
-    throw InputError("NNADC-NET-013", "design kind '" + design.kind +
-                                          "' cannot be emitted as a single stage (kind 'stage' "
-                                          "only; pipelines come with the pipeline emitter)");
+  if (!design.singleStage()) {
+    throw InputError("NNADC-NET-013",
+                     "design kind 'pipeline' cannot be emitted as a single stage "
+                     "(kind 'stage' only; pipelines come with the pipeline "
+                     "emitter)");
   }
-  if (options.stage >= design.stages.size()) {
-    throw InputError("NNADC-NET-013", "field 'stage' = " + std::to_string(options.stage) +
-                                          ": the design has " +
-                                          std::to_string(design.stages.size()) + " stage(s)");
+  if (options.stage >= design.pipeline.stages.size()) {
+    throw InputError("NNADC-NET-013",
+                     "field 'stage' = " + std::to_string(options.stage) + ": the design has " +
+                         std::to_string(design.pipeline.stages.size()) + " stage(s)");
   }
   const std::size_t index = options.stage;
-  const adc::StageDesign& stage = design.stages[index];
+  const adc::StageDesign& stage = design.stage(index);
   const adc::StageShape& shape = stage.shape;
   const int outputs = shape.outputs();
   const Dialect dialect = options.dialect;

@@ -19,5 +19,8 @@ Eigen::VectorXd coherentSine(double lo, double hi, std::size_t samples, std::siz
 
 /// The largest odd J <= N * fraction that is coprime with N (a coherent input frequency).
 std::size_t coherentCycles(std::size_t samples, double fraction);
+/// Input frequency of every coherent test sine nnadc makes, as a fraction of fs (about fs / 81:
+/// many codes per cycle), unless a bench is given its own cycle count.
+inline constexpr double kDefaultSineFraction = 0.0123;
 
 }  // namespace nnadc::adc

@@ -62,16 +62,24 @@ struct Pipeline {
   [[nodiscard]] double hi() const { return stages.front().adc.shape.input_hi_v; }
 };
 
+/// Every converter is a pipeline. A single NN sub-ADC (what a stage recipe trains) is a one-stage
+/// pipeline: its last (only) stage is a flash whose output code is the decoded level.
 struct Design {
-  std::string kind = "stage";  ///< "stage" (one NN sub-ADC) or "pipeline"
   std::uint64_t seed = 0;
   double vdd_v = 1.2;
   rram::LevelSetOptions rram;
   Vtc vtc;
   InverterSizing inverter;
-  std::vector<StageDesign> stages;  ///< kind "stage": the one stage
-  Pipeline pipeline;                ///< kind "pipeline": every stage, residues, combination
+  Pipeline pipeline;  ///< every stage, residues, digital combination
+  /// One NN sub-ADC: emitted and measured as a stage (its own benches and ramp metrics).
+  [[nodiscard]] bool singleStage() const { return pipeline.stages.size() == 1; }
+  /// The NN sub-ADC of stage `index` (NNADC-DES-002 if out of range).
+  [[nodiscard]] const StageDesign& stage(std::size_t index) const;
 };
+
+/// A one-stage pipeline around `stage`: bits = the stage's, no redundancy, ideal combination
+/// (code = decoded level).
+Pipeline singleStagePipeline(StageDesign stage);
 
 /// The behavioural model of stage `index` (NNADC-DES-002 if out of range).
 StageModel stageModel(const Design& design, std::size_t index);

@@ -58,6 +58,10 @@ class PipelineModel {
   [[nodiscard]] std::vector<std::int64_t> convert(const PipelineConductances& g,
                                                   const Eigen::VectorXd& x,
                                                   PipelineTrace* trace = nullptr) const;
+  /// The digital combination alone: the output code of one conversion from its stage decisions,
+  /// floor((sum_i T_i[d_i] - lo) / LSB) clamped to [0, 2^bits - 1] (what convert applies to each
+  /// input; SPICE benches decode their bits into decisions and call this).
+  [[nodiscard]] std::int64_t code(const std::vector<int>& decisions) const;
   /// Stage decisions and inputs only.
   void trace(const PipelineConductances& g, const Eigen::VectorXd& x, PipelineTrace& out) const;
   /// Least-squares calibration of the combination table on a foreground ramp of `points` inputs
@@ -68,6 +72,9 @@ class PipelineModel {
   void setTable(std::vector<std::vector<double>> table) { pipeline_.table = std::move(table); }
 
  private:
+  template <typename Decision>
+  [[nodiscard]] std::int64_t combine(Eigen::Index stages, Decision decision) const;
+
   Pipeline pipeline_;
   std::vector<StageModel> models_;
   std::vector<Decoder> decoders_;

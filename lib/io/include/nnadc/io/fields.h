@@ -36,6 +36,7 @@ class FieldReader {
   void finish() const;
 
   [[nodiscard]] std::string where(const std::string& key) const;
+  [[nodiscard]] const std::string& file() const { return file_; }
 
  private:
   const Json* object_;

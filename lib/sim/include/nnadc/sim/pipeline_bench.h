@@ -4,7 +4,7 @@
 /// stage's supply current.
 ///
 /// Decisions are the stage's adc::Decoder applied to the word read in C++ (bit k = V(bit<i>_k) >
-/// VDD/2); the code combines them exactly as adc::PipelineModel::convert does (pipelineCode).
+/// VDD/2); the code is the pipeline's own digital combination (adc::PipelineModel::code).
 /// Both benches run as fixed-size chunks (static: kStaticChunkPoints inputs; transient:
 /// kTransientChunkSamples samples plus kTransientWarmupSamples warm-up samples), so results do not
 /// depend on the number of workers.
@@ -25,10 +25,6 @@ inline constexpr int kTransientChunkSamples = 32;
 /// Samples simulated before each chunk's first sample: the pipeline holds nothing older than its
 /// latency, so one would do; two keep the initial DC operating point well clear of the reads.
 inline constexpr int kTransientWarmupSamples = 2;
-
-/// Output code of one conversion from its stage decisions: floor((sum_i T_i[d_i] - lo) / LSB)
-/// clamped to [0, 2^bits - 1], T = pipeline.table (the ideal table when empty).
-std::int64_t pipelineCode(const adc::Pipeline& pipeline, const std::vector<int>& decisions);
 
 struct PipelineStaticRun {
   std::vector<double> x_v;                    ///< the bin centres [V]

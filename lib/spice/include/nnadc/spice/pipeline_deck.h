@@ -96,13 +96,13 @@ PipelinePlan pipelinePlan(const adc::Design& design, const DeckOptions& options,
 /// which sit on code edges when 2^bits / N is even). Sine: the coherent sine's samples.
 std::vector<double> pipelineStaticInputs(const adc::Design& design, const DeckOptions& options);
 /// Sine cycles J of a static-sine bench: the largest odd J coprime with `points` at most
-/// kDefaultSineFraction x points (as nnadc eval's sine; --cycles belongs to the transient).
+/// adc::kDefaultSineFraction x points (as nnadc eval's sine; --cycles belongs to the transient).
 int staticSineCycles(const DeckOptions& options);
 
 std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
                          const SampleWindow& window = {});
 
-/// stageDeck or pipelineDeck by design.kind.
+/// stageDeck for a single NN sub-ADC, pipelineDeck for a pipeline of two or more stages.
 std::string designDeck(const adc::Design& design, const DeckOptions& options);
 
 }  // namespace nnadc::spice

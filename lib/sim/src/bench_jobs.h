@@ -1,11 +1,13 @@
 #pragma once
-// What the stage and pipeline benches share (internal to lib/sim): the static sweep cut into
-// fixed chunks of kStaticChunkPoints, the names errors give a chunk, and wall-clock timing.
+// The one bench runner of lib/sim (internal), shared by the stage and pipeline benches, static and
+// transient: a batch of chunk decks on the worker pool, each outcome read back in order or its
+// failure named; the static sweep cut into fixed chunks of kStaticChunkPoints.
 #include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
 
+#include "nnadc/core/error.h"
 #include "nnadc/sim/pool.h"
 #include "nnadc/sim/stage_bench.h"
 
@@ -36,6 +38,22 @@ std::vector<RunRequest> staticChunkJobs(const spice::DeckOptions& options, MakeD
     jobs.push_back(std::move(job));
   }
   return jobs;
+}
+
+/// Runs `jobs` on the pool (results in submission order) and hands each chunk's result to
+/// read(c, result); a failed chunk throws its SimulationError prefixed with name(c). Returns the
+/// batch's wall time [s].
+template <typename Name, typename Read>
+double runChunks(WorkerPool& pool, const std::vector<RunRequest>& jobs, Name name, Read read) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<JobOutcome> outcomes = pool.runBatch(jobs);
+  const double elapsed_s = secondsSince(start);
+  for (std::size_t c = 0; c < outcomes.size(); ++c) {
+    const JobOutcome& outcome = outcomes[c];
+    if (!outcome.ok) throw SimulationError(outcome.error_id, name(c) + ": " + outcome.error_message);
+    read(c, outcome.result);
+  }
+  return elapsed_s;
 }
 
 /// "<label> chunk c (points a..b)", as errors name chunk c of a sweep of `points`.
