@@ -27,7 +27,9 @@ void StderrLogger::log(LogLevel level, std::string_view message) {
   }
 }
 
-void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output) {
+void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output,
+                      ConfigRole config_role) {
+  common.config_role = config_role;
   // CLI11 2.1 only reads config files given to the top-level app, so subcommands read their
   // own (applyConfigFile); the formatter still renders the effective config as JSON.
   sub.config_formatter(std::make_shared<JsonConfig>());
@@ -39,8 +41,10 @@ void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& d
   sub.add_flag("--quiet", common.quiet, "Print only warnings and errors");
 }
 
-void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
-  if (common.config_file.empty()) return;
+namespace {
+
+void applyConfigFile(CLI::App& sub, CommonOptions& common) {
+  if (common.config_file.empty() || common.config_role != ConfigRole::kOptions) return;
   const std::string text = io::readTextFile(common.config_file);
   std::istringstream in(text);
   std::vector<CLI::ConfigItem> items;
@@ -64,6 +68,7 @@ void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
                                             "' (allowed: " + allowed + ")");
     }
     if (option->count() > 0) continue;  // given on the command line: it wins
+    common.from_config.insert(item.name);
     try {
       option->add_result(item.inputs);
       option->run_callback();
@@ -72,6 +77,15 @@ void applyConfigFile(CLI::App& sub, const CommonOptions& common) {
                        "config '" + common.config_file + "': key '" + item.name + "': " + e.what());
     }
   }
+}
+
+}  // namespace
+
+void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int& exit_code) {
+  sub.callback([&sub, &common, run = std::move(run), &exit_code] {
+    applyConfigFile(sub, common);
+    exit_code = run();
+  });
 }
 
 io::Json effectiveConfig(const CLI::App& sub) {

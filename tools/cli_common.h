@@ -2,19 +2,27 @@
 // Options every subcommand shares (CLI.md) and the helpers that write results.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "nnadc/core/log.h"
+#include "nnadc/eval/train.h"
 #include "nnadc/io/json.h"
 
 namespace nnadc::cli {
+
+/// What --config names: a flat file of options (every subcommand but train), or train's recipe.
+enum class ConfigRole { kOptions, kRecipe };
 
 struct CommonOptions {
   std::string config_file;            ///< --config
   std::string output;                 ///< -o/--output
   std::optional<std::uint64_t> seed;  ///< --seed
   bool quiet = false;                 ///< --quiet
+  ConfigRole config_role = ConfigRole::kOptions;
+  std::set<std::string> from_config;  ///< option names the config file set
 };
 
 /// Writes messages to stderr as "nnadc: warning: ..."; --quiet hides info lines.
@@ -28,12 +36,14 @@ class StderrLogger final : public Logger {
 };
 
 /// Adds --config, -o/--output, --seed and --quiet to a subcommand.
-void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output);
+void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& default_output,
+                      ConfigRole config_role = ConfigRole::kOptions);
 
-/// Applies `--config FILE.json` to `sub`: every key is a long option name; options given on the
-/// command line win. Call first in each subcommand callback. Throws InputError NNADC-CFG-001
-/// (unknown key) or NNADC-CFG-002 (value of the wrong type), naming the file and key.
-void applyConfigFile(CLI::App& sub, const CommonOptions& common);
+/// The subcommand's callback: applies `--config FILE.json` first (the one place it is applied:
+/// every key is a long option name, options given on the command line win; NNADC-CFG-001 for an
+/// unknown key, NNADC-CFG-002 for a value of the wrong type, naming the file and key), then
+/// stores run()'s result in `exit_code`.
+void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int& exit_code);
 
 /// The subcommand's effective options as JSON (for the provenance block).
 io::Json effectiveConfig(const CLI::App& sub);
@@ -44,6 +54,10 @@ void printSummary(const CommonOptions& common, const std::string& line);
 /// Result codes of a subcommand callback, mapped to process exit codes in main.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitCheckFailed = 1;
+
+/// train's --iterations/--restarts/--seed over a recipe's values (train and flow --recipe).
+void applyTrainOverrides(eval::TrainRequest& request, std::optional<std::uint64_t> seed,
+                         std::optional<int> iterations, std::optional<int> restarts);
 
 /// Each subcommand file registers itself; `exit_code` receives its result.
 void addCharacterizeCommand(CLI::App& app, int& exit_code);

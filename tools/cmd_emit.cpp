@@ -1,7 +1,7 @@
 // nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
 // self-contained deck of a trained stage or pipeline and one of its test benches.
 #include "cli_common.h"
-#include "deck_options.h"
+#include "option_groups.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/spice/pipeline_deck.h"
@@ -16,8 +16,7 @@ struct EmitCliOptions {
   std::string dialect = "ngspice";
 };
 
-int runEmit(CLI::App& sub, EmitCliOptions& o) {
-  applyConfigFile(sub, o.common);
+int runEmit(EmitCliOptions& o) {
   o.deck.resolve(o.dialect);
   const adc::Design design = io::loadDesign(o.deck.design);
   const std::string deck = spice::designDeck(design, o.deck.deck);  // a stage or a pipeline
@@ -38,7 +37,7 @@ void addEmitCommand(CLI::App& app, int& exit_code) {
   addDeckOptions(*sub, options->deck);
   sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")
       ->capture_default_str();
-  sub->callback([sub, options, &exit_code] { exit_code = runEmit(*sub, *options); });
+  setRun(*sub, options->common, [options] { return runEmit(*options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -1,11 +1,15 @@
-// nnadc eval --design D: behavioural conversion of a coherent sine and a ramp -> metrics JSON.
+// nnadc eval --design D: behavioural conversion of a coherent sine and a ramp -> metrics JSON
+// (lib/eval), with an RRAM-variation Monte-Carlo (lib/mc) and a nonlinear-transfer study.
+#include <cmath>
 #include <cstdio>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
+#include "nnadc/eval/transfer.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
-#include "stage_eval.h"
+#include "nnadc/io/results_json.h"
+#include "option_groups.h"
 
 namespace nnadc::cli {
 
@@ -14,51 +18,30 @@ namespace {
 struct EvalCliOptions {
   CommonOptions common;
   std::string design;
-  int sine_log2 = 14;
-  int ramp_per_level = 64;
+  eval::EvalOptions eval;
   std::optional<double> require_enob;
-  double variation_sigma = 0.0;
-  int draws = 100;
-  bool no_recalibrate = false;
-  std::string transfer;
-  int transfer_bits = 10;
+  MonteCarloCliOptions mc;
+  eval::TransferOptions transfer;
 };
 
 int runEval(CLI::App& sub, EvalCliOptions& o) {
-  applyConfigFile(sub, o.common);
   if (o.design.empty()) throw InputError("NNADC-CFG-005", "nnadc eval needs --design FILE");
-  if (o.sine_log2 < 8 || o.sine_log2 > 24) {
-    throw InputError("NNADC-CFG-003", "field 'sine-log2' = " + std::to_string(o.sine_log2) +
-                                          " is outside the allowed range [8, 24]");
-  }
-  if (o.variation_sigma < 0.0 || o.variation_sigma > 1.0 || o.draws < 1 || o.draws > 100000) {
-    throw InputError("NNADC-CFG-003",
-                     "field 'variation-sigma' must be in [0, 1] and 'draws' in "
-                     "[1, 100000]");
-  }
-  if (o.ramp_per_level < 1 || o.ramp_per_level > 4096) {
-    throw InputError("NNADC-CFG-003",
-                     "field 'ramp-per-level' = " + std::to_string(o.ramp_per_level) +
-                         " is outside the allowed range [1, 4096]");
-  }
+  o.eval.validate();
+  if (o.require_enob) requireInRange("NNADC-CFG-003", "require-enob", *o.require_enob, 0.0, 64.0);
+  const bool variation = o.mc.requested();
+  mc::VariationOptions variation_options = o.mc.options(o.common.seed.value_or(1));
+  if (variation) variation_options.validate();
+  if (!o.transfer.transfer.empty()) o.transfer.validate();
   const adc::Design design = io::loadDesign(o.design);
-  EvalOptions options;
-  options.sine_samples = std::size_t{1} << static_cast<unsigned>(o.sine_log2);
-  options.ramp_samples_per_level = o.ramp_per_level;
-  io::Json j;
-  if (!design.singleStage()) {
-    j = pipelineMetrics(design, PipelineEvalOptions{});
-    if (o.variation_sigma > 0.0) {
-      VariationOptions v;
-      v.sigma = o.variation_sigma;
-      v.draws = o.draws;
-      v.seed = o.common.seed.value_or(1);
-      v.recalibrate = !o.no_recalibrate;
-      j["variation"] = variationStudy(design, v);
-    }
-    if (!o.transfer.empty()) j["nonlinear"] = transferStudy(design, o.transfer, o.transfer_bits);
-  } else {
-    j = stageMetrics(design, 0, options);
+  if (design.singleStage() && (variation || !o.transfer.transfer.empty())) {
+    throw InputError("NNADC-CFG-003", "'" + o.design +
+                                          "' is a single stage: --variation-sigma and "
+                                          "--transfer apply to pipelined designs");
+  }
+  io::Json j = io::evalJson(eval::evaluate(design, o.eval));
+  if (variation) j["variation"] = io::variationJson(mc::variationStudy(design, variation_options));
+  if (!o.transfer.transfer.empty()) {
+    j["nonlinear"] = io::transferJson(eval::transferStudy(design, o.transfer));
   }
   io::Provenance provenance;
   provenance.command = "eval";
@@ -96,24 +79,19 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   addCommonOptions(*sub, options->common, "metrics.json");
   auto& o = *options;
   sub->add_option("--design", o.design, "Design JSON written by nnadc train");
-  sub->add_option("--sine-log2", o.sine_log2, "Sine record length: 2^N samples")
-      ->capture_default_str();
-  sub->add_option("--ramp-per-level", o.ramp_per_level, "Ramp samples per code for DNL/INL")
-      ->capture_default_str();
+  sub->add_option("--sine-log2", o.eval.sine_log2,
+                  "Sine record length: 2^N samples (default 14 for a stage, 16 for a pipeline)");
+  sub->add_option("--ramp-per-level", o.eval.ramp_per_code,
+                  "Ramp samples per output code for DNL/INL (default 64 for a stage, 16 for a "
+                  "pipeline)");
   sub->add_option("--require-enob", o.require_enob, "Exit 1 if the sine ENOB is below this");
-  sub->add_option("--variation-sigma", o.variation_sigma,
-                  "Pipelines: Monte-Carlo with every conductance * exp(N(0, sigma))");
-  sub->add_option("--draws", o.draws, "Monte-Carlo draws (seed = --seed + draw)")
-      ->capture_default_str();
-  sub->add_option("--transfer", o.transfer,
+  addMonteCarloOptions(*sub, o.mc);
+  sub->add_option("--transfer", o.transfer.transfer,
                   "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt) and "
                   "report its error against the ideal nonlinear curve");
-  sub->add_option("--transfer-bits", o.transfer_bits, "Resolution of that nonlinear code")
+  sub->add_option("--transfer-bits", o.transfer.bits, "Resolution of that nonlinear code")
       ->capture_default_str();
-  sub->add_flag("--no-recalibrate", o.no_recalibrate,
-                "Monte-Carlo: keep the design's combination table instead of recalibrating each "
-                "die on a foreground ramp");
-  sub->callback([sub, options, &exit_code] { exit_code = runEval(*sub, *options); });
+  setRun(*sub, options->common, [sub, options] { return runEval(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

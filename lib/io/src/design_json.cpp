@@ -1,15 +1,22 @@
 #include "nnadc/io/design_json.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
+#include "nnadc/io/results_json.h"
 
 namespace nnadc::io {
 
 namespace fs = std::filesystem;
+
+namespace {
+// VDD of a recipe whose VTC comes later (flow): the shipped card's, as characterize defaults.
+constexpr double kRecipeDefaultVdd = 1.2;
+}  // namespace
 
 Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
   const Json j = loadJsonFile(path);
@@ -108,7 +115,7 @@ fs::path readVtcPath(FieldReader& r, const fs::path& recipe_path) {
 
 }  // namespace
 
-StageRecipe loadStageRecipe(const fs::path& path) {
+StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
   StageRecipe recipe;
   recipe.raw = loadJsonFile(path);
   const std::string file = path.string();
@@ -119,8 +126,13 @@ StageRecipe loadStageRecipe(const fs::path& path) {
     throw InputError("NNADC-CFG-007",
                      r.where("kind") + " = '" + kind + "' is not supported here (stage)");
   }
-  recipe.vtc_file = readVtcPath(r, path);
-  recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
+  if (load_vtc) {
+    recipe.vtc_file = readVtcPath(r, path);
+    recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
+  } else {
+    (void)r.string("vtc", std::nullopt);
+    recipe.vtc.vdd_v = kRecipeDefaultVdd;  // windows default to the shipped card's supply
+  }
   recipe.bits = r.integer("bits", 4, 1, 10);
   recipe.hidden = r.integer("hidden", 24, 1, 1024);
   recipe.code = named(r, "code", [&] { return adc::parseCodeKind(r.string("code", "smooth")); });
@@ -159,7 +171,7 @@ std::string recipeKind(const fs::path& path) {
   return j["kind"].get<std::string>();
 }
 
-PipelineRecipe loadPipelineRecipe(const fs::path& path) {
+PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
   PipelineRecipe recipe;
   recipe.raw = loadJsonFile(path);
   FieldReader r(recipe.raw, path.string());
@@ -167,8 +179,13 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path) {
   if (r.string("kind", std::nullopt) != "pipeline") {
     throw InputError("NNADC-CFG-007", r.where("kind") + " must be 'pipeline' here");
   }
-  recipe.vtc_file = readVtcPath(r, path);
-  recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
+  if (load_vtc) {
+    recipe.vtc_file = readVtcPath(r, path);
+    recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
+  } else {
+    (void)r.string("vtc", std::nullopt);
+    recipe.vtc.vdd_v = kRecipeDefaultVdd;  // windows default to the shipped card's supply
+  }
   recipe.rram = readRram(r);
   adc::PipelineTrainOptions& o = recipe.training;
   o.target_bits = r.integer("target_bits", 14, 1, 24);
@@ -228,6 +245,72 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path) {
     throw InputError(e.id(), "'" + path.string() + "': " + e.message());
   }
   return recipe;
+}
+
+Recipe loadRecipe(const fs::path& path, bool load_vtc) {
+  Recipe r;
+  eval::TrainRequest& q = r.request;
+  const auto base = [&](const auto& recipe) {
+    q.base.vdd_v = recipe.vtc.vdd_v;
+    q.base.rram = recipe.rram;
+    q.base.vtc = recipe.vtc;
+    q.base.inverter = recipe.inverter;
+    r.vtc_file = recipe.vtc_file;
+    r.raw = recipe.raw;
+  };
+  if (recipeKind(path) == "pipeline") {
+    const PipelineRecipe recipe = loadPipelineRecipe(path, load_vtc);
+    base(recipe);
+    q.base.seed = recipe.training.stage.seed;
+    q.plan = recipe.plan;
+    q.pipeline_training = recipe.training;
+    return r;
+  }
+  const StageRecipe recipe = loadStageRecipe(path, load_vtc);
+  base(recipe);
+  q.base.seed = recipe.training.seed;
+  adc::StageShape shape;
+  shape.bits = recipe.bits;
+  shape.hidden = recipe.hidden;
+  shape.code = adc::OutputCode::make(recipe.code, recipe.bits, recipe.outputs);
+  shape.vdd_v = recipe.vtc.vdd_v;
+  shape.input_lo_v = recipe.input_lo_v;
+  shape.input_hi_v = recipe.input_hi_v;
+  q.stage = shape;
+  q.stage_training = recipe.training;
+  return r;
+}
+
+Json trainingJson(const eval::TrainRequest& request, const eval::TrainSummary& summary) {
+  if (summary.stage) {
+    const adc::StageTrainResult& result = *summary.stage;
+    Json history = Json::array();
+    for (const auto& h : result.history) {
+      history.push_back({{"iteration", h.iteration}, {"loss", h.loss}, {"ramp_enob", h.enob_ramp}});
+    }
+    // No wall-clock figures in the file: the same seed must give a bit-identical design.
+    return {{"quantization", adc::quantizationName(request.stage_training.quantization)},
+            {"trained_ramp_enob", result.trained_enob_ramp},
+            {"refined_ramp_enob", result.best_enob_ramp},
+            {"best_iteration", result.best_iteration},
+            {"best_restart", result.best_restart},
+            {"refine_changes", result.refine_changes},
+            {"history", history}};
+  }
+  const adc::PipelineTrainResult& result = *summary.pipeline;
+  Json stages = Json::array();
+  for (std::size_t i = 0; i < result.stages.size(); ++i) {
+    Json st = {{"trained_ramp_enob", result.stages[i].trained_enob_ramp},
+               {"refined_ramp_enob", result.stages[i].best_enob_ramp},
+               {"best_iteration", result.stages[i].best_iteration}};
+    if (result.pipeline.stages[i].residue == adc::ResidueStyle::kNetwork &&
+        i + 1 < result.stages.size()) {
+      st["residue_rms_error_v"] = result.residues[i].rms_error_v;
+      st["residue_max_error_v"] = result.residues[i].max_error_v;
+    }
+    stages.push_back(st);
+  }
+  return {{"stages", stages}};
 }
 
 namespace {
@@ -455,7 +538,14 @@ void readResidue(FieldReader& res, adc::PipelineStage& ps, int levels, const std
 
 }  // namespace
 
+namespace {
+std::atomic<std::size_t> design_files_parsed{0};
+}  // namespace
+
+std::size_t designFilesParsed() { return design_files_parsed.load(); }
+
 adc::Design loadDesign(const fs::path& path) {
+  design_files_parsed.fetch_add(1);
   const Json j = loadJsonFile(path);
   const std::string file = path.string();
   FieldReader r(j, file);

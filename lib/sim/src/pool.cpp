@@ -1,5 +1,7 @@
 #include "nnadc/sim/pool.h"
 
+#include <atomic>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -238,6 +240,12 @@ void JobOutcome::throwIfFailed() const {
   if (!ok) throw SimulationError(error_id, error_message);
 }
 
+namespace {
+std::atomic<std::size_t> pools_started{0};
+}  // namespace
+
+std::size_t WorkerPool::poolsStarted() { return pools_started.load(); }
+
 void PoolOptions::validate() const {
   if (workers < 0 || workers > 1024) {
     throw InputError("NNADC-SIM-007",
@@ -356,6 +364,7 @@ WorkerPool::WorkerPool(const PoolOptions& options) : impl_(std::make_unique<Impl
                           "created by a process that never did (forking a live OpenMP runtime "
                           "can deadlock the workers)");
   }
+  pools_started.fetch_add(1);
   impl_->options = options;
   const int cores = coreCount();
   const int n = options.workers > 0 ? options.workers : cores;

@@ -1,5 +1,7 @@
 #include "nnadc/spice/lint.h"
 
+#include "nnadc/core/error.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -190,6 +192,28 @@ std::vector<DanglingNode> danglingNodes(const std::string& deck) {
     scopes.pop_back();
   }
   return out;
+}
+
+void requireNoDanglingNodes(const std::string& deck, const std::string& deck_name) {
+  const auto dangling = danglingNodes(deck);
+  if (dangling.empty()) return;
+  constexpr std::size_t kListed = 8;
+  std::string list;
+  for (std::size_t i = 0; i < dangling.size() && i < kListed; ++i) {
+    const auto& d = dangling[i];
+    list += std::string(i == 0 ? "" : "; ") + "'" + d.node + "'" +
+            (d.scope.empty() ? "" : " in subcircuit " + d.scope) + " (line " +
+            std::to_string(d.line) + ")";
+  }
+  if (dangling.size() > kListed) {
+    list += "; and " + std::to_string(dangling.size() - kListed) + " more";
+  }
+  throw InputError("NNADC-NET-020",
+                   "deck '" + deck_name + "': " + std::to_string(dangling.size()) +
+                       " dangling node(s), touched by only one device terminal: " + list +
+                       ". ngspice ran, solving them through its gmin shunt: their voltages "
+                       "are meaningless and nothing was written; fix the netlist or pass "
+                       "--allow-dangling");
 }
 
 }  // namespace nnadc::spice

@@ -53,6 +53,8 @@ class WorkerPool {
   std::string version();
 
   [[nodiscard]] int workerCount() const;
+  /// Pools this process has started (flow holds itself to one; its test counts them).
+  [[nodiscard]] static std::size_t poolsStarted();
   /// Workers started so far, replacements included (tests use it to see crash recovery).
   [[nodiscard]] int workersStarted() const;
 
@@ -71,6 +73,18 @@ class IsolatedSimulator final : public Simulator {
 
  private:
   WorkerPool pool_;
+};
+
+/// A Simulator that runs each request as a job on a pool the caller owns (so one pool can serve
+/// characterisation and benches alike).
+class PoolSimulator final : public Simulator {
+ public:
+  explicit PoolSimulator(WorkerPool& pool) : pool_(pool) {}
+  RunResult run(const RunRequest& request) override { return pool_.run(request); }
+  std::string version() override { return pool_.version(); }
+
+ private:
+  WorkerPool& pool_;
 };
 
 }  // namespace nnadc::sim

@@ -24,4 +24,8 @@ struct DanglingNode {
 /// The dangling nodes of an ngspice deck (text), in order of appearance.
 std::vector<DanglingNode> danglingNodes(const std::string& deck);
 
+/// Throws InputError NNADC-NET-020 naming `deck_name` and the first dangling nodes (the deck ran,
+/// so the message says so: their voltages are meaningless and nothing was written).
+void requireNoDanglingNodes(const std::string& deck, const std::string& deck_name);
+
 }  // namespace nnadc::spice

@@ -1,6 +1,8 @@
-#include "deck_options.h"
+#include "option_groups.h"
 
+#include "nnadc/adc/convert.h"
 #include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
 
 namespace nnadc::cli {
 
@@ -25,7 +27,8 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--fs", o.deck.fs_hz, "transient: sample rate [Hz]")->capture_default_str();
   sub.add_option("--cycles", o.deck.cycles,
                  "transient: sine cycles in the record (odd, coprime with samples; 0 = the "
-                 "largest such <= 0.0123 x samples, as nnadc eval)")
+                 "largest such <= " +
+                     formatDouble(adc::kDefaultSineFraction) + " x samples, as nnadc eval)")
       ->capture_default_str();
   sub.add_option("--edge-fraction", o.deck.edge_fraction,
                  "transient: sample-and-hold transition time as a fraction of 1/fs")
@@ -37,6 +40,42 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
                  "Hidden and complement inverters as N characterised inverters in parallel (same "
                  "VTC, 1/N output resistance against the layer-2 load)")
       ->capture_default_str();
+}
+
+sim::PoolOptions PoolCliOptions::pool(Logger& logger) const {
+  sim::PoolOptions p;
+  p.workers = workers;
+  p.logger = &logger;
+  p.validate();
+  return p;
+}
+
+void addPoolOptions(CLI::App& sub, PoolCliOptions& o, double default_timeout_s) {
+  o.timeout_s = default_timeout_s;
+  sub.add_option("--workers", o.workers, "Simulation worker processes (0 = number of cores)")
+      ->capture_default_str();
+  sub.add_option("--timeout", o.timeout_s, "Wall-clock limit per simulation job [s]")
+      ->capture_default_str();
+}
+
+mc::VariationOptions MonteCarloCliOptions::options(std::uint64_t seed) const {
+  mc::VariationOptions v;
+  v.sigma = sigma;
+  v.draws = draws;
+  v.seed = seed;
+  v.recalibrate = !no_recalibrate;
+  return v;
+}
+
+void addMonteCarloOptions(CLI::App& sub, MonteCarloCliOptions& o) {
+  sub.add_option("--variation-sigma", o.sigma,
+                 "Pipelines: Monte-Carlo with every conductance * exp(N(0, sigma)) (0 = skip)")
+      ->capture_default_str();
+  sub.add_option("--draws", o.draws, "Monte-Carlo draws (seed = --seed + draw; 0 = skip)")
+      ->capture_default_str();
+  sub.add_flag("--no-recalibrate", o.no_recalibrate,
+               "Monte-Carlo: keep the design's combination table instead of recalibrating each "
+               "die on a foreground ramp");
 }
 
 }  // namespace nnadc::cli

@@ -1,0 +1,105 @@
+#pragma once
+/// The folder `nnadc flow` writes: every step's artefact (vtc.json, recipe.json, design.json,
+/// behavioural.json, netlists/, static.json, static_sine.json, transient.json) in the format of
+/// the subcommand of the same name, and summary.json / summary.md quoting them.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "nnadc/adc/design.h"
+#include "nnadc/core/error.h"
+#include "nnadc/core/log.h"
+#include "nnadc/eval/bench.h"
+#include "nnadc/eval/train.h"
+#include "nnadc/io/design_json.h"
+#include "nnadc/io/json.h"
+#include "nnadc/mc/variation.h"
+#include "nnadc/sim/characterize.h"
+
+namespace nnadc::io {
+
+struct FlowOptions {
+  sim::CharacterizeOptions characterize;  ///< the shipped card's default inverter
+  eval::BenchOptions bench;               ///< points, samples, fs, timeout of the SPICE benches
+  mc::VariationOptions variation;         ///< behavioural Monte-Carlo (pipelines)
+  bool run_variation = true;
+  bool skip_transient = false;
+  double require_agreement = 0.0;  ///< exit 1 below this fraction of identical static codes
+  FlowOptions();
+  /// Throws InputError naming the field (the library's ranges: deck, bench, Monte-Carlo).
+  void validate() const;
+};
+
+/// The inverter a characterisation built (what the design must record for the emitter).
+adc::InverterSizing inverterSizing(const sim::CharacterizeOptions& options);
+
+/// One SPICE bench of the flow: "static" (ramp), "static sine" (pipelines), "transient".
+struct FlowBench {
+  std::string label;
+  std::string file;  ///< static.json, static_sine.json, transient.json
+  eval::BenchOptions options;
+};
+std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions& options);
+
+class FlowWriter {
+ public:
+  /// Creates `dir` and dir/netlists (NNADC-IO-001 if it cannot).
+  FlowWriter(std::filesystem::path dir, Logger& logger);
+
+  /// Runs one step, timing it and naming it in the errors it throws.
+  template <typename F>
+  auto step(const std::string& name, F f) -> decltype(f()) {
+    logger_.info("flow: " + name);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      if constexpr (std::is_void_v<decltype(f())>) {
+        f();
+        record(name, start);
+      } else {
+        auto result = f();
+        record(name, start);
+        return result;
+      }
+    } catch (const InputError& e) {
+      throw InputError(e.id(), "flow step '" + name + "': " + e.message());
+    } catch (const SimulationError& e) {
+      throw SimulationError(e.id(), "flow step '" + name + "': " + e.message());
+    }
+  }
+
+  void writeJson(const std::string& name, const Json& json);
+  void writeVtc(const sim::CharacterizeOptions& options, const sim::Characterization& c);
+  void writeDesign(const adc::Design& design, const Recipe& recipe,
+                   const eval::TrainSummary& trained);
+  /// A reused design: the file copied as it is; a warning when it was trained on another
+  /// inverter than the one characterised here.
+  void copyDesign(const std::filesystem::path& file, const adc::Design& design, const Vtc& vtc);
+  void writeBehavioural(const adc::Design& design, const FlowOptions& options);
+  void writeNetlists(const adc::Design& design, const FlowOptions& options);
+  void writeBench(const FlowBench& bench, const eval::BenchSummary& summary);
+  /// summary.json and summary.md; returns the summary.
+  Json writeSummary(const std::string& design_name, bool trained, const FlowOptions& options,
+                    const Json& config);
+
+ private:
+  void record(const std::string& name, std::chrono::steady_clock::time_point start);
+  [[nodiscard]] std::string path(const std::string& name) const;
+
+  std::filesystem::path dir_;
+  Logger& logger_;
+  std::chrono::steady_clock::time_point start_;
+  std::string ngspice_version_;
+  Json timings_ = Json::object();
+  Json behavioural_ = Json::object();
+  Json benches_ = Json::object();  ///< bench label -> its result
+  bool pipeline_ = false;
+};
+
+/// The one line `nnadc flow` prints.
+std::string flowSummaryLine(const Json& summary, const std::string& folder);
+/// "99.93%"
+std::string percent(double fraction);
+
+}  // namespace nnadc::io
