@@ -1,5 +1,4 @@
 // `nnadc metrics`: IEEE 1241 metrics of a code record (CLI.md). Thin shell over nnadc::metrics.
-#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -9,7 +8,7 @@
 #include "nnadc/io/json.h"
 #include "nnadc/io/metrics_json.h"
 #include "nnadc/metrics/analysis.h"
-#include "nnadc/metrics/power.h"
+#include "nnadc/metrics/checks.h"
 
 namespace nnadc::cli {
 
@@ -38,12 +37,6 @@ struct MetricsCliOptions {
   CLI::Option* require_enob_option = nullptr;
 };
 
-std::string fixed(double value, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
-  return buffer;
-}
-
 std::optional<double> supplyPower(const MetricsCliOptions& o) {
   const bool has_vdd = o.vdd_option->count() > 0;
   const bool has_current = o.current_option->count() > 0;
@@ -52,41 +45,14 @@ std::optional<double> supplyPower(const MetricsCliOptions& o) {
     throw InputError("NNADC-MET-006", "--vdd needs a supply current waveform (--current FILE)");
   }
   if (!has_current) return std::nullopt;
-  const io::SupplyWaveform waveform = io::readSupplyWaveform(o.current_path);
-  if (!waveform.voltage_v.empty()) {
-    return metrics::averagePowerW(waveform.voltage_v, waveform.current_a, waveform.time_s);
-  }
-  if (!has_vdd) {
+  const std::optional<double> power = io::supplyPowerW(
+      io::readSupplyWaveform(o.current_path), has_vdd ? std::optional(o.vdd_v) : std::nullopt);
+  if (!power) {
     throw InputError("NNADC-MET-006", "'" + o.current_path +
                                           "' has no voltage column; give the supply voltage "
                                           "with --vdd");
   }
-  return metrics::averagePowerW(o.vdd_v, waveform.current_a, waveform.time_s);
-}
-
-std::string summaryLine(const metrics::Analysis& a, const MetricsCliOptions& o,
-                        const std::string& checks) {
-  std::string line =
-      "metrics: " + std::to_string(a.samples) + " samples, " + std::to_string(a.bits) + " bits";
-  if (a.spectrum) {
-    const auto& s = *a.spectrum;
-    line += ", sine (" + std::string(s.coherent ? "coherent" : "not coherent") + ", window " +
-            std::string(metrics::windowName(s.window)) + "): ENOB " + fixed(s.enob, 2) +
-            " bits (SNDR " + fixed(s.sndr_db, 1) + " dB, SFDR " + fixed(s.sfdr_db, 1) + " dB)";
-  } else {
-    line += ", ramp:";
-  }
-  const auto& d = a.code_density;
-  const bool best_fit = a.inl_reference == metrics::InlReference::kBestFit;
-  line += ", DNL " + fixed(d.dnl_min_lsb, 2) + ".." + fixed(d.dnl_max_lsb, 2) + " LSB, INL " +
-          fixed(best_fit ? d.inl_best_fit_min_lsb : d.inl_endpoint_min_lsb, 2) + ".." +
-          fixed(best_fit ? d.inl_best_fit_max_lsb : d.inl_endpoint_max_lsb, 2) + " LSB, " +
-          std::to_string(d.missing_codes.size()) + " missing codes";
-  if (a.fom) {
-    line += ", FoM " + fixed(a.fom->walden_j * 1e15, 2) + " fJ/step, " +
-            fixed(a.fom->schreier_db, 1) + " dB";
-  }
-  return line + checks + " -> " + o.common.output;
+  return power;
 }
 
 int runMetrics(const MetricsCliOptions& o, CLI::App& sub) {
@@ -108,45 +74,23 @@ int runMetrics(const MetricsCliOptions& o, CLI::App& sub) {
   options.inl_reference = metrics::parseInlReference(o.inl);
   options.power_w = supplyPower(o);
   options.validate();
-  if (o.require_enob_option->count() > 0 && options.record != metrics::RecordKind::kSine) {
-    throw InputError("NNADC-MET-014", "--require-enob needs a sine record (--record sine)");
-  }
+  metrics::Requirements requirements;
+  if (o.require_enob_option->count() > 0) requirements.min_enob = o.require_enob;
+  requirements.no_missing_codes = o.require_no_missing_codes;
+  requirements.validate(options);
 
   const std::vector<std::int64_t> codes = io::readCodeRecord(o.codes_path, o.bits);
-  const metrics::Analysis analysis = metrics::analyzeCodes(codes, options);
-  for (const std::string& warning : analysis.warnings) logger.warning(warning);
+  const metrics::CheckedAnalysis result = metrics::analyzeAndCheck(codes, options, requirements);
+  for (const std::string& warning : result.analysis.warnings) logger.warning(warning);
 
-  io::Json out = io::metricsJson(analysis, o.tables);
-  out["input"] = o.codes_path;
-  io::Json checks = io::Json::array();
-  bool failed = false;
-  std::string check_text;
-  if (o.require_enob_option->count() > 0) {
-    const double enob = analysis.spectrum->enob;
-    const bool passed = enob >= o.require_enob;
-    failed = failed || !passed;
-    checks.push_back(
-        {{"check", "enob"}, {"required", o.require_enob}, {"value", enob}, {"passed", passed}});
-    check_text +=
-        std::string("; ENOB >= ") + fixed(o.require_enob, 2) + (passed ? ": ok" : ": FAIL");
-  }
-  if (o.require_no_missing_codes) {
-    const std::size_t missing = analysis.code_density.missing_codes.size();
-    const bool passed = missing == 0;
-    failed = failed || !passed;
-    checks.push_back({{"check", "no_missing_codes"}, {"value", missing}, {"passed", passed}});
-    check_text += std::string("; no missing codes") + (passed ? ": ok" : ": FAIL");
-  }
-  out["checks"] = std::move(checks);
-  out["passed"] = !failed;
   io::Provenance provenance;
   provenance.command = "metrics";
   provenance.config = effectiveConfig(sub);
   provenance.seed = o.common.seed;
-  out["provenance"] = io::provenanceJson(provenance);
-  io::writeFileAtomic(o.common.output, io::dumpJson(out));
-  printSummary(o.common, summaryLine(analysis, o, check_text));
-  return failed ? kExitCheckFailed : kExitOk;
+  io::writeFileAtomic(o.common.output, io::dumpJson(io::metricsReportJson(result, o.codes_path,
+                                                                          o.tables, provenance)));
+  printSummary(o.common, io::metricsSummary(result) + " -> " + o.common.output);
+  return result.checks.passed() ? kExitOk : kExitCheckFailed;
 }
 
 }  // namespace

@@ -67,6 +67,21 @@ TEST_SUITE("rram") {
     CHECK(std::abs(sd - 0.05) < 6e-4);
   }
 
+  TEST_CASE("LognormalFactorIsTheExponentialOfOneScaledNormalDraw") {
+    // Training (adc, axtrain) used to write this draw as exp(normal(0, s)) or exp(s * normal());
+    // the shared function must reproduce both bit for bit, so exact equality is the point.
+    for (const double sigma : {0.0, 0.05, 0.3}) {
+      nnadc::Rng shared(11);
+      nnadc::Rng with_mean(11);
+      nnadc::Rng scaled(11);
+      for (int k = 0; k < 1000; ++k) {
+        const double f = nnadc::rram::lognormalFactor(shared, sigma);
+        CHECK(f == std::exp(with_mean.normal(0.0, sigma)));
+        CHECK(f == std::exp(sigma * scaled.normal()));
+      }
+    }
+  }
+
   TEST_CASE("StuckAtRatesAreHonoured") {
     nnadc::rram::VariationOptions v;
     v.stuck_off_rate = 0.1;

@@ -6,6 +6,7 @@
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/rram/variation.h"
 
 namespace nnadc::adc {
 
@@ -221,10 +222,12 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
     g.g2 = p.w2.unaryExpr([&](double w) { return map.value(w); });
     if (options.noise_sigma > 0.0) {
-      noise1 = Eigen::ArrayXXd::NullaryExpr(
-          g.g1.rows(), g.g1.cols(), [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
-      noise2 = Eigen::ArrayXXd::NullaryExpr(
-          g.g2.rows(), g.g2.cols(), [&] { return std::exp(rng.normal(0.0, options.noise_sigma)); });
+      noise1 = Eigen::ArrayXXd::NullaryExpr(g.g1.rows(), g.g1.cols(), [&] {
+        return rram::lognormalFactor(rng, options.noise_sigma);
+      });
+      noise2 = Eigen::ArrayXXd::NullaryExpr(g.g2.rows(), g.g2.cols(), [&] {
+        return rram::lognormalFactor(rng, options.noise_sigma);
+      });
       g.g1.array() *= noise1;
       g.g2.array() *= noise2;
     }

@@ -7,6 +7,7 @@
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/rram/variation.h"
 
 namespace nnadc::axtrain {
 
@@ -204,7 +205,7 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       const double step = top > 0.0 ? top / levels : 1.0;
       for (Eigen::Index k = 0; k < w.size(); ++k) {
         const double magnitude = std::round(std::abs(w.data()[k]) / step) * step;
-        const double varied = magnitude * std::exp(spec_.rram_sigma * rng.normal());
+        const double varied = magnitude * rram::lognormalFactor(rng, spec_.rram_sigma);
         h.data()[k] = w.data()[k] < 0.0 ? -varied : varied;
       }
     }

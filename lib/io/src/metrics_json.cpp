@@ -1,11 +1,13 @@
 #include "nnadc/io/metrics_json.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/io/file.h"
+#include "nnadc/metrics/power.h"
 #include "nnadc/metrics/record.h"
 
 namespace nnadc::io {
@@ -14,6 +16,13 @@ namespace {
 
 /// Largest double magnitude below which every integer is exact (2^53).
 constexpr double kMaxExactInteger = 9007199254740992.0;
+
+/// `value` with `digits` decimals, as printf "%.*f" writes it.
+std::string fixed(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
+  return buffer;
+}
 
 Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
@@ -296,6 +305,63 @@ Json metricsJson(const metrics::Analysis& analysis, bool tables) {
     j["inl_lsb"] = std::move(inl);
   }
   return j;
+}
+
+std::optional<double> supplyPowerW(const SupplyWaveform& waveform, std::optional<double> vdd_v) {
+  if (!waveform.voltage_v.empty()) {
+    return metrics::averagePowerW(waveform.voltage_v, waveform.current_a, waveform.time_s);
+  }
+  if (!vdd_v) return std::nullopt;
+  return metrics::averagePowerW(*vdd_v, waveform.current_a, waveform.time_s);
+}
+
+Json metricsReportJson(const metrics::CheckedAnalysis& result, const std::string& input,
+                       bool tables, const Provenance& provenance) {
+  Json out = metricsJson(result.analysis, tables);
+  out["input"] = input;
+  Json checks = Json::array();
+  if (const auto& c = result.checks.enob) {
+    checks.push_back(
+        {{"check", "enob"}, {"required", c->required}, {"value", c->value}, {"passed", c->passed}});
+  }
+  if (const auto& c = result.checks.no_missing_codes) {
+    checks.push_back({{"check", "no_missing_codes"}, {"value", c->missing}, {"passed", c->passed}});
+  }
+  out["checks"] = std::move(checks);
+  out["passed"] = result.checks.passed();
+  out["provenance"] = provenanceJson(provenance);
+  return out;
+}
+
+std::string metricsSummary(const metrics::CheckedAnalysis& result) {
+  const metrics::Analysis& a = result.analysis;
+  std::string line =
+      "metrics: " + std::to_string(a.samples) + " samples, " + std::to_string(a.bits) + " bits";
+  if (a.spectrum) {
+    const auto& s = *a.spectrum;
+    line += ", sine (" + std::string(s.coherent ? "coherent" : "not coherent") + ", window " +
+            std::string(metrics::windowName(s.window)) + "): ENOB " + fixed(s.enob, 2) +
+            " bits (SNDR " + fixed(s.sndr_db, 1) + " dB, SFDR " + fixed(s.sfdr_db, 1) + " dB)";
+  } else {
+    line += ", ramp:";
+  }
+  const auto& d = a.code_density;
+  const bool best_fit = a.inl_reference == metrics::InlReference::kBestFit;
+  line += ", DNL " + fixed(d.dnl_min_lsb, 2) + ".." + fixed(d.dnl_max_lsb, 2) + " LSB, INL " +
+          fixed(best_fit ? d.inl_best_fit_min_lsb : d.inl_endpoint_min_lsb, 2) + ".." +
+          fixed(best_fit ? d.inl_best_fit_max_lsb : d.inl_endpoint_max_lsb, 2) + " LSB, " +
+          std::to_string(d.missing_codes.size()) + " missing codes";
+  if (a.fom) {
+    line += ", FoM " + fixed(a.fom->walden_j * 1e15, 2) + " fJ/step, " +
+            fixed(a.fom->schreier_db, 1) + " dB";
+  }
+  if (const auto& c = result.checks.enob) {
+    line += std::string("; ENOB >= ") + fixed(c->required, 2) + (c->passed ? ": ok" : ": FAIL");
+  }
+  if (const auto& c = result.checks.no_missing_codes) {
+    line += std::string("; no missing codes") + (c->passed ? ": ok" : ": FAIL");
+  }
+  return line;
 }
 
 }  // namespace nnadc::io

@@ -25,6 +25,13 @@ bool VariationOptions::isNominal() const {
          stuck_on_rate == 0.0 && read_noise_sigma == 0.0;
 }
 
+double lognormalFactor(Rng& rng, double sigma) {
+  // rng.normal(0.0, sigma) is 0.0 + sigma * n, which equals sigma * n bit for bit except that
+  // -0.0 becomes +0.0, and exp maps both zeros to 1.0: callers written either way draw the same
+  // factors.
+  return std::exp(rng.normal(0.0, sigma));
+}
+
 void applyProgrammingVariation(std::vector<double>& g_s, double g_max_s,
                                const VariationOptions& options, Rng& rng) {
   for (double& g : g_s) {
@@ -40,7 +47,7 @@ void applyProgrammingVariation(std::vector<double>& g_s, double g_max_s,
         continue;
       }
     }
-    if (options.lognormal_sigma > 0.0) g *= std::exp(rng.normal(0.0, options.lognormal_sigma));
+    if (options.lognormal_sigma > 0.0) g *= lognormalFactor(rng, options.lognormal_sigma);
     if (options.additive_sigma_s > 0.0) g += rng.normal(0.0, options.additive_sigma_s);
     if (options.read_noise_sigma > 0.0) g *= 1.0 + rng.normal(0.0, options.read_noise_sigma);
     g = std::max(g, 0.0);

@@ -10,6 +10,7 @@
 
 #include "nnadc/io/json.h"
 #include "nnadc/metrics/analysis.h"
+#include "nnadc/metrics/checks.h"
 
 namespace nnadc::io {
 
@@ -45,5 +46,18 @@ inline constexpr std::size_t kMaxListedMissingCodes = 1024;
 /// then the details (window, coherence, harmonics, sine fit, INL variants, FoMs, warnings). With
 /// `tables`, the per-code DNL and INL arrays too.
 Json metricsJson(const metrics::Analysis& analysis, bool tables = false);
+
+/// Average supply power [W] of `waveform`: |avg(v i)| from its voltage column if it has one,
+/// else at the constant supply `vdd_v` [V]; nullopt if it has neither.
+std::optional<double> supplyPowerW(const SupplyWaveform& waveform, std::optional<double> vdd_v);
+
+/// The `metrics` command's result: metricsJson, then "input" (the code record's name), "checks"
+/// (one entry per requirement that was set), "passed" and "provenance".
+Json metricsReportJson(const metrics::CheckedAnalysis& result, const std::string& input,
+                       bool tables, const Provenance& provenance);
+
+/// "metrics: N samples, B bits, sine (...): ENOB ... missing codes, FoM ...; ENOB >= E: ok" (no
+/// output path).
+std::string metricsSummary(const metrics::CheckedAnalysis& result);
 
 }  // namespace nnadc::io

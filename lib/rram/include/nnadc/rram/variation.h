@@ -18,6 +18,11 @@ struct VariationOptions {
   [[nodiscard]] bool isNominal() const;
 };
 
+/// Programming-spread factor exp(N(0, sigma)) of one cell (NeuADC/ICCAD'19): a programmed
+/// conductance G reads as G * lognormalFactor(rng, sigma). Draws one normal from `rng`. The one
+/// lognormal draw that noise-aware training (adc, axtrain) and Monte-Carlo share.
+double lognormalFactor(Rng& rng, double sigma);
+
 /// One draw of programming variation applied to `g_s` in place. Cells at 0 S (no device) stay
 /// open: there is nothing there to vary or to get stuck. Results are clamped at >= 0.
 void applyProgrammingVariation(std::vector<double>& g_s, double g_max_s,
