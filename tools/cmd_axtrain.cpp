@@ -37,7 +37,6 @@ struct AxTrainCliOptions {
 };
 
 int runAxTrain(CLI::App& sub, AxTrainCliOptions& o) {
-  applyConfigFile(sub, o.common);
   StderrLogger logger(&o.common.quiet);
   axtrain::StudyOptions study_options;
   study_options.data = {o.data_dir, o.synthetic, o.train_limit, o.test_limit};
@@ -128,7 +127,7 @@ void addAxTrainCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--require-baseline", o.require_baseline,
                   "Exit 1 if the exact-arithmetic baseline test accuracy is below this fraction");
-  sub->callback([sub, options, &exit_code] { exit_code = runAxTrain(*sub, *options); });
+  setRun(*sub, options->common, [sub, options] { return runAxTrain(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -56,7 +56,6 @@ std::optional<double> supplyPower(const MetricsCliOptions& o) {
 }
 
 int runMetrics(const MetricsCliOptions& o, CLI::App& sub) {
-  applyConfigFile(sub, o.common);
   // Required options are checked here, not by CLI11, so that --config can supply them.
   for (const char* name : {"--codes", "--bits"}) {
     if (sub.get_option(name)->count() == 0) throw CLI::RequiredError(name);
@@ -124,7 +123,7 @@ void addMetricsCommand(CLI::App& app, int& exit_code) {
                 "Exit 1 if code density finds a missing code");
   sub->add_flag("--tables", o->tables, "Include the per-code DNL and INL arrays");
   addCommonOptions(*sub, o->common, "metrics.json");
-  sub->callback([o, sub, &exit_code] { exit_code = runMetrics(*o, *sub); });
+  setRun(*sub, o->common, [o, sub] { return runMetrics(*o, *sub); }, exit_code);
 }
 
 }  // namespace nnadc::cli

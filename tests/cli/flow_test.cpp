@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <regex>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -65,12 +66,18 @@ TEST_SUITE("cli") {
                                << tran["fom_schreier_db"].get<double>() << " dB");
     CHECK(tran["enob"].get<double>() >= 12.5);  // measured 13.92
     CHECK(tran["fs_hz"].get<double>() == 1e7);
-    double sum = 0.0;
-    for (const auto& p : tran["power_per_stage_w"]) {
-      CHECK(p.get<double>() > 1e-5);  // every stage's inverters and arrays draw current
-      sum += p.get<double>();
+    // Power is the inverters' static bias current (the RRAM dividers hold them near their
+    // switching point), so the clocked transient must draw what the DC operating points of the
+    // static sine draw, stage by stage: two simulations, two analyses (time average of the
+    // transient supply current vs the mean of DC supply currents). 5 %: the records differ
+    // (256 vs 4096 samples of the sine); measured within 1 % on equal records.
+    REQUIRE(tran["power_per_stage_w"].size() == sine["power_per_stage_w"].size());
+    for (std::size_t i = 0; i < tran["power_per_stage_w"].size(); ++i) {
+      CAPTURE(i);
+      const double p = tran["power_per_stage_w"][i].get<double>();
+      CHECK(p > 1e-5);  // every stage's inverters and arrays draw current
+      CHECK(p == doctest::Approx(sine["power_per_stage_w"][i].get<double>()).epsilon(0.05));
     }
-    CHECK(tran["power_w"].get<double>() == doctest::Approx(sum).epsilon(1e-12));
     // Walden FoM by its definition, from the reported figures.
     CHECK(tran["fom_walden_j"].get<double>() ==
           doctest::Approx(tran["power_w"].get<double>() /
@@ -141,7 +148,22 @@ TEST_SUITE("cli") {
     const auto s = nnadc::io::loadJsonFile(out / "summary.json");
     CHECK(s["static"]["agreement"].get<double>() >= 0.95);
     CHECK(s["transient"]["power_per_stage_w"].size() == 7);
-    CHECK(s["survey"]["schreier_envelope_db"].get<double>() > 180.0);
+    // The survey figures the summary quotes are the ones PAPERS.md records (shared/ lies beside
+    // the repository, as in CI).
+    const auto papers = nnadc::io::readTextFile(nnadc::test::sourceDir() / ".." / "shared" /
+                                                "PAPERS.md");
+    std::smatch m;
+    REQUIRE(std::regex_search(papers, m, std::regex(R"(envelope ~([0-9.]+) dB)")));
+    CHECK(s["survey"]["schreier_envelope_db"].get<double>() == std::stod(m[1]));
+    REQUIRE(std::regex_search(papers, m, std::regex(R"(pure pipeline [0-9.]+ dB / ([0-9.]+) fJ)")));
+    CHECK(s["survey"]["best_pipeline_walden_j"].get<double>() ==
+          doctest::Approx(std::stod(m[1]) * 1e-15));
+    REQUIRE(std::regex_search(papers, m, std::regex(R"(pipelined-SAR\s+[0-9.]+ dB / ([0-9.]+) fJ)")));
+    CHECK(s["survey"]["best_pipelined_sar_walden_j"].get<double>() ==
+          doctest::Approx(std::stod(m[1]) * 1e-15));
+    // One worker pool serves every SPICE step, and the reused design is parsed once.
+    CHECK(s["worker_pools_started"].get<int>() == 1);
+    CHECK(s["design_files_parsed"].get<int>() == 1);
     // The summary quotes the step outputs, not numbers of its own.
     const auto stat = nnadc::io::loadJsonFile(out / "static.json");
     CHECK(s["static"]["ramp_enob"] == stat["ramp_enob"]);
@@ -166,6 +188,8 @@ TEST_SUITE("cli") {
     CHECK_FALSE(fs::exists(out / "static_sine.json"));  // a pipeline-only bench
     const auto s = nnadc::io::loadJsonFile(out / "summary.json");
     CHECK(s["trained"] == true);
+    CHECK(s["worker_pools_started"].get<int>() == 1);
+    CHECK(s["design_files_parsed"].get<int>() == 0);  // trained in memory
     CHECK(s["static"]["agreement"].get<double>() >= 0.95);
   }
 
@@ -181,8 +205,15 @@ TEST_SUITE("cli") {
     CHECK(missing.exit_code == 2);
     CHECK(missing.output.find("nope.json") != std::string::npos);
     const auto points = runCommand(
-        cli("flow --design " + adc14().string() + " --points 3 -o " + (dir / "c").string()));
+        cli("flow --design " + adc14().string() + " --points 0 -o " + (dir / "c").string()));
     CHECK(points.exit_code == 2);
     CHECK(points.output.find("field 'points'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "c"));
+    const auto iterations = runCommand(cli("flow --recipe " +
+                                           (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
+                                           " --train-iterations -5 -o " + (dir / "d").string()));
+    CHECK(iterations.exit_code == 2);
+    CHECK(iterations.output.find("field 'train-iterations'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "d"));
   }
 }
