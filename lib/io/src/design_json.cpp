@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
+#include "nnadc/io/vtc_json.h"
 
 namespace nnadc::io {
 
@@ -12,38 +14,8 @@ namespace fs = std::filesystem;
 Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
   const Json j = loadJsonFile(path);
   FieldReader r(j, path.string());
-  Vtc vtc = analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3),
-                       r.number("vdd_v", std::nullopt, 0.1, 20));
-  if (r.has("drive")) {
-    FieldReader d = r.object("drive");
-    vtc.drive.vin_v = d.numbers("vin", 2);
-    vtc.drive.vout_v = d.numbers("vout", 2);
-    vtc.drive.current_a = d.numbers("current_a", 4);
-    validateDrive(vtc.drive, r.where("drive"));
-  }
-  if (inverter != nullptr) {
-    adc::InverterSizing& s = *inverter;
-    s.wn_m = r.number("wn_m", s.wn_m, 1e-8, 1e-3);
-    s.wp_m = r.number("wp_m", s.wp_m, 1e-8, 1e-3);
-    s.l_m = r.number("l_m", s.l_m, 1e-8, 1e-4);
-    s.nmos = r.string("nmos", s.nmos);
-    s.pmos = r.string("pmos", s.pmos);
-    // characterize records its options in provenance.config.
-    if (j.contains("provenance") && j["provenance"].contains("config")) {
-      const Json& c = j["provenance"]["config"];
-      if (c.contains("model-lib") && c["model-lib"].is_string()) {
-        s.model_lib = c["model-lib"].get<std::string>();
-      }
-      if (c.contains("lib-section") && c["lib-section"].is_string()) {
-        s.lib_section = c["lib-section"].get<std::string>();
-      } else if (!s.model_lib.empty()) {
-        s.lib_section.clear();  // a user library without a section is .include'd
-      }
-      if (c.contains("subckt-devices") && c["subckt-devices"].is_boolean()) {
-        s.subckt_devices = c["subckt-devices"].get<bool>();
-      }
-    }
-  }
+  Vtc vtc = readVtc(r);
+  if (inverter != nullptr) readInverterSizing(r, *inverter);
   return vtc;
 }
 
@@ -291,16 +263,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                    {"model_lib", inv.model_lib},
                    {"lib_section", inv.lib_section},
                    {"subckt_devices", inv.subckt_devices}};
-  j["vtc"] = {{"vdd_v", design.vtc.vdd_v},
-              {"threshold_v", design.vtc.threshold_v},
-              {"peak_gain", design.vtc.peak_gain},
-              {"vin", design.vtc.vin_v},
-              {"vout", design.vtc.vout_v}};
-  if (!design.vtc.drive.empty()) {
-    j["vtc"]["drive"] = {{"vin", design.vtc.drive.vin_v},
-                         {"vout", design.vtc.drive.vout_v},
-                         {"current_a", design.vtc.drive.current_a}};
-  }
+  j["vtc"] = vtcJson(design.vtc);
   Json stages = Json::array();
   std::vector<adc::StageDesign> adcs = design.stages;
   if (design.kind == "pipeline") {
@@ -390,15 +353,13 @@ adc::Design loadDesign(const fs::path& path) {
       d.inverter.lib_section = inv.at("lib_section").get<std::string>();
       d.inverter.subckt_devices = inv.at("subckt_devices").get<bool>();
     }
-    const Json& vtc = j.at("vtc");
-    d.vtc = analyzeVtc(vtc.at("vin").get<std::vector<double>>(),
-                       vtc.at("vout").get<std::vector<double>>(), vtc.at("vdd_v").get<double>());
-    if (vtc.contains("drive")) {
-      const Json& dr = vtc.at("drive");
-      d.vtc.drive.vin_v = dr.at("vin").get<std::vector<double>>();
-      d.vtc.drive.vout_v = dr.at("vout").get<std::vector<double>>();
-      d.vtc.drive.current_a = dr.at("current_a").get<std::vector<double>>();
-      validateDrive(d.vtc.drive, "'" + file + "': field 'vtc.drive'");
+    try {
+      FieldReader vtc(j.at("vtc"), file, "vtc");
+      d.vtc = readVtc(vtc);
+    } catch (const InputError& e) {
+      // A malformed design field is NNADC-DES-001 here; the table's own checks keep their ids.
+      if (!startsWith(e.id(), "NNADC-CFG-")) throw;
+      throw InputError("NNADC-DES-001", e.message());
     }
     const int levels = rram::LevelSet(d.rram).count();
     const Json& stages = j.at("stages");
