@@ -8,6 +8,7 @@
 #include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
 #include "nnadc/io/results_json.h"
+#include "nnadc/io/vtc_json.h"
 
 namespace nnadc::io {
 
@@ -21,38 +22,8 @@ constexpr double kRecipeDefaultVdd = 1.2;
 Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
   const Json j = loadJsonFile(path);
   FieldReader r(j, path.string());
-  Vtc vtc = analyzeVtc(r.numbers("vin", 3), r.numbers("vout", 3),
-                       r.number("vdd_v", std::nullopt, 0.1, 20));
-  if (r.has("drive")) {
-    FieldReader d = r.object("drive");
-    vtc.drive.vin_v = d.numbers("vin", 2);
-    vtc.drive.vout_v = d.numbers("vout", 2);
-    vtc.drive.current_a = d.numbers("current_a", 4);
-    validateDrive(vtc.drive, r.where("drive"));
-  }
-  if (inverter != nullptr) {
-    adc::InverterSizing& s = *inverter;
-    s.wn_m = r.number("wn_m", s.wn_m, 1e-8, 1e-3);
-    s.wp_m = r.number("wp_m", s.wp_m, 1e-8, 1e-3);
-    s.l_m = r.number("l_m", s.l_m, 1e-8, 1e-4);
-    s.nmos = r.string("nmos", s.nmos);
-    s.pmos = r.string("pmos", s.pmos);
-    // characterize records its options in provenance.config.
-    if (j.contains("provenance") && j["provenance"].contains("config")) {
-      const Json& c = j["provenance"]["config"];
-      if (c.contains("model-lib") && c["model-lib"].is_string()) {
-        s.model_lib = c["model-lib"].get<std::string>();
-      }
-      if (c.contains("lib-section") && c["lib-section"].is_string()) {
-        s.lib_section = c["lib-section"].get<std::string>();
-      } else if (!s.model_lib.empty()) {
-        s.lib_section.clear();  // a user library without a section is .include'd
-      }
-      if (c.contains("subckt-devices") && c["subckt-devices"].is_boolean()) {
-        s.subckt_devices = c["subckt-devices"].get<bool>();
-      }
-    }
-  }
+  Vtc vtc = readVtc(r);
+  if (inverter != nullptr) readInverterSizing(r, *inverter);
   return vtc;
 }
 
@@ -376,16 +347,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                    {"model_lib", inv.model_lib},
                    {"lib_section", inv.lib_section},
                    {"subckt_devices", inv.subckt_devices}};
-  j["vtc"] = {{"vdd_v", design.vtc.vdd_v},
-              {"threshold_v", design.vtc.threshold_v},
-              {"peak_gain", design.vtc.peak_gain},
-              {"vin", design.vtc.vin_v},
-              {"vout", design.vtc.vout_v}};
-  if (!design.vtc.drive.empty()) {
-    j["vtc"]["drive"] = {{"vin", design.vtc.drive.vin_v},
-                         {"vout", design.vtc.drive.vout_v},
-                         {"current_a", design.vtc.drive.current_a}};
-  }
+  j["vtc"] = vtcJson(design.vtc);
   Json stages = Json::array();
   std::vector<adc::StageDesign> adcs;
   for (const auto& st : design.pipeline.stages) adcs.push_back(st.adc);
@@ -544,8 +506,9 @@ std::atomic<std::size_t> design_files_parsed{0};
 
 std::size_t designFilesParsed() { return design_files_parsed.load(); }
 
-adc::Design loadDesign(const fs::path& path) {
-  design_files_parsed.fetch_add(1);
+namespace {
+
+adc::Design readDesign(const fs::path& path) {
   const Json j = loadJsonFile(path);
   const std::string file = path.string();
   FieldReader r(j, file);
@@ -598,18 +561,9 @@ adc::Design loadDesign(const fs::path& path) {
   }
   {
     FieldReader vtc = r.object("vtc");
-    d.vtc = analyzeVtc(vtc.numbers("vin", 3), vtc.numbers("vout", 3),
-                       vtc.number("vdd_v", std::nullopt, 0.1, 20.0));
+    d.vtc = readVtc(vtc);
     (void)vtc.number("threshold_v", std::nullopt, 0.0, 20.0);  // recomputed from the table
     (void)vtc.number("peak_gain", std::nullopt, -1e6, 1e6);
-    if (vtc.has("drive")) {
-      FieldReader dr = vtc.object("drive");
-      d.vtc.drive.vin_v = dr.numbers("vin", 2);
-      d.vtc.drive.vout_v = dr.numbers("vout", 2);
-      d.vtc.drive.current_a = dr.numbers("current_a", 4);
-      dr.finish();
-      validateDrive(d.vtc.drive, "'" + file + "': field 'vtc.drive'");
-    }
     vtc.finish();
   }
   const int levels = rram::LevelSet(d.rram).count();
@@ -675,6 +629,20 @@ adc::Design loadDesign(const fs::path& path) {
   }
   r.finish();
   return d;
+}
+
+}  // namespace
+
+adc::Design loadDesign(const fs::path& path) {
+  design_files_parsed.fetch_add(1);
+  try {
+    return readDesign(path);
+  } catch (const InputError& e) {
+    // A malformed design field is NNADC-DES-001 (the field readers say NNADC-CFG-00n, as for
+    // configs); the tables' own checks (VTC, drive, level set) keep their ids.
+    if (!startsWith(e.id(), "NNADC-CFG-")) throw;
+    throw InputError("NNADC-DES-001", e.message());
+  }
 }
 
 }  // namespace nnadc::io
