@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
+#include "nnadc/io/raw_reader.h"
 #include "nnadc/sim/ngspice.h"
 #include "nnadc/sim/pool.h"
-#include "nnadc/sim/raw_reader.h"
 #include "nnadc/spice/inverter.h"
 
 namespace {
@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         std::printf("ngspice -b failed\n");
         return 1;
       }
-      points += nnadc::sim::readRawFile(dir / "out.raw").front().vectors.front().size();
+      points += nnadc::io::readRawFile(dir / "out.raw").front().vectors.front().size();
     }
     const double t_sub = secondsSince(start) / runs;
     std::printf("%s:\n  ngspice -b subprocess + raw read (2 threads): %.2f ms/run\n", label,

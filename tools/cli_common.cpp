@@ -1,6 +1,7 @@
 #include "cli_common.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -86,6 +87,17 @@ void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int&
     applyConfigFile(sub, common);
     exit_code = run();
   });
+}
+
+void resolveConfigPaths(const CommonOptions& common,
+                        std::initializer_list<std::pair<std::string*, const char*>> paths) {
+  const std::filesystem::path dir = std::filesystem::path(common.config_file).parent_path();
+  for (const auto& [value, key] : paths) {
+    if (common.from_config.count(key) > 0 && !value->empty() &&
+        std::filesystem::path(*value).is_relative()) {
+      *value = (dir / *value).lexically_normal().string();
+    }
+  }
 }
 
 io::Json effectiveConfig(const CLI::App& sub) {

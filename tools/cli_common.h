@@ -3,9 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "nnadc/core/log.h"
 #include "nnadc/eval/train.h"
@@ -44,6 +46,11 @@ void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& d
 /// unknown key, NNADC-CFG-002 for a value of the wrong type, naming the file and key), then
 /// stores run()'s result in `exit_code`.
 void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int& exit_code);
+
+/// Paths a config file gave are relative to that file (as a recipe's "vtc" is); on the command
+/// line, to the working directory. Rewrites each (path, option name) the config file set.
+void resolveConfigPaths(const CommonOptions& common,
+                        std::initializer_list<std::pair<std::string*, const char*>> paths);
 
 /// The subcommand's effective options as JSON (for the provenance block).
 io::Json effectiveConfig(const CLI::App& sub);

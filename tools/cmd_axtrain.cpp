@@ -127,7 +127,8 @@ void addAxTrainCommand(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   sub->add_option("--require-baseline", o.require_baseline,
                   "Exit 1 if the exact-arithmetic baseline test accuracy is below this fraction");
-  setRun(*sub, options->common, [sub, options] { return runAxTrain(*sub, *options); }, exit_code);
+  setRun(
+      *sub, options->common, [sub, options] { return runAxTrain(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -49,33 +49,19 @@ spice::ModelSource modelSource(const CharacterizeCliOptions& o) {
 }
 
 int runCharacterize(CLI::App& sub, CharacterizeCliOptions& o) {
-  applyConfigFile(sub, o.common);
   StderrLogger logger(&o.common.quiet);
   sim::CharacterizeOptions options = o.sim;
   options.models = modelSource(o);
   options.drive = !o.no_drive;
   const sim::Characterization c = sim::characterizeInverter(options, &logger);
 
-  io::VtcRecord record;
-  record.vtc = c.vtc;
-  adc::InverterSizing& inv = record.inverter;
-  inv.wn_m = options.spec.wn_m;
-  inv.wp_m = options.spec.wp_m;
-  inv.l_m = options.spec.l_m;
-  inv.nmos = options.models.nmos;
-  inv.pmos = options.models.pmos;
-  inv.model_lib = options.models.lib_file.string();
-  inv.lib_section = options.models.section;
-  inv.subckt_devices = options.spec.subckt_devices;
-  record.supply_current_a = c.supply_current_a;
-  record.deck = c.deck;
-  record.drive_deck = c.drive_deck;
   io::Provenance provenance;
   provenance.command = "characterize";
   provenance.config = effectiveConfig(sub);
   provenance.ngspice_version = c.ngspice_version;
   if (!o.deck_path.empty()) io::writeFileAtomic(o.deck_path, c.deck);
-  io::writeFileAtomic(o.common.output, io::dumpJson(io::vtcFileJson(record, provenance)));
+  io::writeFileAtomic(o.common.output,
+                      io::dumpJson(io::vtcFileJson(io::vtcRecord(options, c), provenance)));
   printSummary(o.common, "characterize: threshold " + fixed(c.vtc.threshold_v, 4) +
                              " V, peak gain " + fixed(c.vtc.peak_gain, 2) + ", " +
                              std::to_string(c.vtc.vin_v.size()) + " points -> " + o.common.output);
@@ -115,7 +101,8 @@ void addCharacterizeCommand(CLI::App& app, int& exit_code) {
                 "(no loading by the RRAM cells they drive)");
   sub->add_option("--deck", o.deck_path, "Also write the SPICE deck to this file");
   sub->add_option("--timeout", o.sim.timeout_s, "Simulation time limit [s]")->capture_default_str();
-  sub->callback([sub, options, &exit_code] { exit_code = runCharacterize(*sub, *options); });
+  setRun(
+      *sub, options->common, [sub, options] { return runCharacterize(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

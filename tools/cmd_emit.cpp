@@ -1,10 +1,10 @@
 // nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
 // self-contained deck of a trained stage or pipeline and one of its test benches.
 #include "cli_common.h"
-#include "option_groups.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/spice/pipeline_deck.h"
+#include "option_groups.h"
 
 namespace nnadc::cli {
 
@@ -37,7 +37,8 @@ void addEmitCommand(CLI::App& app, int& exit_code) {
   addDeckOptions(*sub, options->deck);
   sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")
       ->capture_default_str();
-  setRun(*sub, options->common, [options] { return runEmit(*options); }, exit_code);
+  setRun(
+      *sub, options->common, [options] { return runEmit(*options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "cli_common.h"
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/eval/transfer.h"
 #include "nnadc/io/design_json.h"
@@ -91,7 +92,8 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
                   "report its error against the ideal nonlinear curve");
   sub->add_option("--transfer-bits", o.transfer.bits, "Resolution of that nonlinear code")
       ->capture_default_str();
-  setRun(*sub, options->common, [sub, options] { return runEval(*sub, *options); }, exit_code);
+  setRun(
+      *sub, options->common, [sub, options] { return runEval(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

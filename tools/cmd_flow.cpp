@@ -2,20 +2,19 @@
 // SPICE) -> train a recipe on that VTC, or reuse a trained design -> eval (behavioural, with RRAM
 // Monte-Carlo) -> emit (every bench and dialect) -> sim static and transient (ngspice) ->
 // summary. Library calls on one in-memory design, one worker pool for every SPICE step.
-#include <filesystem>
+#include <cstdio>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/flow_json.h"
+#include "nnadc/io/vtc_json.h"
 #include "nnadc/sim/characterize.h"
 #include "option_groups.h"
 
 namespace nnadc::cli {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 struct FlowCliOptions {
   CommonOptions common;
@@ -28,22 +27,13 @@ struct FlowCliOptions {
 };
 
 int runFlow(CLI::App& sub, FlowCliOptions& o) {
-  // Paths in a config file are relative to that file (as a recipe's "vtc" is); on the command
-  // line, to the working directory.
-  const fs::path config_dir = fs::path(o.common.config_file).parent_path();
-  for (auto [value, key] : {std::pair{&o.design, "design"}, {&o.recipe, "recipe"}}) {
-    if (o.common.from_config.count(key) > 0 && !value->empty() && fs::path(*value).is_relative())
-      *value = (config_dir / *value).lexically_normal().string();
-  }
+  resolveConfigPaths(o.common, {{&o.design, "design"}, {&o.recipe, "recipe"}});
   StderrLogger logger(&o.common.quiet);
   if (o.design.empty() == o.recipe.empty()) {
     throw InputError("NNADC-CFG-005",
                      "nnadc flow needs exactly one of --design (reuse a trained design) or "
                      "--recipe (train one); got " +
                          std::string(o.design.empty() ? "neither" : "both"));
-  }
-  if (o.train_iterations) {
-    requireInRange("NNADC-CFG-003", "train-iterations", *o.train_iterations, 1, 10'000'000);
   }
   io::FlowOptions& f = o.flow;
   f.bench.timeout_s = o.pool.timeout_s;
@@ -65,9 +55,8 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
   sim::PoolSimulator simulator(pool);
 
   // 1. The inverter, characterised in SPICE (on the flow's pool).
-  const sim::Characterization c = out.step("characterize", [&] {
-    return sim::characterizeInverter(f.characterize, simulator);
-  });
+  const sim::Characterization c = out.step(
+      "characterize", [&] { return sim::characterizeInverter(f.characterize, simulator); });
   out.writeVtc(f.characterize, c);
   // 2. The design: trained on that VTC, or reused (and checked against it).
   adc::Design design;
@@ -76,8 +65,13 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
     out.writeJson("recipe.json", recipe->raw);
     recipe->request.base.vtc = c.vtc;
     recipe->request.base.inverter = io::inverterSizing(f.characterize);
-    const eval::TrainSummary t = out.step("train", [&] { return eval::train(recipe->request, logger); });
-    if (t.diverged) throw InputError("NNADC-TRN-001", "flow step 'train': " + t.message);
+    const eval::TrainSummary t =
+        out.step("train", [&] { return eval::train(recipe->request, logger); });
+    if (t.diverged) {
+      std::fprintf(stderr, "error[NNADC-TRN-001]: flow step 'train': %s; no design written\n",
+                   t.message.c_str());
+      return kExitCheckFailed;
+    }
     design = t.design;
     out.writeDesign(design, *recipe, t);
   } else {
@@ -101,9 +95,8 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
   printSummary(o.common, io::flowSummaryLine(summary, o.common.output));
   const double agree = summary["static"]["agreement"].get<double>();
   if (f.require_agreement > 0.0 && !(agree >= f.require_agreement)) {
-    logger.warning("flow: SPICE static codes agree with the model for " +
-                   io::percent(agree) + " of inputs, below the required " +
-                   io::percent(f.require_agreement));
+    logger.warning("flow: SPICE static codes agree with the model for " + io::percent(agree) +
+                   " of inputs, below the required " + io::percent(f.require_agreement));
     return kExitCheckFailed;
   }
   return kExitOk;
@@ -142,7 +135,8 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--require-agreement", o.flow.require_agreement,
                   "Exit 1 if fewer than this fraction of static codes match the model")
       ->capture_default_str();
-  setRun(*sub, options->common, [sub, options] { return runFlow(*sub, *options); }, exit_code);
+  setRun(
+      *sub, options->common, [sub, options] { return runFlow(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -123,7 +123,8 @@ void addMetricsCommand(CLI::App& app, int& exit_code) {
                 "Exit 1 if code density finds a missing code");
   sub->add_flag("--tables", o->tables, "Include the per-code DNL and INL arrays");
   addCommonOptions(*sub, o->common, "metrics.json");
-  setRun(*sub, o->common, [o, sub] { return runMetrics(*o, *sub); }, exit_code);
+  setRun(
+      *sub, o->common, [o, sub] { return runMetrics(*o, *sub); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -130,7 +130,8 @@ void addSimCommand(CLI::App& app, int& exit_code) {
                 "--deck: run even if a node touches only one device terminal (see NNADC-NET-020)");
   addDeckOptions(*sub, o.design);
   addPoolOptions(*sub, o.pool, 600.0);
-  setRun(*sub, options->common, [sub, options] { return runSim(*sub, *options); }, exit_code);
+  setRun(
+      *sub, options->common, [sub, options] { return runSim(*sub, *options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

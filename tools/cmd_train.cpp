@@ -50,16 +50,15 @@ int runTrain(TrainOptions& o) {
   io::writeFileAtomic(o.common.output,
                       io::dumpJson(io::designJson(s.design, provenance, recipe.raw,
                                                   io::trainingJson(q, s), metrics)));
-  const std::string what =
-      q.stage ? std::to_string(q.stage->bits) + "-bit stage"
-              : std::to_string(s.design.pipeline.bits) + "-bit pipeline of " +
-                    std::to_string(s.design.pipeline.stages.size()) + " stages";
+  const std::string what = q.stage
+                               ? std::to_string(q.stage->bits) + "-bit stage"
+                               : std::to_string(s.design.pipeline.bits) + "-bit pipeline of " +
+                                     std::to_string(s.design.pipeline.stages.size()) + " stages";
   printSummary(o.common, "train: " + what + ", ENOB " + fixed(metrics["enob"].get<double>(), 3) +
                              ", DNL [" + fixed(metrics["dnl_lsb_min"].get<double>(), 2) + ", " +
                              fixed(metrics["dnl_lsb_max"].get<double>(), 2) + "] LSB, " +
                              std::to_string(metrics["missing_codes"].get<int>()) +
-                             " missing codes, " + fixed(s.seconds, 1) + " s -> " +
-                             o.common.output);
+                             " missing codes, " + fixed(s.seconds, 1) + " s -> " + o.common.output);
   return kExitOk;
 }
 
@@ -85,7 +84,8 @@ void addTrainCommand(CLI::App& app, int& exit_code) {
   addCommonOptions(*sub, options->common, "design.json", ConfigRole::kRecipe);
   sub->add_option("--iterations", options->iterations, "Override the recipe's iterations");
   sub->add_option("--restarts", options->restarts, "Override the recipe's restarts");
-  setRun(*sub, options->common, [options] { return runTrain(*options); }, exit_code);
+  setRun(
+      *sub, options->common, [options] { return runTrain(*options); }, exit_code);
 }
 
 }  // namespace nnadc::cli

@@ -12,7 +12,7 @@
 #include "nnadc/adc/convert.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/json.h"
-#include "nnadc/sim/raw_reader.h"
+#include "nnadc/io/raw_reader.h"
 #include "nnadc/sim/stage_bench.h"
 
 namespace fs = std::filesystem;
@@ -59,7 +59,7 @@ std::vector<nnadc::sim::Plot> runNgspiceCli(const fs::path& deck) {
       runCommand("cd " + deck.parent_path().string() + " && " + nnadc::test::ngspiceExe().string() +
                  " -b -r " + raw.string() + " " + deck.string());
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  return nnadc::sim::readRawFile(raw);
+  return nnadc::io::readRawFile(raw);
 }
 
 }  // namespace

@@ -225,8 +225,8 @@ TEST_SUITE("cli") {
     const auto j = nnadc::io::loadJsonFile(dir / "m.json");
     CHECK(j["samples"].get<int>() == 4096);
     CHECK(j["ramp"]["samples"].get<int>() == (4 << 14));
-    const auto nan = runCommand(cli("eval --design " + adc14 + " --variation-sigma nan -o " +
-                                    (dir / "nan.json").string()));
+    const auto nan = runCommand(
+        cli("eval --design " + adc14 + " --variation-sigma nan -o " + (dir / "nan.json").string()));
     CHECK(nan.exit_code == 2);
     CHECK(nan.output.find("field 'variation-sigma'") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "nan.json"));

@@ -13,7 +13,7 @@
 #include "../test_paths.h"
 #include "decks.h"
 #include "nnadc/core/error.h"
-#include "nnadc/sim/raw_reader.h"
+#include "nnadc/io/raw_reader.h"
 #include "nnadc/spice/inverter.h"
 
 namespace {
@@ -85,7 +85,7 @@ TEST_SUITE("sim") {
                             (dir / "inv.raw").string() + " " + (dir / "inv.cir").string() + " > " +
                             (dir / "inv.log").string() + " 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
-    const auto plots = nnadc::sim::readRawFile(dir / "inv.raw");
+    const auto plots = nnadc::io::readRawFile(dir / "inv.raw");
     REQUIRE(plots.size() == 1);
 
     nnadc::sim::RunRequest request;

@@ -16,7 +16,7 @@
 #include "nnadc/adc/pipeline.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
-#include "nnadc/sim/raw_reader.h"
+#include "nnadc/io/raw_reader.h"
 
 namespace fs = std::filesystem;
 
@@ -160,7 +160,7 @@ TEST_SUITE("sim") {
         nnadc::test::runCommand("cd " + dir.string() + " && " + nnadc::test::ngspiceExe().string() +
                                 " -b -r out.raw static.cir");
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-    const auto plots = nnadc::sim::readRawFile(dir / "out.raw");
+    const auto plots = nnadc::io::readRawFile(dir / "out.raw");
     REQUIRE(plots.size() == 1);
     const auto cli_words = plotWords(plots[0], design);
     REQUIRE(cli_words.size() == 16);

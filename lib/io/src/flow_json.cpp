@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "nnadc/core/check.h"
 #include "nnadc/eval/evaluate.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/results_json.h"
@@ -36,9 +37,9 @@ Json pick(const Json& from, std::initializer_list<const char*> keys) {
 }
 
 std::string dialectExt(spice::Dialect dialect) {
-  return dialect == spice::Dialect::kSpectre ? ".scs"
-                                             : (dialect == spice::Dialect::kXyce ? ".xyce.cir"
-                                                                                 : ".cir");
+  return dialect == spice::Dialect::kSpectre
+             ? ".scs"
+             : (dialect == spice::Dialect::kXyce ? ".xyce.cir" : ".cir");
 }
 
 Provenance provenanceOf(const std::string& command, const Json& config, std::string ngspice) {
@@ -65,19 +66,6 @@ void FlowOptions::validate() const {
   requireInRange("NNADC-CFG-003", "timeout", bench.timeout_s, 1e-3, 1e7, "s");
   if (run_variation) variation.validate();
   requireInRange("NNADC-CFG-003", "require-agreement", require_agreement, 0.0, 1.0);
-}
-
-adc::InverterSizing inverterSizing(const sim::CharacterizeOptions& options) {
-  adc::InverterSizing s;
-  s.wn_m = options.spec.wn_m;
-  s.wp_m = options.spec.wp_m;
-  s.l_m = options.spec.l_m;
-  s.nmos = options.models.nmos;
-  s.pmos = options.models.pmos;
-  s.model_lib = options.models.lib_file.string();
-  s.lib_section = options.models.section;
-  s.subckt_devices = options.spec.subckt_devices;
-  return s;
 }
 
 std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions& options) {
@@ -111,8 +99,7 @@ FlowWriter::FlowWriter(fs::path dir, Logger& logger)
 }
 
 void FlowWriter::record(const std::string& name, std::chrono::steady_clock::time_point start) {
-  timings_[name] =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  timings_[name] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 std::string FlowWriter::path(const std::string& name) const { return (dir_ / name).string(); }
@@ -123,26 +110,20 @@ void FlowWriter::writeJson(const std::string& name, const Json& json) {
 
 void FlowWriter::writeVtc(const sim::CharacterizeOptions& options, const sim::Characterization& c) {
   ngspice_version_ = c.ngspice_version;
-  VtcRecord record;
-  record.vtc = c.vtc;
-  record.inverter = inverterSizing(options);
-  record.supply_current_a = c.supply_current_a;
-  record.deck = c.deck;
-  record.drive_deck = c.drive_deck;
-  writeJson("vtc.json", vtcFileJson(record, provenanceOf("characterize", Json::object(),
-                                                          c.ngspice_version)));
+  writeJson("vtc.json",
+            vtcFileJson(vtcRecord(options, c),
+                        provenanceOf("characterize", Json::object(), c.ngspice_version)));
   writeFileAtomic(path("netlists/inverter.cir"), c.deck);
 }
 
 void FlowWriter::writeDesign(const adc::Design& design, const Recipe& recipe,
                              const eval::TrainSummary& trained) {
-  const auto& t = recipe.request.stage ? recipe.request.stage_training
-                                       : recipe.request.pipeline_training.stage;
-  Provenance p = provenanceOf("train",
-                              {{"recipe", path("recipe.json")},
-                               {"iterations", t.iterations},
-                               {"restarts", t.restarts}},
-                              "");
+  const auto& t =
+      recipe.request.stage ? recipe.request.stage_training : recipe.request.pipeline_training.stage;
+  Provenance p = provenanceOf(
+      "train",
+      {{"recipe", path("recipe.json")}, {"iterations", t.iterations}, {"restarts", t.restarts}},
+      "");
   p.seed = design.seed;
   writeJson("design.json", designJson(design, p, recipe.raw, trainingJson(recipe.request, trained),
                                       evalJson(trained.metrics)));
@@ -205,9 +186,9 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
   s["trained"] = trained;
   s["behavioural"] = pick(beh, {"enob", "sndr_db", "missing_codes", "samples"});
   if (beh.contains("variation")) s["behavioural"]["variation"] = beh["variation"];
-  s["static"] = pick(stat, {"enob", "ramp_enob", "agreement", "behavioural_ramp_enob",
-                            "dnl_lsb_min", "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max",
-                            "missing_codes", "conversions_per_s"});
+  s["static"] = pick(
+      stat, {"enob", "ramp_enob", "agreement", "behavioural_ramp_enob", "dnl_lsb_min",
+             "dnl_lsb_max", "inl_lsb_min", "inl_lsb_max", "missing_codes", "conversions_per_s"});
   s["static"]["points"] = points;
   if (pipeline_) {
     s["static_sine"] = pick(ssine, {"enob", "enob_sinefit", "behavioural_enob", "sndr_db",
@@ -239,8 +220,8 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
      << (trained ? "trained on this characterisation" : "reused") << ")\n\n"
      << "| figure | behavioural model | SPICE static | SPICE transient |\n|---|---|---|---|\n";
   md << "| ENOB, sine (" << beh.value("samples", Json()).dump() << " / " << points << " / "
-     << samples << " samples) | " << num(field(beh, "enob")) << " | "
-     << num(field(ssine, "enob")) << " | " << num(field(tran, "enob")) << " |\n";
+     << samples << " samples) | " << num(field(beh, "enob")) << " | " << num(field(ssine, "enob"))
+     << " | " << num(field(tran, "enob")) << " |\n";
   md << "| ENOB, ramp vs ideal levels (" << points << " points) | "
      << num(field(stat, "behavioural_ramp_enob")) << " | " << num(field(stat, "ramp_enob"))
      << " | |\n";
@@ -267,7 +248,8 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
           "none (docs/spice.md).\n";
   }
   md << "\nArtefacts: vtc.json, design.json, behavioural.json, static.json"
-     << (pipeline_ ? ", static_sine.json" : "") << (options.skip_transient ? "" : ", transient.json")
+     << (pipeline_ ? ", static_sine.json" : "")
+     << (options.skip_transient ? "" : ", transient.json")
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
         "summary.json. Total "
      << num(total_s, 3) << " s.\n";
@@ -282,10 +264,10 @@ std::string flowSummaryLine(const Json& s, const std::string& folder) {
   const double static_enob =
       pipeline ? field(s["static_sine"], "enob") : field(s["static"], "ramp_enob");
   const Json tran = s.value("transient", Json::object());
-  return "flow: static ENOB " + num(static_enob) + ", " +
-         percent(field(s["static"], "agreement")) + " codes as the model, transient ENOB " +
-         num(field(tran, "enob")) + ", power " + num(field(tran, "power_w"), 3) + " W, " +
-         num(field(s, "elapsed_s"), 3) + " s -> " + folder;
+  return "flow: static ENOB " + num(static_enob) + ", " + percent(field(s["static"], "agreement")) +
+         " codes as the model, transient ENOB " + num(field(tran, "enob")) + ", power " +
+         num(field(tran, "power_w"), 3) + " W, " + num(field(s, "elapsed_s"), 3) + " s -> " +
+         folder;
 }
 
 }  // namespace nnadc::io

@@ -107,4 +107,27 @@ void readInverterSizing(FieldReader& r, adc::InverterSizing& s) {
   s.subckt_devices = r.boolean("subckt_devices", s.subckt_devices);
 }
 
+adc::InverterSizing inverterSizing(const sim::CharacterizeOptions& options) {
+  adc::InverterSizing s;
+  s.wn_m = options.spec.wn_m;
+  s.wp_m = options.spec.wp_m;
+  s.l_m = options.spec.l_m;
+  s.nmos = options.models.nmos;
+  s.pmos = options.models.pmos;
+  s.model_lib = options.models.lib_file.string();
+  s.lib_section = options.models.section;
+  s.subckt_devices = options.spec.subckt_devices;
+  return s;
+}
+
+VtcRecord vtcRecord(const sim::CharacterizeOptions& options, const sim::Characterization& c) {
+  VtcRecord record;
+  record.vtc = c.vtc;
+  record.inverter = inverterSizing(options);
+  record.supply_current_a = c.supply_current_a;
+  record.deck = c.deck;
+  record.drive_deck = c.drive_deck;
+  return record;
+}
+
 }  // namespace nnadc::io

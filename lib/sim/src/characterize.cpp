@@ -46,11 +46,18 @@ void CharacterizeOptions::validate() const {
 
 Characterization characterizeInverter(const CharacterizeOptions& options, Logger* logger) {
   options.validate();
+  // Decks are built (and bad models refused) before any worker process starts.
+  (void)spice::inverterDcDeck(options.spec, options.models, options.models.isDefault());
+  IsolatedSimulator simulator(logger);
+  return characterizeInverter(options, simulator);
+}
+
+Characterization characterizeInverter(const CharacterizeOptions& options, Simulator& simulator) {
+  options.validate();
   const spice::InverterSpec& spec = options.spec;
   Characterization c;
   c.deck = spice::inverterDcDeck(spec, options.models, options.models.isDefault());
 
-  IsolatedSimulator simulator(logger);
   RunRequest request;
   request.deck = c.deck;
   request.vectors = {spice::kInverterOutVector, spice::kInverterSupplyVector};

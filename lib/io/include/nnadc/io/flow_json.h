@@ -32,9 +32,6 @@ struct FlowOptions {
   void validate() const;
 };
 
-/// The inverter a characterisation built (what the design must record for the emitter).
-adc::InverterSizing inverterSizing(const sim::CharacterizeOptions& options);
-
 /// One SPICE bench of the flow: "static" (ramp), "static sine" (pipelines), "transient".
 struct FlowBench {
   std::string label;

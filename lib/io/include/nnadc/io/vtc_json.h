@@ -8,6 +8,7 @@
 #include "nnadc/core/vtc.h"
 #include "nnadc/io/fields.h"
 #include "nnadc/io/json.h"
+#include "nnadc/sim/characterize.h"
 
 namespace nnadc::io {
 
@@ -23,6 +24,11 @@ struct VtcRecord {
   std::string deck;                      ///< the DC-sweep deck
   std::string drive_deck;                ///< the drive deck (written only with a drive table)
 };
+
+/// The inverter a characterisation built (what a design must record for the emitter).
+adc::InverterSizing inverterSizing(const sim::CharacterizeOptions& options);
+/// What a characterisation run records.
+VtcRecord vtcRecord(const sim::CharacterizeOptions& options, const sim::Characterization& c);
 
 /// The VTC file: provenance, vdd_v, threshold_v, peak_gain, wn_m, wp_m, l_m, nmos, pmos,
 /// model_lib, lib_section, subckt_devices, points, vin, vout, slope, supply_current_a,

@@ -7,6 +7,7 @@
 
 #include "nnadc/core/log.h"
 #include "nnadc/core/vtc.h"
+#include "nnadc/sim/simulator.h"
 #include "nnadc/spice/inverter.h"
 #include "nnadc/spice/models.h"
 
@@ -38,5 +39,7 @@ struct Characterization {
 /// SimulationError for ngspice failures, NNADC-SIM-008 when a run returns no or too few points,
 /// and InputError NNADC-VTC-001/002 when the tables are not an inverter's.
 Characterization characterizeInverter(const CharacterizeOptions& options, Logger* logger = nullptr);
+/// The same on a simulator the caller owns (e.g. a PoolSimulator over a flow's one pool).
+Characterization characterizeInverter(const CharacterizeOptions& options, Simulator& simulator);
 
 }  // namespace nnadc::sim

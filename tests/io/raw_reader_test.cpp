@@ -1,4 +1,4 @@
-#include "nnadc/sim/raw_reader.h"
+#include "nnadc/io/raw_reader.h"
 
 #include <doctest/doctest.h>
 
@@ -20,9 +20,9 @@
 namespace {
 
 namespace fs = std::filesystem;
-using nnadc::sim::parseRaw;
+using nnadc::io::parseRaw;
+using nnadc::io::readRawFile;
 using nnadc::sim::Plot;
-using nnadc::sim::readRawFile;
 using nnadc::sim::Vector;
 
 /// ASCII raw files print "%.15e", 16 significant digits: rounding is at most 5e-16 relative, and

@@ -1,41 +1,29 @@
-#include "nnadc/sim/raw_reader.h"
+#include "nnadc/io/raw_reader.h"
 
 #include <algorithm>
 #include <bit>
 #include <cctype>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/io/file.h"
 
-namespace nnadc::sim {
+namespace nnadc::io {
 namespace {
+
+using sim::Plot;
+using sim::Vector;
 
 constexpr std::size_t kDoubleBytes = 8;
 /// Longest excerpt of offending input quoted in a message; raw files may hold binary noise.
 constexpr std::size_t kMaxQuoted = 40;
 /// Smallest ASCII value ("0" plus a separator), to bound reservations by the input size.
 constexpr std::size_t kMinAsciiValueBytes = 2;
-
-/// The whole file as bytes. Same error as io::readTextFile: sim must not depend on io (io is the
-/// layer above that serialises sim's results).
-std::string readFileBytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw InputError("NNADC-IO-001",
-                     "cannot read file '" + path.string() + "': " + std::strerror(errno));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 std::string quote(std::string_view text) {
   std::string out = "'";
@@ -364,7 +352,7 @@ std::vector<Plot> parseRaw(std::string_view bytes, std::string_view source) {
 }
 
 std::vector<Plot> readRawFile(const std::filesystem::path& path) {
-  return parseRaw(readFileBytes(path), path.string());
+  return parseRaw(readTextFile(path), path.string());
 }
 
-}  // namespace nnadc::sim
+}  // namespace nnadc::io

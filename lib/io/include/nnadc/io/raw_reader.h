@@ -38,7 +38,10 @@
 
 #include "nnadc/sim/plot.h"
 
-namespace nnadc::sim {
+namespace nnadc::io {
+
+using sim::Plot;
+using sim::Vector;
 
 /// Parses raw-file bytes. `source` names the file in error messages. Throws InputError
 /// NNADC-RAW-nnn naming the source, the line or byte offset and what was expected.
@@ -47,4 +50,4 @@ std::vector<Plot> parseRaw(std::string_view bytes, std::string_view source);
 /// Reads and parses a raw file (NNADC-IO-001 if it cannot be read).
 std::vector<Plot> readRawFile(const std::filesystem::path& path);
 
-}  // namespace nnadc::sim
+}  // namespace nnadc::io
