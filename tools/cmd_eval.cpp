@@ -34,11 +34,6 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   if (variation) variation_options.validate();
   if (!o.transfer.transfer.empty()) o.transfer.validate();
   const adc::Design design = io::loadDesign(o.design);
-  if (design.singleStage() && (variation || !o.transfer.transfer.empty())) {
-    throw InputError("NNADC-CFG-003", "'" + o.design +
-                                          "' is a single stage: --variation-sigma and "
-                                          "--transfer apply to pipelined designs");
-  }
   io::Json j = io::evalJson(eval::evaluate(design, o.eval));
   if (variation) j["variation"] = io::variationJson(mc::variationStudy(design, variation_options));
   if (!o.transfer.transfer.empty()) {

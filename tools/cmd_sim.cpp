@@ -67,9 +67,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
 
 int runSim(CLI::App& sub, SimOptions& o) {
   StderrLogger logger(&o.common.quiet);
-  if (!(o.pool.timeout_s > 0.0)) {
-    throw InputError("NNADC-CFG-003", "field 'timeout' must be > 0 s");
-  }
+  sim::validateTimeout(o.pool.timeout_s);
   if (!o.design.design.empty() && !o.deck_path.empty()) {
     throw InputError("NNADC-CFG-003", "nnadc sim takes --deck FILE or --design FILE, not both");
   }

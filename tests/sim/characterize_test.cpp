@@ -57,9 +57,11 @@ TEST_SUITE("sim") {
     nnadc::sim::CharacterizeOptions options;
     SUBCASE("timeout") {
       options.timeout_s = 0.0;
-      CHECK_THROWS_WITH_AS(nnadc::sim::characterizeInverter(options),
-                           "error[NNADC-CFG-003]: field 'timeout' must be > 0 s, got 0.000",
-                           nnadc::InputError);
+      CHECK_THROWS_WITH_AS(
+          nnadc::sim::characterizeInverter(options),
+          "error[NNADC-CFG-003]: field 'timeout' = 0 is outside the allowed range (0, "
+          "1e+07] s",
+          nnadc::InputError);
     }
     SUBCASE("supply") {
       options.spec.vdd_v = -3.0;

@@ -27,8 +27,8 @@ void compareCodes(BenchSummary& s) {
     s.max_code_difference =
         std::max(s.max_code_difference, std::abs(s.codes[i] - s.behavioural_codes[i]));
   }
-  s.agreement = static_cast<double>(s.codes.size() - s.differing_codes) /
-                static_cast<double>(s.codes.size());
+  s.agreement =
+      static_cast<double>(s.codes.size() - s.differing_codes) / static_cast<double>(s.codes.size());
 }
 
 BenchSummary measurePipeline(sim::WorkerPool& pool, const adc::Design& design,
@@ -117,8 +117,7 @@ BenchSummary measurePipeline(sim::WorkerPool& pool, const adc::Design& design,
   return s;
 }
 
-BenchSummary measureStage(sim::WorkerPool& pool, const adc::Design& design,
-                          const BenchOptions& o) {
+BenchSummary measureStage(sim::WorkerPool& pool, const adc::Design& design, const BenchOptions& o) {
   const spice::DeckOptions& deck = o.deck;
   // Validate (and emit once) before any job: a bad design is an input error, exit 2.
   (void)spice::stageDeck(design, deck);
@@ -179,7 +178,7 @@ void BenchOptions::validate(const adc::Design& design) const {
                      "field 'bench' = 'stage' is emit-only; nnadc sim --design "
                      "runs: static, transient");
   }
-  if (!(timeout_s > 0.0)) throw InputError("NNADC-CFG-003", "field 'timeout' must be > 0 s");
+  sim::validateTimeout(timeout_s);
   if (deck.static_sine && design.singleStage()) {
     throw InputError("NNADC-NET-012",
                      "field 'static-sine' applies to pipelined designs (this design is a single "

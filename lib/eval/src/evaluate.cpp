@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/design.h"
 #include "nnadc/adc/pipeline.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/check.h"
@@ -23,25 +24,9 @@ metrics::Analysis analyze(const std::vector<std::int64_t>& codes, int bits,
   return metrics::analyzeCodes(codes, options);
 }
 
-EvalSummary evaluateStage(const adc::Design& design, std::size_t samples, int per_level) {
-  const adc::StageModel model = adc::stageModel(design, 0);
-  const adc::StageDesign& stage = design.stage(0);
-  const adc::Decoder decoder = adc::stageDecoder(stage);
-  const adc::StageConductances g = model.conductances(stage.cells);
-  const auto& shape = stage.shape;
-  EvalSummary s;
-  s.sine_cycles = adc::coherentCycles(samples, adc::kDefaultSineFraction);
-  const auto sine = adc::coherentSine(shape.input_lo_v, shape.input_hi_v, samples, s.sine_cycles);
-  s.sine = analyze(adc::convert(model, g, decoder, sine), shape.bits, metrics::RecordKind::kSine);
-  Eigen::VectorXd ramp;
-  std::vector<int> ideal;
-  adc::makeRamp(shape, per_level, ramp, ideal);
-  s.ramp = analyze(adc::convert(model, g, decoder, ramp), shape.bits, metrics::RecordKind::kRamp);
-  s.ramp_enob = adc::rampEnob(model, stage.cells, decoder, per_level);
-  return s;
-}
-
-EvalSummary evaluatePipeline(const adc::Design& design, std::size_t samples, int per_code) {
+// A single stage is a one-stage pipeline: the same conversion (its decoded level is the code),
+// plus the ramp ENOB against ideal levels that stage training optimises.
+EvalSummary evaluateDesign(const adc::Design& design, std::size_t samples, int per_code) {
   const adc::PipelineModel model(design.pipeline, design);
   const auto g = model.nominal();
   const double lo = design.pipeline.lo();
@@ -56,6 +41,11 @@ EvalSummary evaluatePipeline(const adc::Design& design, std::size_t samples, int
   for (Eigen::Index k = 0; k < n; ++k)
     ramp(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(n);
   s.ramp = analyze(model.convert(g, ramp), bits, metrics::RecordKind::kRamp);
+  if (design.singleStage()) {
+    const adc::StageDesign& stage = design.stage(0);
+    s.ramp_enob =
+        adc::rampEnob(adc::stageModel(design, 0), stage.cells, adc::stageDecoder(stage), per_code);
+  }
   return s;
 }
 }  // namespace
@@ -76,10 +66,7 @@ int EvalOptions::rampPerCode(const adc::Design& design) const {
 
 EvalSummary evaluate(const adc::Design& design, const EvalOptions& options) {
   options.validate();
-  if (design.singleStage()) {
-    return evaluateStage(design, options.sineSamples(design), options.rampPerCode(design));
-  }
-  return evaluatePipeline(design, options.sineSamples(design), options.rampPerCode(design));
+  return evaluateDesign(design, options.sineSamples(design), options.rampPerCode(design));
 }
 
 double inputsEnob(const std::vector<std::int64_t>& codes, const std::vector<double>& x_v,

@@ -21,6 +21,11 @@ void TransferOptions::validate() const {
 
 TransferSummary transferStudy(const adc::Design& design, const TransferOptions& options) {
   options.validate();
+  if (design.singleStage()) {
+    throw InputError("NNADC-CFG-003",
+                     "field 'transfer': the nonlinear mapping goes through a pipeline's digital "
+                     "back end; this design is a single stage");
+  }
   const std::string& transfer = options.transfer;
   const int bits = options.bits;
   const adc::PipelineModel model(design.pipeline, design);

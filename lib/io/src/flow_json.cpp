@@ -63,7 +63,7 @@ FlowOptions::FlowOptions() {
 void FlowOptions::validate() const {
   characterize.validate();
   bench.deck.validate();
-  requireInRange("NNADC-CFG-003", "timeout", bench.timeout_s, 1e-3, 1e7, "s");
+  sim::validateTimeout(bench.timeout_s);
   if (run_variation) variation.validate();
   requireInRange("NNADC-CFG-003", "require-agreement", require_agreement, 0.0, 1.0);
 }

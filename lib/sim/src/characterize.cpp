@@ -12,13 +12,6 @@ namespace nnadc::sim {
 
 namespace {
 
-std::string fixed(double value, int digits) {
-  std::ostringstream s;
-  s.precision(digits);
-  s << std::fixed << value;
-  return s.str();
-}
-
 /// Points of a sweep from 0 to `vdd_v` in steps of `step_v`, as ngspice runs it (the decks end
 /// the sweep half a step past VDD).
 std::size_t sweepPoints(double vdd_v, double step_v) {
@@ -32,9 +25,7 @@ constexpr double kMaxDriveStepPerVdd = 0.25;
 }  // namespace
 
 void CharacterizeOptions::validate() const {
-  if (!(timeout_s > 0.0)) {
-    throw InputError("NNADC-CFG-003", "field 'timeout' must be > 0 s, got " + fixed(timeout_s, 3));
-  }
+  validateTimeout(timeout_s);
   spec.validate();
   if (drive) {
     requireInRange("NNADC-CFG-003", "drive-step-in", drive_step_in_v,

@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
 #include "nnadc/sim/ngspice.h"
 #include "wire.h"
 
@@ -245,6 +246,15 @@ std::atomic<std::size_t> pools_started{0};
 }  // namespace
 
 std::size_t WorkerPool::poolsStarted() { return pools_started.load(); }
+
+void validateTimeout(double timeout_s) {
+  // About four months: beyond any simulation, below where durations overflow.
+  constexpr double kMaxTimeoutS = 1e7;
+  if (!(timeout_s > 0.0 && timeout_s <= kMaxTimeoutS)) {
+    throw InputError("NNADC-CFG-003", "field 'timeout' = " + formatDouble(timeout_s) +
+                                          " is outside the allowed range (0, 1e+07] s");
+  }
+}
 
 void PoolOptions::validate() const {
   if (workers < 0 || workers > 1024) {

@@ -29,6 +29,7 @@ struct TransferSummary {
   double ideal_linear_max_error_lsb = 0.0;
 };
 
+/// Pipelines only: NNADC-CFG-003 for a single stage.
 TransferSummary transferStudy(const adc::Design& design, const TransferOptions& options);
 
 }  // namespace nnadc::eval

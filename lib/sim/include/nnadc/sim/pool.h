@@ -14,6 +14,10 @@
 
 namespace nnadc::sim {
 
+/// Throws InputError NNADC-CFG-003 unless 0 < timeout_s <= 1e7 s (the one range every
+/// simulation timeout option states).
+void validateTimeout(double timeout_s);
+
 struct PoolOptions {
   int workers = 0;             ///< worker processes; 0 = number of cores
   int threads_per_worker = 0;  ///< ngspice OpenMP threads each; 0 = max(1, cores / workers)
