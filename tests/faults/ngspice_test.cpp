@@ -1,0 +1,2 @@
+// Fault-injection cases: ngspice (docs/reliability.md).
+#include <doctest/doctest.h>

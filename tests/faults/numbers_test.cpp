@@ -1,0 +1,2 @@
+// Fault-injection cases: numbers (docs/reliability.md).
+#include <doctest/doctest.h>

@@ -1,0 +1,2 @@
+// Fault-injection cases: outputs (docs/reliability.md).
+#include <doctest/doctest.h>
