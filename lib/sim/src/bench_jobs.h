@@ -50,7 +50,8 @@ double runChunks(WorkerPool& pool, const std::vector<RunRequest>& jobs, Name nam
   const double elapsed_s = secondsSince(start);
   for (std::size_t c = 0; c < outcomes.size(); ++c) {
     const JobOutcome& outcome = outcomes[c];
-    if (!outcome.ok) throw SimulationError(outcome.error_id, name(c) + ": " + outcome.error_message);
+    if (!outcome.ok)
+      throw SimulationError(outcome.error_id, name(c) + ": " + outcome.error_message);
     read(c, outcome.result);
   }
   return elapsed_s;

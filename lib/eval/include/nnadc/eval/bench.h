@@ -17,7 +17,7 @@
 namespace nnadc::eval {
 
 struct BenchOptions {
-  spice::DeckOptions deck;  ///< bench (static | transient) and its options; ngspice is run
+  spice::DeckOptions deck;   ///< bench (static | transient) and its options; ngspice is run
   double timeout_s = 600.0;  ///< per simulation job [s]
   /// Throws InputError: NNADC-NET-011 (the emit-only stage bench), NNADC-NET-012 (deck options;
   /// a static sine on a single stage), NNADC-CFG-003 (timeout not > 0).
@@ -34,10 +34,10 @@ struct BenchSummary {
   std::optional<metrics::Analysis> analysis;
   double power_w = 0.0;  ///< supply power of the simulated NN sub-ADCs [W]
   std::vector<double> power_per_stage_w;
-  std::vector<double> x_v;               ///< input of each conversion [V]
-  std::vector<std::int64_t> codes;       ///< SPICE
+  std::vector<double> x_v;                      ///< input of each conversion [V]
+  std::vector<std::int64_t> codes;              ///< SPICE
   std::vector<std::int64_t> behavioural_codes;  ///< the model on the same inputs
-  double agreement = 0.0;  ///< fraction of identical codes
+  double agreement = 0.0;                       ///< fraction of identical codes
   std::size_t differing_codes = 0;
   std::int64_t max_code_difference = 0;
   std::vector<double> stage_decision_agreement;  ///< pipelines: per stage

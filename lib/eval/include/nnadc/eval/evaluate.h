@@ -22,9 +22,9 @@ struct EvalOptions {
 };
 
 struct EvalSummary {
-  metrics::Analysis sine;         ///< dynamic metrics (spectrum, sine fit)
-  metrics::Analysis ramp;         ///< static linearity: DNL/INL and missing codes
-  std::size_t sine_cycles = 0;    ///< J of the coherent sine
+  metrics::Analysis sine;           ///< dynamic metrics (spectrum, sine fit)
+  metrics::Analysis ramp;           ///< static linearity: DNL/INL and missing codes
+  std::size_t sine_cycles = 0;      ///< J of the coherent sine
   std::optional<double> ramp_enob;  ///< single stage: ENOB of the ramp against ideal levels
 };
 

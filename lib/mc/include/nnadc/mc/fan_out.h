@@ -11,8 +11,7 @@ namespace nnadc::mc {
 
 /// Threads to use for `count` samples: the machine's cores, at most one per sample.
 inline int defaultThreads(int count) {
-  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1,
-                    std::max(count, 1));
+  return std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::max(count, 1));
 }
 
 /// Runs f(k) for every k in [0, count); rethrows the first exception (by thread) after all
