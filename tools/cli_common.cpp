@@ -85,8 +85,40 @@ void applyConfigFile(CLI::App& sub, CommonOptions& common) {
 void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int& exit_code) {
   sub.callback([&sub, &common, run = std::move(run), &exit_code] {
     applyConfigFile(sub, common);
+    requireDistinctOutput(common);  // -o over the --config file, for every subcommand
     exit_code = run();
   });
+}
+
+namespace {
+
+bool sameFile(const std::filesystem::path& a, const std::filesystem::path& b) {
+  namespace fs = std::filesystem;
+  if (a.native() == io::kStandardOutput || b.native() == io::kStandardOutput) return a == b;
+  std::error_code ec_a;
+  std::error_code ec_b;
+  if (fs::exists(a, ec_a) && fs::exists(b, ec_b)) {
+    const bool same = fs::equivalent(a, b, ec_a);
+    return same && !ec_a;
+  }
+  const fs::path canon_a = fs::weakly_canonical(a, ec_a);
+  const fs::path canon_b = fs::weakly_canonical(b, ec_b);
+  return !ec_a && !ec_b && canon_a == canon_b;
+}
+
+}  // namespace
+
+void requireDistinctOutput(const CommonOptions& common,
+                           std::initializer_list<std::pair<const char*, std::string>> files) {
+  const auto check = [&](const char* option, const std::string& file) {
+    if (file.empty() || common.output.empty() || !sameFile(common.output, file)) return;
+    throw InputError("NNADC-IO-004", "-o '" + common.output + "' and " + option + " '" + file +
+                                         "' are the same file; nnadc never writes its result "
+                                         "over a file the run reads or writes otherwise (choose "
+                                         "another -o)");
+  };
+  check("--config", common.config_file);
+  for (const auto& [option, file] : files) check(option, file);
 }
 
 void resolveConfigPaths(const CommonOptions& common,

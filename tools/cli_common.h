@@ -47,6 +47,13 @@ void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& d
 /// stores run()'s result in `exit_code`.
 void setRun(CLI::App& sub, CommonOptions& common, std::function<int()> run, int& exit_code);
 
+/// Refuses (InputError NNADC-IO-004, before any work) an -o that names the same file as one the
+/// run reads or also writes: `files` are (option, path) pairs, --config is always checked, empty
+/// paths are skipped. Existing files are compared by identity (std::filesystem::equivalent, so a
+/// link or another spelling is caught), new ones by their normalised absolute path.
+void requireDistinctOutput(const CommonOptions& common,
+                           std::initializer_list<std::pair<const char*, std::string>> files = {});
+
 /// Paths a config file gave are relative to that file (as a recipe's "vtc" is); on the command
 /// line, to the working directory. Rewrites each (path, option name) the config file set.
 void resolveConfigPaths(const CommonOptions& common,

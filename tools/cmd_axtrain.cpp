@@ -68,7 +68,7 @@ int runAxTrain(CLI::App& sub, AxTrainCliOptions& o) {
   provenance.command = "axtrain";
   provenance.config = effectiveConfig(sub);
   provenance.seed = options.seed;
-  io::writeFileAtomic(o.common.output, io::dumpJson(io::axtrainJson(study, provenance)));
+  io::writeOutput(o.common.output, io::dumpJson(io::axtrainJson(study, provenance)));
   printSummary(o.common, io::axtrainSummary(study) + " -> " + o.common.output);
   const double baseline = study.summary.baseline_accuracy;
   if (o.require_baseline >= 0.0 && baseline < o.require_baseline) {

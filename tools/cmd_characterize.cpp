@@ -50,6 +50,7 @@ spice::ModelSource modelSource(const CharacterizeCliOptions& o) {
 
 int runCharacterize(CLI::App& sub, CharacterizeCliOptions& o) {
   StderrLogger logger(&o.common.quiet);
+  requireDistinctOutput(o.common, {{"--deck", o.deck_path}, {"--model-lib", o.model_lib}});
   sim::CharacterizeOptions options = o.sim;
   options.models = modelSource(o);
   options.drive = !o.no_drive;
@@ -59,9 +60,9 @@ int runCharacterize(CLI::App& sub, CharacterizeCliOptions& o) {
   provenance.command = "characterize";
   provenance.config = effectiveConfig(sub);
   provenance.ngspice_version = c.ngspice_version;
-  if (!o.deck_path.empty()) io::writeFileAtomic(o.deck_path, c.deck);
-  io::writeFileAtomic(o.common.output,
-                      io::dumpJson(io::vtcFileJson(io::vtcRecord(options, c), provenance)));
+  if (!o.deck_path.empty()) io::writeOutput(o.deck_path, c.deck);
+  io::writeOutput(o.common.output,
+                  io::dumpJson(io::vtcFileJson(io::vtcRecord(options, c), provenance)));
   printSummary(o.common, "characterize: threshold " + fixed(c.vtc.threshold_v, 4) +
                              " V, peak gain " + fixed(c.vtc.peak_gain, 2) + ", " +
                              std::to_string(c.vtc.vin_v.size()) + " points -> " + o.common.output);

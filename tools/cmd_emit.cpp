@@ -18,9 +18,10 @@ struct EmitCliOptions {
 
 int runEmit(EmitCliOptions& o) {
   o.deck.resolve(o.dialect);
+  requireDistinctOutput(o.common, {{"--design", o.deck.design}});
   const adc::Design design = io::loadDesign(o.deck.design);
   const std::string deck = spice::designDeck(design, o.deck.deck);  // a stage or a pipeline
-  io::writeFileAtomic(o.common.output, deck);
+  io::writeOutput(o.common.output, deck);
   printSummary(o.common, "emit: " + o.deck.bench + " bench, " + o.dialect + " dialect, " +
                              std::to_string(deck.size()) + " bytes -> " + o.common.output);
   return kExitOk;

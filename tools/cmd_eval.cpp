@@ -27,6 +27,7 @@ struct EvalCliOptions {
 
 int runEval(CLI::App& sub, EvalCliOptions& o) {
   if (o.design.empty()) throw InputError("NNADC-CFG-005", "nnadc eval needs --design FILE");
+  requireDistinctOutput(o.common, {{"--design", o.design}});
   o.eval.validate();
   if (o.require_enob) requireInRange("NNADC-CFG-003", "require-enob", *o.require_enob, 0.0, 64.0);
   const bool variation = o.mc.requested();
@@ -49,7 +50,7 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
     ok = j["enob"].is_number() && j["enob"].get<double>() >= *o.require_enob;
     j["checks"] = {{"require_enob", *o.require_enob}, {"passed", ok}};
   }
-  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+  io::writeOutput(o.common.output, io::dumpJson(j));
   char line[512];
   std::snprintf(line, sizeof line,
                 "eval: ENOB %.3f (sine-fit %.3f), DNL [%.2f, %.2f] LSB, %d missing codes -> %s",

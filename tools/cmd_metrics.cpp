@@ -63,6 +63,7 @@ int runMetrics(const MetricsCliOptions& o, CLI::App& sub) {
   if (o.power_option->count() > 0 && (o.current_option->count() > 0 || o.vdd_option->count() > 0)) {
     throw InputError("NNADC-MET-006", "give the power either as --power or as --vdd/--current");
   }
+  requireDistinctOutput(o.common, {{"--codes", o.codes_path}, {"--current", o.current_path}});
   StderrLogger logger(&o.common.quiet);
   metrics::AnalysisOptions options;
   options.bits = o.bits;
@@ -86,8 +87,8 @@ int runMetrics(const MetricsCliOptions& o, CLI::App& sub) {
   provenance.command = "metrics";
   provenance.config = effectiveConfig(sub);
   provenance.seed = o.common.seed;
-  io::writeFileAtomic(o.common.output, io::dumpJson(io::metricsReportJson(result, o.codes_path,
-                                                                          o.tables, provenance)));
+  io::writeOutput(o.common.output,
+                  io::dumpJson(io::metricsReportJson(result, o.codes_path, o.tables, provenance)));
   printSummary(o.common, io::metricsSummary(result) + " -> " + o.common.output);
   return result.checks.passed() ? kExitOk : kExitCheckFailed;
 }

@@ -48,7 +48,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   io::Provenance provenance = provenanceOf(sub, pool.version());
   provenance.seed = design.seed;
   j["provenance"] = io::provenanceJson(provenance);
-  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+  io::writeOutput(o.common.output, io::dumpJson(j));
 
   const double enob = s.analysis && s.analysis->spectrum ? s.analysis->spectrum->enob
                       : s.ramp_enob                      ? *s.ramp_enob
@@ -68,6 +68,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
 int runSim(CLI::App& sub, SimOptions& o) {
   StderrLogger logger(&o.common.quiet);
   sim::validateTimeout(o.pool.timeout_s);
+  requireDistinctOutput(o.common, {{"--design", o.design.design}, {"--deck", o.deck_path}});
   if (!o.design.design.empty() && !o.deck_path.empty()) {
     throw InputError("NNADC-CFG-003", "nnadc sim takes --deck FILE or --design FILE, not both");
   }
@@ -97,7 +98,7 @@ int runSim(CLI::App& sub, SimOptions& o) {
   j["deck_file"] = o.deck_path;
   j["plots"] = io::plotsJson(result);
   j["elapsed_s"] = result.elapsed_s;
-  io::writeFileAtomic(o.common.output, io::dumpJson(j));
+  io::writeOutput(o.common.output, io::dumpJson(j));
   std::size_t points = 0;
   for (const sim::Plot& plot : result.plots) {
     for (const sim::Vector& v : plot.vectors) points = std::max(points, v.size());

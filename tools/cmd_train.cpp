@@ -47,9 +47,8 @@ int runTrain(TrainOptions& o) {
                        {"restarts", training.restarts}};
   provenance.seed = s.design.seed;
   const io::Json metrics = io::evalJson(s.metrics);
-  io::writeFileAtomic(o.common.output,
-                      io::dumpJson(io::designJson(s.design, provenance, recipe.raw,
-                                                  io::trainingJson(q, s), metrics)));
+  io::writeOutput(o.common.output, io::dumpJson(io::designJson(s.design, provenance, recipe.raw,
+                                                               io::trainingJson(q, s), metrics)));
   const std::string what = q.stage
                                ? std::to_string(q.stage->bits) + "-bit stage"
                                : std::to_string(s.design.pipeline.bits) + "-bit pipeline of " +

@@ -1,6 +1,10 @@
 #include "nnadc/io/flow_json.h"
 
+#include <cerrno>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <set>
 #include <sstream>
 
 #include "nnadc/core/check.h"
@@ -50,6 +54,33 @@ Provenance provenanceOf(const std::string& command, const Json& config, std::str
   return p;
 }
 
+/// Every name a flow writes into its folder.
+const std::set<std::string>& flowEntries() {
+  static const std::set<std::string> names = {
+      "vtc.json",         "recipe.json",    "design.json",  "behavioural.json", "static.json",
+      "static_sine.json", "transient.json", "summary.json", "summary.md",       "netlists"};
+  return names;
+}
+
+/// A folder only a flow wrote: its artefacts, and temp files of an interrupted write.
+bool holdsOnlyFlowArtefacts(const fs::path& dir) {
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool temp = name.front() == '.' && name.find(".tmp") != std::string::npos;
+    if (flowEntries().count(name) == 0 && !temp) return false;
+  }
+  return !ec;
+}
+
+/// New, empty, or a folder only a flow wrote.
+bool replaceable(const fs::path& dir) {
+  std::error_code ec;
+  const fs::file_status status = fs::symlink_status(dir, ec);
+  if (!fs::exists(status)) return true;
+  return fs::is_directory(status) && (fs::is_empty(dir, ec) || holdsOnlyFlowArtefacts(dir));
+}
+
 }  // namespace
 
 FlowOptions::FlowOptions() {
@@ -90,11 +121,83 @@ std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions&
 
 FlowWriter::FlowWriter(fs::path dir, Logger& logger)
     : dir_(std::move(dir)), logger_(logger), start_(std::chrono::steady_clock::now()) {
+  const auto refuse = [&](const std::string& why) {
+    throw InputError("NNADC-IO-005", "flow output folder '" + dir_.string() + "': " + why);
+  };
+  if (dir_.native() == kStandardOutput) {
+    refuse("a flow writes a folder of files, which standard output cannot hold (give -o DIR)");
+  }
+  if (!dir_.empty() && !dir_.has_filename()) dir_ = dir_.parent_path();  // "out/" is "out"
+  if (dir_.empty() || dir_.filename() == "." || dir_.filename() == "..") {
+    refuse("name the folder itself (e.g. -o results/flow)");
+  }
   std::error_code ec;
-  fs::create_directories(dir_ / "netlists", ec);
+  if (fs::is_symlink(dir_, ec)) refuse("it is a symbolic link; give the folder it points to");
+  if (!replaceable(dir_)) {
+    refuse(fs::is_directory(dir_, ec)
+               ? "the folder holds files that are not a flow's; nnadc replaces only a previous "
+                 "flow's folder (choose a new or empty folder)"
+               : "it exists and is not a folder; nnadc does not replace it");
+  }
+  build_dir_ = dir_;
+  build_dir_ += ".incomplete";
+  if (!replaceable(build_dir_) || fs::is_symlink(build_dir_, ec)) {
+    refuse("'" + build_dir_.string() +
+           "' exists and is not a flow's partial folder (remove it or choose another -o)");
+  }
+  fs::remove_all(build_dir_, ec);  // a failed run's leftover
+  if (!ec) fs::create_directories(build_dir_ / "netlists", ec);
   if (ec) {
-    throw InputError("NNADC-IO-001",
-                     "cannot create the flow folder '" + dir_.string() + "': " + ec.message());
+    throw InputError("NNADC-IO-001", "cannot create the flow folder '" + build_dir_.string() +
+                                         "': " + ec.message());
+  }
+}
+
+FlowWriter::~FlowWriter() {
+  if (committed_ || reported_) return;
+  try {
+    logger_.warning("flow: the run stopped before its summary" + partialNote());
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a destructor must not throw
+  }
+}
+
+std::string FlowWriter::partialNote() {
+  reported_ = true;
+  std::error_code ec;
+  return "; its partial results are in '" + build_dir_.string() + "'" +
+         (fs::exists(dir_, ec) ? " and '" + dir_.string() + "' still holds the previous run" : "");
+}
+
+void FlowWriter::commit() {
+  // rename() replaces only an empty folder: a previous run moves aside (a fresh unique name
+  // beside it), the new one moves in, then the previous one is deleted.
+  std::error_code ec;
+  fs::path aside;
+  if (fs::exists(fs::symlink_status(dir_, ec))) {
+    std::string tmpl = dir_.string() + ".previous-XXXXXX";
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+      throw InputError("NNADC-IO-002", "cannot move the previous flow folder '" + dir_.string() +
+                                           "' aside: " + std::strerror(errno) + partialNote());
+    }
+    aside = tmpl;
+    fs::rename(dir_, aside, ec);
+    if (ec) {
+      fs::remove(aside, ec);
+      throw InputError("NNADC-IO-002", "cannot move the previous flow folder '" + dir_.string() +
+                                           "' aside: " + ec.message() + partialNote());
+    }
+  }
+  fs::rename(build_dir_, dir_, ec);
+  if (ec) {
+    const std::string reason = ec.message();
+    if (!aside.empty()) fs::rename(aside, dir_, ec);
+    throw InputError("NNADC-IO-002", "cannot move the finished flow folder into '" + dir_.string() +
+                                         "': " + reason + partialNote());
+  }
+  committed_ = true;
+  if (!aside.empty() && fs::remove_all(aside, ec) == static_cast<std::uintmax_t>(-1)) {
+    logger_.warning("flow: could not delete the previous run, moved aside to '" + aside.string() +
+                    "': " + ec.message());
   }
 }
 
@@ -104,8 +207,12 @@ void FlowWriter::record(const std::string& name, std::chrono::steady_clock::time
 
 std::string FlowWriter::path(const std::string& name) const { return (dir_ / name).string(); }
 
+std::string FlowWriter::buildPath(const std::string& name) const {
+  return (build_dir_ / name).string();
+}
+
 void FlowWriter::writeJson(const std::string& name, const Json& json) {
-  writeFileAtomic(path(name), dumpJson(json));
+  writeFileAtomic(buildPath(name), dumpJson(json));
 }
 
 void FlowWriter::writeVtc(const sim::CharacterizeOptions& options, const sim::Characterization& c) {
@@ -113,7 +220,7 @@ void FlowWriter::writeVtc(const sim::CharacterizeOptions& options, const sim::Ch
   writeJson("vtc.json",
             vtcFileJson(vtcRecord(options, c),
                         provenanceOf("characterize", Json::object(), c.ngspice_version)));
-  writeFileAtomic(path("netlists/inverter.cir"), c.deck);
+  writeFileAtomic(buildPath("netlists/inverter.cir"), c.deck);
 }
 
 void FlowWriter::writeDesign(const adc::Design& design, const Recipe& recipe,
@@ -130,7 +237,7 @@ void FlowWriter::writeDesign(const adc::Design& design, const Recipe& recipe,
 }
 
 void FlowWriter::copyDesign(const fs::path& file, const adc::Design& design, const Vtc& vtc) {
-  writeFileAtomic(path("design.json"), readTextFile(file));
+  writeFileAtomic(buildPath("design.json"), readTextFile(file));
   const double dv = std::abs(design.vtc.threshold_v - vtc.threshold_v);
   if (dv > 1e-3) {
     logger_.warning(
@@ -160,7 +267,7 @@ void FlowWriter::writeNetlists(const adc::Design& design, const FlowOptions& opt
       spice::DeckOptions deck = options.bench.deck;
       deck.bench = bench;
       deck.dialect = dialect;
-      writeFileAtomic(path("netlists/" + spice::benchName(bench) + dialectExt(dialect)),
+      writeFileAtomic(buildPath("netlists/" + spice::benchName(bench) + dialectExt(dialect)),
                       spice::designDeck(design, deck));
     }
   }
@@ -253,7 +360,8 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
         "summary.json. Total "
      << num(total_s, 3) << " s.\n";
-  writeFileAtomic(path("summary.md"), md.str());
+  writeFileAtomic(buildPath("summary.md"), md.str());
+  commit();
   return s;
 }
 

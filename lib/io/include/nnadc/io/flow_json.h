@@ -1,7 +1,9 @@
 #pragma once
 /// The folder `nnadc flow` writes: every step's artefact (vtc.json, recipe.json, design.json,
 /// behavioural.json, netlists/, static.json, static_sine.json, transient.json) in the format of
-/// the subcommand of the same name, and summary.json / summary.md quoting them.
+/// the subcommand of the same name, and summary.json / summary.md quoting them. A folder never
+/// holds a mix of runs: the run is built in `<dir>.incomplete` and renamed into place once its
+/// summary is written (docs/reliability.md, "Outputs").
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -42,8 +44,16 @@ std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions&
 
 class FlowWriter {
  public:
-  /// Creates `dir` and dir/netlists (NNADC-IO-001 if it cannot).
+  /// Checks `dir` and creates the build folder `<dir>.incomplete` (with netlists/). `dir` may be
+  /// new, empty, or a previous flow's folder (replaced as a whole by writeSummary); anything
+  /// else (`-`, a file, a folder holding other files) is refused with InputError NNADC-IO-005,
+  /// untouched. A leftover `<dir>.incomplete` of a failed run is removed. NNADC-IO-001 if the
+  /// build folder cannot be created.
   FlowWriter(std::filesystem::path dir, Logger& logger);
+  /// A run that did not reach writeSummary keeps its partial folder and says so (a warning).
+  ~FlowWriter();
+  FlowWriter(const FlowWriter&) = delete;
+  FlowWriter& operator=(const FlowWriter&) = delete;
 
   /// Runs one step, timing it and naming it in the errors it throws.
   template <typename F>
@@ -60,9 +70,9 @@ class FlowWriter {
         return result;
       }
     } catch (const InputError& e) {
-      throw InputError(e.id(), "flow step '" + name + "': " + e.message());
+      throw InputError(e.id(), "flow step '" + name + "': " + e.message() + partialNote());
     } catch (const SimulationError& e) {
-      throw SimulationError(e.id(), "flow step '" + name + "': " + e.message());
+      throw SimulationError(e.id(), "flow step '" + name + "': " + e.message() + partialNote());
     }
   }
 
@@ -76,15 +86,25 @@ class FlowWriter {
   void writeBehavioural(const adc::Design& design, const FlowOptions& options);
   void writeNetlists(const adc::Design& design, const FlowOptions& options);
   void writeBench(const FlowBench& bench, const eval::BenchSummary& summary);
-  /// summary.json and summary.md; returns the summary.
+  /// summary.json and summary.md, then the finished folder is renamed into place (a previous
+  /// flow folder there is moved aside and deleted); returns the summary.
   Json writeSummary(const std::string& design_name, bool trained, const FlowOptions& options,
                     const Json& config);
 
  private:
   void record(const std::string& name, std::chrono::steady_clock::time_point start);
+  /// Where an artefact is named (in the JSON written) once the run is in place.
   [[nodiscard]] std::string path(const std::string& name) const;
+  /// Where it is written while the run is built.
+  [[nodiscard]] std::string buildPath(const std::string& name) const;
+  /// "; its partial results are in '<dir>.incomplete'" (the first time it is asked).
+  std::string partialNote();
+  void commit();
 
   std::filesystem::path dir_;
+  std::filesystem::path build_dir_;  ///< <dir>.incomplete
+  bool committed_ = false;
+  bool reported_ = false;
   Logger& logger_;
   std::chrono::steady_clock::time_point start_;
   std::string ngspice_version_;
