@@ -3,6 +3,7 @@
 // against the behavioural model (--design, eval::measureBench).
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
@@ -10,6 +11,7 @@
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/results_json.h"
+#include "nnadc/sim/deck_input.h"
 #include "nnadc/spice/lint.h"
 #include "option_groups.h"
 
@@ -23,6 +25,7 @@ struct SimOptions {
   std::vector<std::string> vectors;
   std::vector<std::string> commands;
   bool allow_dangling = false;
+  bool allow_shell = false;
   DeckCliOptions design;
   PoolCliOptions pool;
 };
@@ -77,12 +80,20 @@ int runSim(CLI::App& sub, SimOptions& o) {
     throw InputError("NNADC-CFG-005",
                      "nnadc sim needs --deck FILE (a SPICE netlist) or --design FILE");
   }
+  std::error_code ec;
+  if (std::filesystem::is_directory(o.deck_path, ec)) {
+    throw InputError("NNADC-IO-001",
+                     "cannot read file '" + o.deck_path + "': it is a directory, not a deck");
+  }
   sim::RunRequest request;
   request.deck = io::readTextFile(o.deck_path);
   request.vectors = o.vectors;
   request.commands = o.commands;
   request.timeout_s = o.pool.timeout_s;
-  sim::IsolatedSimulator simulator(&logger);
+  sim::requireNonEmptyDeck(request.deck, o.deck_path);
+  // A deck is a program: its .control block (and --command) can run anything through `shell`.
+  if (!o.allow_shell) sim::refuseShellCommands(request, o.deck_path);
+  sim::IsolatedSimulator simulator(o.pool.pool(logger));
   sim::RunResult result;
   try {
     result = simulator.run(request);
@@ -118,7 +129,9 @@ void addSimCommand(CLI::App& app, int& exit_code) {
       "a trained design's static/transient bench on worker processes and measure it");
   addCommonOptions(*sub, options->common, "sim.json");
   auto& o = *options;
-  sub->add_option("--deck", o.deck_path, "SPICE deck to run");
+  sub->add_option("--deck", o.deck_path,
+                  "SPICE deck to run. A deck is a program: ngspice runs its .control block, so "
+                  "run only decks you trust (shell commands need --allow-shell)");
   sub->add_option("--vectors", o.vectors,
                   "Vectors to keep, e.g. v(out) i(vdd) (default: all; the scale is always kept)")
       ->delimiter(',');
@@ -127,6 +140,9 @@ void addSimCommand(CLI::App& app, int& exit_code) {
                   "\"dc vin 0 1 0.01\"");
   sub->add_flag("--allow-dangling", o.allow_dangling,
                 "--deck: run even if a node touches only one device terminal (see NNADC-NET-020)");
+  sub->add_flag("--allow-shell", o.allow_shell,
+                "--deck: let the deck's .control block or a --command run 'shell' commands "
+                "(refused by default, NNADC-NET-021)");
   addDeckOptions(*sub, o.design);
   addPoolOptions(*sub, o.pool, 600.0);
   setRun(

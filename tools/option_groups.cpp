@@ -45,6 +45,7 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
 sim::PoolOptions PoolCliOptions::pool(Logger& logger) const {
   sim::PoolOptions p;
   p.workers = workers;
+  p.worker_memory_mib = worker_memory_mib;
   p.logger = &logger;
   p.validate();
   return p;
@@ -55,6 +56,10 @@ void addPoolOptions(CLI::App& sub, PoolCliOptions& o, double default_timeout_s) 
   sub.add_option("--workers", o.workers, "Simulation worker processes (0 = number of cores)")
       ->capture_default_str();
   sub.add_option("--timeout", o.timeout_s, "Wall-clock limit per simulation job [s]")
+      ->capture_default_str();
+  sub.add_option("--worker-memory-mib", o.worker_memory_mib,
+                 "Address-space limit of each simulation worker [MiB] (0 = none; not applied in "
+                 "AddressSanitizer builds)")
       ->capture_default_str();
 }
 

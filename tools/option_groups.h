@@ -25,10 +25,11 @@ struct DeckCliOptions {
 /// --driver-multiplier.
 void addDeckOptions(CLI::App& sub, DeckCliOptions& options);
 
-/// --workers and --timeout: the simulation worker pool.
+/// --workers, --timeout and --worker-memory-mib: the simulation worker pool.
 struct PoolCliOptions {
   int workers = 0;
   double timeout_s = 600.0;
+  std::int64_t worker_memory_mib = sim::kDefaultWorkerMemoryMib;
   [[nodiscard]] sim::PoolOptions pool(Logger& logger) const;
 };
 void addPoolOptions(CLI::App& sub, PoolCliOptions& options, double default_timeout_s);

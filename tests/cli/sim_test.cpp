@@ -79,7 +79,7 @@ TEST_SUITE("cli") {
   TEST_CASE("HangingDeckTimesOutWithExitThree") {
     const auto run = simDeck(
         "hang", "* hang\nr1 a 0 1k\nv1 a 0 1\n.op\n.control\nshell sleep 600\n.endc\n.end\n",
-        "--timeout 1");
+        "--timeout 1 --allow-shell");  // shell is refused by default (NNADC-NET-021)
     CHECK(run.result.exit_code == 3);
     CHECK(run.result.output.find("error[NNADC-SIM-010]") != std::string::npos);
   }

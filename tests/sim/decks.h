@@ -1,5 +1,7 @@
 #pragma once
 // Small decks with known answers, shared by the sim tests.
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace nnadc::test {
@@ -54,5 +56,16 @@ xq a b nosuchsubckt
 .op
 .end
 )";
+
+/// A .control block that kills the worker's process group on the first run only: it runs a
+/// script (written into `dir`) that leaves `dir`/killed_once behind and lets the second run
+/// finish. A script, because ngspice rewrites `&&`, `{` and `}` in a deck's shell line.
+inline std::string killOnceControl(const std::filesystem::path& dir) {
+  const auto marker = dir / "killed_once";
+  const auto script = dir / "kill_once.sh";
+  std::ofstream(script) << "test -e " << marker.string() << " && exit 0\ntouch " << marker.string()
+                        << "\nkill -9 0\n";
+  return ".control\nshell sh " + script.string() + "\n.endc\n";
+}
 
 }  // namespace nnadc::test

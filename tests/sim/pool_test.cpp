@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 
+#include "../test_paths.h"
 #include "decks.h"
 #include "nnadc/core/error.h"
 
@@ -85,6 +87,8 @@ TEST_SUITE("sim") {
     CHECK_FALSE(outcomes[1].ok);
     CHECK(outcomes[1].error_id == "NNADC-SIM-011");
     CHECK(outcomes[1].error_message.find("signal 9") != std::string::npos);
+    // A crashed job runs once more on a fresh worker; this one crashes both times.
+    CHECK(outcomes[1].error_message.find("the first:") != std::string::npos);
     checkSweep(outcomes[2], 2000.0);
     CHECK_FALSE(outcomes[3].ok);
     CHECK(outcomes[3].error_id == "NNADC-SIM-010");
@@ -102,6 +106,20 @@ TEST_SUITE("sim") {
     checkSweep(again[0], 5000.0);
     checkSweep(again[1], 6000.0);
     checkSweep(again[2], 7000.0);
+  }
+
+  TEST_CASE("AJobWhoseWorkerWasKilledOnceSucceedsOnAFreshWorker") {
+    const auto dir = nnadc::test::scratchDir("pool_retry");
+    nnadc::sim::WorkerPool pool(twoWorkers());
+    const int started = pool.workersStarted();
+    nnadc::sim::RunRequest once;
+    once.deck =
+        "* killed once\nr1 a 0 1k\nv1 a 0 1\n.op\n" + nnadc::test::killOnceControl(dir) + ".end\n";
+    const auto outcomes = pool.runBatch({once, sweepJob(800.0)});
+    CHECK_MESSAGE(outcomes[0].ok, outcomes[0].error_message);
+    CHECK(std::filesystem::exists(dir / "killed_once"));
+    checkSweep(outcomes[1], 800.0);
+    CHECK(pool.workersStarted() == started + 1);
   }
 
   TEST_CASE("DeckThatQuitsNgspiceDoesNotTakeTheProcessDown") {

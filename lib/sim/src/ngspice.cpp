@@ -2,11 +2,19 @@
 
 #include <ngspice/sharedspice.h>
 
+#include <fcntl.h>
 #include <locale.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <clocale>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 
@@ -26,6 +34,7 @@ struct Global {
   bool initialised = false;
   bool exit_requested = false;  // ngspice asked to quit or hit a fatal error: instance unusable
   int exit_status = 0;
+  std::string exit_reason;  // what ngspice printed on stderr just before it asked to exit
   std::vector<std::string> lines;
   Logger* logger = nullptr;
 };
@@ -48,9 +57,25 @@ int onStatus(char* /*text*/, int /*id*/, void* /*user*/) { return 0; }
 int onExit(int status, NG_BOOL /*immediate*/, NG_BOOL /*quit*/, int /*id*/, void* /*user*/) {
   // Called on `quit` or on a fatal ngspice error. The library stays loaded (it is linked, not
   // dlopen'ed), so we only remember that its state can no longer be trusted.
+  // ngspice prints its reason (a garbage card, a file that is not a model library, an include
+  // it cannot read, memory it cannot get) just before; keep it, as "status 1" alone says nothing.
   Global& g = global();
   g.exit_requested = true;
   g.exit_status = status;
+  constexpr std::size_t kLinesBack = 40;  // the reason is among the last lines printed
+  constexpr int kReasonLines = 4;
+  std::vector<std::string> reason;
+  for (std::size_t i = g.lines.size(); i > 0 && g.lines.size() - i < kLinesBack; --i) {
+    const std::string& line = g.lines[i - 1];
+    if (!line.starts_with("stderr")) continue;
+    const std::string text(trim(std::string_view(line).substr(6)));
+    // ngspice's own epilogue says nothing about the cause.
+    if (text.find("cannot recover and awaits to be detached") != std::string::npos) continue;
+    if (!text.empty()) reason.insert(reason.begin(), text);
+    if (reason.size() == kReasonLines) break;
+  }
+  g.exit_reason.clear();
+  for (const std::string& r : reason) g.exit_reason += (g.exit_reason.empty() ? "" : " | ") + r;
   return 0;
 }
 
@@ -77,6 +102,44 @@ class CLocaleGuard {
   locale_t c_locale_;
   locale_t previous_ = LC_GLOBAL_LOCALE;
 };
+
+// libngspice 39 sources a user init file at ngSpice_Init: `.spiceinit` in the working directory,
+// else `.spiceinit` in the home directory of the passwd entry (getpwuid, not $HOME). Such a file
+// is a program (`option temp=150` silently changes every result, `shell ...` runs commands), and
+// ngspice 39 has no call to skip it (ngSpice_nospiceinit arrived later). So initialise ngspice in
+// a private directory holding an empty `.spiceinit`: ngspice reads that one and stops looking.
+// The working directory is restored at once, so a deck's relative `.include` paths still resolve
+// from where the user ran nnadc.
+void initialiseWithoutUserInit() {
+  const auto fail = [](const std::string& what) {
+    throw SimulationError("NNADC-SIM-009",
+                          "cannot prepare a private start-up directory for ngspice (" + what +
+                              "); refusing to let ngspice read a user .spiceinit");
+  };
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/nnadc-ngspice-init-XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) fail(dir + ": " + std::strerror(errno));
+  const std::string init = dir + "/.spiceinit";
+  const int previous = ::open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool ok = false;
+  {
+    std::ofstream(init)
+        << "* nnadc: an empty .spiceinit, so that ngspice reads no user init file\n";
+    ok = previous >= 0 && std::filesystem::exists(init) && ::chdir(dir.c_str()) == 0;
+  }
+  if (ok) {
+    const CLocaleGuard locale;
+    ngSpice_Init(onOutput, onStatus, onExit, nullptr, nullptr, onBackground, nullptr);
+  }
+  const bool restored = previous >= 0 && ::fchdir(previous) == 0;
+  if (previous >= 0) ::close(previous);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (!ok) fail("cannot enter " + dir);
+  if (!restored)
+    fail(std::string("cannot return to the working directory: ") + std::strerror(errno));
+}
 
 // ngspice reports failure only as text: its API returns 0 for a deck that failed to parse and for
 // a transient that aborted. These patterns are the messages ngspice 39 prints in those cases.
@@ -204,8 +267,7 @@ NgspiceSimulator::NgspiceSimulator(const Options& options) : options_(options) {
   g.ever_created = true;
   g.logger = options_.logger;
   if (!g.initialised) {
-    const CLocaleGuard locale;
-    ngSpice_Init(onOutput, onStatus, onExit, nullptr, nullptr, onBackground, nullptr);
+    initialiseWithoutUserInit();
     g.initialised = true;
   }
   try {
@@ -228,9 +290,10 @@ bool NgspiceSimulator::everCreated() { return global().ever_created; }
 void NgspiceSimulator::checkUsable() const {
   const Global& g = global();
   if (g.exit_requested) {
-    throw SimulationError("NNADC-SIM-006", "ngspice requested exit (status " +
-                                               std::to_string(g.exit_status) +
-                                               "); its state is no longer usable in this process");
+    throw SimulationError("NNADC-SIM-006",
+                          "ngspice requested exit (status " + std::to_string(g.exit_status) + ")" +
+                              (g.exit_reason.empty() ? std::string() : ": " + g.exit_reason) +
+                              "; its state is no longer usable in this process");
   }
 }
 

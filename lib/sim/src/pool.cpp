@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <new>
 #include <thread>
 
 #include "nnadc/core/error.h"
@@ -187,11 +189,48 @@ bool decodeOutcome(std::string_view bytes, JobOutcome& out) {
   return r.pod(out.result.elapsed_s) && r.done();
 }
 
-[[noreturn]] void workerMain(int fd, int threads) {
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
+// Caps the worker's address space. Skipped under AddressSanitizer: its shadow memory reserves
+// terabytes of address space up front, so any sane RLIMIT_AS would stop the worker at start-up.
+void limitMemory(std::int64_t memory_mib) {
+  if (memory_mib <= 0 || kAddressSanitizer) return;
+  constexpr rlim_t kBytesPerMib = 1024 * 1024;
+  const rlim_t bytes = static_cast<rlim_t>(memory_mib) * kBytesPerMib;
+  const rlimit limit{bytes, bytes};
+  ::setrlimit(RLIMIT_AS, &limit);
+}
+
+std::string memoryMessage(std::int64_t memory_mib, const std::string& detail) {
+  return "the simulation ran out of the worker's memory limit of " + std::to_string(memory_mib) +
+         " MiB (--worker-memory-mib; a deck that grows without end, e.g. an .include of "
+         "/dev/zero, stops here): " +
+         detail;
+}
+
+// ngspice's allocators print "can't allocate" / "Out of Memory" and then ask to exit.
+bool isOutOfMemory(const std::string& message) {
+  const std::string lower = toLower(message);
+  return lower.find("can't allocate") != std::string::npos ||
+         lower.find("out of memory") != std::string::npos;
+}
+
+[[noreturn]] void workerMain(int fd, int threads, std::int64_t memory_mib) {
   // Die with the parent, and own a process group so a timeout kill also ends any `shell`
   // children a deck started.
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   ::setpgid(0, 0);
+  limitMemory(memory_mib);
   int code = 0;
   try {
     NgspiceSimulator::Options options;
@@ -215,8 +254,13 @@ bool decodeOutcome(std::string_view bytes, JobOutcome& out) {
             reply = encodeResult(simulator.run(job));
           }
         } catch (const Error& e) {
-          reply = encodeError(e.id(), e.message());
           usable = e.id() != "NNADC-SIM-006";
+          reply = !usable && memory_mib > 0 && isOutOfMemory(e.message())
+                      ? encodeError("NNADC-SIM-015", memoryMessage(memory_mib, e.message()))
+                      : encodeError(e.id(), e.message());
+        } catch (const std::bad_alloc& e) {
+          reply = encodeError("NNADC-SIM-015", memoryMessage(memory_mib, e.what()));
+          usable = false;  // the heap may be fragmented or half-updated: start afresh
         } catch (const std::exception& e) {
           reply = encodeError("NNADC-SIM-013", std::string("worker failed: ") + e.what());
         }
@@ -266,6 +310,15 @@ void PoolOptions::validate() const {
                      "field 'threads_per_worker' = " + std::to_string(threads_per_worker) +
                          " is outside [0, 1024]");
   }
+  // Below 64 MiB ngspice cannot even load its code models; 2^24 MiB = 16 TiB is beyond any host.
+  constexpr std::int64_t kMinMemoryMib = 64;
+  constexpr std::int64_t kMaxMemoryMib = std::int64_t{1} << 24;
+  if (worker_memory_mib != 0 &&
+      (worker_memory_mib < kMinMemoryMib || worker_memory_mib > kMaxMemoryMib)) {
+    throw InputError("NNADC-SIM-007",
+                     "field 'worker_memory_mib' = " + std::to_string(worker_memory_mib) +
+                         " is outside [64, 16777216] MiB (0 = no limit)");
+  }
 }
 
 struct WorkerPool::Impl {
@@ -299,7 +352,7 @@ struct WorkerPool::Impl {
       for (const Worker& other : workers) {
         if (other.fd >= 0) ::close(other.fd);
       }
-      workerMain(fds[1], threads);
+      workerMain(fds[1], threads, options.worker_memory_mib);
     }
     ::close(fds[1]);
     ::fcntl(fds[0], F_SETFL, ::fcntl(fds[0], F_GETFL) | O_NONBLOCK);
@@ -415,6 +468,9 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
   std::vector<bool> done(jobs.size(), false);
   std::size_t next = 0;
   std::size_t finished = 0;
+  // Jobs whose worker crashed, to run once more, and why the first attempt ended.
+  std::deque<std::size_t> retry;
+  std::vector<std::string> first_crash(jobs.size());
 
   const auto fail = [&](std::size_t index, std::string id, std::string message) {
     outcomes[index].ok = false;
@@ -427,10 +483,16 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
   while (finished < jobs.size()) {
     // Hand jobs to idle workers (replacing any that died while idle).
     for (auto& w : im.workers) {
-      if (next >= jobs.size()) break;
+      if (next >= jobs.size() && retry.empty()) break;
       if (w.job) continue;
       if (w.pid <= 0) im.spawn(w);
-      const std::size_t index = next++;
+      std::size_t index = 0;
+      if (!retry.empty()) {
+        index = retry.front();
+        retry.pop_front();
+      } else {
+        index = next++;
+      }
       const RunRequest& job = jobs[index];
       if (!(job.timeout_s > 0.0)) {
         fail(index, "NNADC-SIM-007", "job timeout must be > 0 s");
@@ -500,11 +562,20 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
         if (closed) {
           const pid_t pid = w.pid;
           const std::string how = Impl::describeExit(w);
-          fail(index, "NNADC-SIM-011",
-               "simulator worker " + std::to_string(pid) + " " + how + " while running job " +
-                   std::to_string(index));
+          std::string reason = "simulator worker " + std::to_string(pid) + " " + how +
+                               " while running job " + std::to_string(index);
           im.reap(w);
           w.job.reset();
+          if (first_crash[index].empty()) {
+            // Perhaps killed from outside (OOM killer, a user's kill): one more try on a fresh
+            // worker. A deck that kills its worker itself fails twice, naming both.
+            first_crash[index] = std::move(reason);
+            retry.push_back(index);
+          } else {
+            fail(index, "NNADC-SIM-011",
+                 reason + " (the second attempt, on a fresh worker; the first: " +
+                     first_crash[index] + ")");
+          }
           continue;
         }
       }
@@ -561,6 +632,12 @@ IsolatedSimulator::IsolatedSimulator(Logger* logger)
         PoolOptions options;
         options.workers = 1;
         options.logger = logger;
+        return options;
+      }()) {}
+
+IsolatedSimulator::IsolatedSimulator(PoolOptions options)
+    : pool_([&options] {
+        options.workers = 1;
         return options;
       }()) {}
 

@@ -207,6 +207,7 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   } else {
     w.line("* " + title);
   }
+  w.runHint();
   const adc::StageShape& first = pipeline.stages.front().adc.shape;
   w.comment("VDD = " + num(vdd) + " V, input window [" + num(first.input_lo_v) + ", " +
             num(first.input_hi_v) + "] V");
@@ -353,6 +354,8 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   switch (dialect) {
     case Dialect::kNgspice:
       w.wrapped(".save", saved, "");
+      // Ignored by the shared library (nnadc reads the vectors); `ngspice -b` prints them.
+      w.wrapped(".print " + analysis, saved, "");
       break;
     case Dialect::kXyce:
       w.wrapped(".print " + analysis + " format=raw", saved, "");

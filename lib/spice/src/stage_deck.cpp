@@ -219,6 +219,7 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   } else {
     w.line("* " + title);
   }
+  w.runHint();
   w.comment("VDD = " + spiceNumber(shape.vdd_v) + " V, input window [" +
             spiceNumber(shape.input_lo_v) + ", " + spiceNumber(shape.input_hi_v) + "] V");
   w.raw(modelSection(design.inverter, dialect));
@@ -308,6 +309,8 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
       for (const auto& n : saved_nodes) saved.push_back("v(" + n + ")");
       saved.push_back(supplyVector(index));
       w.wrapped(".save", saved, "");
+      // Ignored by the shared library (nnadc reads the vectors); `ngspice -b` prints them.
+      w.wrapped(".print " + analysis, saved, "");
       break;
     case Dialect::kXyce:
       // Xyce writes only what .print lists; it names subcircuit nodes with ':'.

@@ -20,6 +20,22 @@ class Writer {
   void line(const std::string& text) { text_ += text + "\n"; }
   void comment(const std::string& text) { line((spectre() ? "// " : "* ") + text); }
   void raw(const std::string& text) { text_ += text; }
+  // The header line that says how to run the deck on its own. ngspice in batch mode runs no
+  // analysis without an output card, hence the .print that the ngspice decks end with.
+  void runHint() {
+    switch (dialect_) {
+      case Dialect::kNgspice:
+        comment(
+            "run: ngspice -b DECK.cir (prints the saved vectors), or nnadc sim --deck DECK.cir");
+        break;
+      case Dialect::kXyce:
+        comment("run: Xyce DECK.cir (writes DECK.cir.prn)");
+        break;
+      case Dialect::kSpectre:
+        comment("run: spectre DECK.scs");
+        break;
+    }
+  }
 
   // 1/G of a level is not a short decimal (49999.99999999999 for 1/20 uS): 12 significant
   // digits read better and change the divider ratios by < 1e-11, far below any tolerance.

@@ -18,9 +18,18 @@ namespace nnadc::sim {
 /// simulation timeout option states).
 void validateTimeout(double timeout_s);
 
+/// Default address-space limit of one worker [MiB]: ngspice with a deck of the largest shipped
+/// benches stays well below 1 GiB; a deck that grows without end (`.include /dev/zero`) stops here
+/// instead of at the timeout or the machine's swap.
+constexpr std::int64_t kDefaultWorkerMemoryMib = 4096;
+
 struct PoolOptions {
   int workers = 0;             ///< worker processes; 0 = number of cores
   int threads_per_worker = 0;  ///< ngspice OpenMP threads each; 0 = max(1, cores / workers)
+  /// Address-space limit of each worker (RLIMIT_AS) [MiB]; 0 = none. It counts virtual memory:
+  /// thread stacks and malloc arenas too. Not applied in AddressSanitizer builds, whose shadow
+  /// memory alone reserves terabytes of address space. A breach ends the job with NNADC-SIM-015.
+  std::int64_t worker_memory_mib = kDefaultWorkerMemoryMib;
   Logger* logger = nullptr;
   /// Throws InputError NNADC-SIM-007 naming the field.
   void validate() const;
@@ -47,7 +56,9 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  /// Runs every job; outcome i belongs to jobs[i].
+  /// Runs every job; outcome i belongs to jobs[i]. A job whose worker crashed (NNADC-SIM-011) is
+  /// run once more on a fresh worker (a worker killed from outside loses no work); if that one
+  /// crashes too, the outcome names both. A timed-out job is not retried: it would hang again.
   std::vector<JobOutcome> runBatch(const std::vector<RunRequest>& jobs);
 
   /// Runs one job and returns its result, or throws its SimulationError.
@@ -72,6 +83,8 @@ class WorkerPool {
 class IsolatedSimulator final : public Simulator {
  public:
   explicit IsolatedSimulator(Logger* logger = nullptr);
+  /// `options` with workers = 1.
+  explicit IsolatedSimulator(PoolOptions options);
   RunResult run(const RunRequest& request) override;
   std::string version() override;
 
