@@ -10,7 +10,7 @@
 namespace nnadc {
 
 namespace {
-/// Physical range of VTC and drive-table entries. Voltages: twice the largest supply a VTC may have
+/// Physical range of drive-table entries. Voltages: twice the largest supply a VTC may have
 /// (20 V, io::readVtc), since the grid may overshoot the rails. Currents: 1 A, far beyond what
 /// any on-chip inverter sources or sinks (the shipped 130 nm one: ~100 uA).
 constexpr double kMaxVoltageV = 40.0;
@@ -27,12 +27,6 @@ Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(vin_v[i]) || !std::isfinite(vout_v[i])) {
       throw InputError("NNADC-VTC-001", "VTC point " + std::to_string(i) + " is not finite");
-    }
-    if (std::abs(vin_v[i]) > kMaxVoltageV || std::abs(vout_v[i]) > kMaxVoltageV) {
-      throw InputError("NNADC-VTC-001",
-                       "VTC point " + std::to_string(i) + " (vin " + formatDouble(vin_v[i]) +
-                           " V, vout " + formatDouble(vout_v[i]) + " V) is outside [-" +
-                           formatDouble(kMaxVoltageV) + ", " + formatDouble(kMaxVoltageV) + "] V");
     }
     if (i > 0 && !(vin_v[i] > vin_v[i - 1])) {
       throw InputError("NNADC-VTC-001", "VTC input voltages must increase strictly (point " +
