@@ -2,12 +2,18 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <new>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/version.h"
 
 namespace nnadc::cli {
+
+namespace {
+/// Exit code of resource exhaustion (std::bad_alloc): docs/errors.md.
+constexpr int kExitResource = 5;
+}  // namespace
 
 int runApp(const std::vector<std::string>& args, bool rethrow) {
   CLI::App app{"nnadc: neural-network ADC co-design toolkit (train, emit, simulate, measure)",
@@ -41,6 +47,11 @@ int runApp(const std::vector<std::string>& args, bool rethrow) {
     if (rethrow) throw;
     std::cerr << formatError(e) << '\n';
     return e.exitCode();
+  } catch (const std::bad_alloc&) {
+    // Not a bug and not bad input as such: the run asked for more memory than the machine gives.
+    std::cerr << "error[NNADC-RES-001]: out of memory: the run needs more memory than is "
+                 "available (reduce sizes such as --hidden, --synthetic or record lengths)\n";
+    return kExitResource;
   } catch (const std::exception& e) {
     std::cerr << "error[NNADC-INT-001]: internal error: " << e.what() << '\n';
     return 4;

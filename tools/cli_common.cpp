@@ -38,7 +38,15 @@ void addCommonOptions(CLI::App& sub, CommonOptions& common, const std::string& d
                  "JSON file of options (keys = long option names; the command line wins)");
   common.output = default_output;
   sub.add_option("-o,--output", common.output, "Output file")->capture_default_str();
-  sub.add_option("--seed", common.seed, "Base random seed");
+  // CLI11 reads "-1" into a uint64_t as 2^64 - 1; a sign is refused before the conversion.
+  sub.add_option("--seed", common.seed, "Base random seed (a non-negative integer)")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return value.find('-') == std::string::npos
+                       ? std::string()
+                       : "field 'seed' = " + value + " must be a non-negative integer";
+          },
+          "UINT", "non-negative seed"));
   sub.add_flag("--quiet", common.quiet, "Print only warnings and errors");
 }
 

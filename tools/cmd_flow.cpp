@@ -48,6 +48,12 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
     applyTrainOverrides(recipe->request, o.common.seed, o.train_iterations, {});
     recipe->request.validate();
   } else {
+    if (o.train_iterations) {
+      throw InputError("NNADC-CFG-003",
+                       "field 'train-iterations' = " + std::to_string(*o.train_iterations) +
+                           " applies to --recipe only; --design reuses a trained "
+                           "design");
+    }
     reused = io::loadDesign(o.design);
   }
   io::FlowWriter out(o.common.output, logger);

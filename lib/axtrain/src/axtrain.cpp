@@ -13,6 +13,11 @@ namespace nnadc::axtrain {
 namespace {
 
 constexpr int kMaxDraws = 100000;
+/// Largest hidden layer: 8192 units take 784 x 8192 = 6.4 M weights after a Fashion-MNIST image,
+/// 51 MB per copy; training holds four copies (weights, gradient, two Adam moments).
+constexpr Eigen::Index kMaxHiddenUnits = 8192;
+/// Most weights between two consecutive hidden layers: 2^24 = 16.8 M, 128 MiB per copy.
+constexpr Eigen::Index kMaxLayerWeights = Eigen::Index{1} << 24;
 
 }  // namespace
 
@@ -163,9 +168,17 @@ HardwareEvaluation evaluateUnderError(const nn::Mlp& net, const nn::Dataset& dat
 
 void ExperimentOptions::validate() const {
   for (std::size_t i = 0; i < hidden.size(); ++i) {
-    if (hidden[i] < 1) {
+    if (hidden[i] < 1 || hidden[i] > kMaxHiddenUnits) {
       throw InputError("NNADC-AXT-006", "field 'hidden' entry " + std::to_string(i) + " = " +
-                                            std::to_string(hidden[i]) + " must be >= 1");
+                                            std::to_string(hidden[i]) + " is outside [1, " +
+                                            std::to_string(kMaxHiddenUnits) + "]");
+    }
+    if (i > 0 && hidden[i - 1] * hidden[i] > kMaxLayerWeights) {
+      throw InputError("NNADC-AXT-006",
+                       "field 'hidden' entries " + std::to_string(i - 1) + " and " +
+                           std::to_string(i) + " (" + std::to_string(hidden[i - 1]) + " x " +
+                           std::to_string(hidden[i]) + ") need more than " +
+                           std::to_string(kMaxLayerWeights) + " weights between them");
     }
   }
   pretrain.validate();

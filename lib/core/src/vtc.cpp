@@ -5,8 +5,17 @@
 #include <string>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
 
 namespace nnadc {
+
+namespace {
+/// Physical range of drive-table entries. Voltages: twice the largest supply a VTC may have
+/// (20 V, io::readVtc), since the grid may overshoot the rails. Currents: 1 A, far beyond what
+/// any on-chip inverter sources or sinks (the shipped 130 nm one: ~100 uA).
+constexpr double kMaxVoltageV = 40.0;
+constexpr double kMaxDriveCurrentA = 1.0;
+}  // namespace
 
 Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd_v) {
   const std::size_t n = vin_v.size();
@@ -34,6 +43,14 @@ Vtc analyzeVtc(std::vector<double> vin_v, std::vector<double> vout_v, double vdd
     vtc.slope[i] = (vout_v[i + 1] - vout_v[i - 1]) / (vin_v[i + 1] - vin_v[i - 1]);
   }
   vtc.peak_gain = *std::min_element(vtc.slope.begin(), vtc.slope.end());
+  // Every neuron is an inverter: the stage and residue models, the drive solve and the emitted
+  // decks all assume vout falls as vin rises.
+  if (!(vout_v.front() > vout_v.back()) || !(vtc.peak_gain < 0.0)) {
+    throw InputError("NNADC-VTC-001", "VTC does not invert: vout goes from " +
+                                          formatDouble(vout_v.front()) + " V to " +
+                                          formatDouble(vout_v.back()) +
+                                          " V as vin rises (an inverter's vout falls)");
+  }
   bool crossed = false;
   for (std::size_t i = 0; i + 1 < n; ++i) {
     const double d0 = vout_v[i] - vin_v[i];
@@ -61,6 +78,13 @@ void validateDrive(const InverterDrive& drive, const std::string& where) {
   };
   const auto uniform = [&](const std::vector<double>& v, const char* name) {
     if (v.size() < 2) fail(std::string("field '") + name + "' needs >= 2 points");
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!std::isfinite(v[i]) || std::abs(v[i]) > kMaxVoltageV) {
+        fail(std::string("field '") + name + "' point " + std::to_string(i) + " = " +
+             formatDouble(v[i]) + " V is outside [-" + formatDouble(kMaxVoltageV) + ", " +
+             formatDouble(kMaxVoltageV) + "] V");
+      }
+    }
     const double step = (v.back() - v.front()) / static_cast<double>(v.size() - 1);
     if (!(step > 0.0)) fail(std::string("field '") + name + "' must increase");
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -79,8 +103,10 @@ void validateDrive(const InverterDrive& drive, const std::string& where) {
          std::to_string(drive.current_a.size()));
   }
   for (std::size_t i = 0; i < drive.current_a.size(); ++i) {
-    if (!std::isfinite(drive.current_a[i])) {
-      fail("field 'current_a' value " + std::to_string(i) + " is not finite");
+    if (!std::isfinite(drive.current_a[i]) || std::abs(drive.current_a[i]) > kMaxDriveCurrentA) {
+      fail("field 'current_a' value " + std::to_string(i) + " = " +
+           formatDouble(drive.current_a[i]) + " A is outside [-" + formatDouble(kMaxDriveCurrentA) +
+           ", " + formatDouble(kMaxDriveCurrentA) + "] A");
     }
   }
 }

@@ -17,6 +17,8 @@ namespace fs = std::filesystem;
 namespace {
 // VDD of a recipe whose VTC comes later (flow): the shipped card's, as characterize defaults.
 constexpr double kRecipeDefaultVdd = 1.2;
+/// How far a design's recorded RRAM level may lie from the built one, relative to g_max_s.
+constexpr double kLevelTolerance = 1e-9;
 }  // namespace
 
 Vtc loadVtc(const fs::path& path, adc::InverterSizing* inverter) {
@@ -451,12 +453,25 @@ adc::StageDesign readStage(FieldReader& s, double vdd_v, int levels, const std::
         throw InputError("NNADC-DES-001", decoder.where("table") + " entry " + entry.dump() +
                                               " is not a [word, level] pair of integers");
       }
+      const int outputs = st.shape.code.outputs;
+      const auto word = entry[0].get<adc::Word>();
+      if (outputs < 64 && (word >> outputs) != 0) {
+        throw InputError("NNADC-DES-001", decoder.where("table") + " entry " + entry.dump() +
+                                              ": word " + entry[0].dump() + " has more than " +
+                                              std::to_string(outputs) +
+                                              " bits (the stage's outputs)");
+      }
+      if (!st.decoder_table.empty() && !(st.decoder_table.back().first < word)) {
+        throw InputError("NNADC-DES-001",
+                         decoder.where("table") + " entry " + entry.dump() +
+                             ": words must increase strictly (one entry per word)");
+      }
       const int level = entry[1].get<int>();
       if (level < 0 || level >= st.shape.code.levels()) {
         throw InputError("NNADC-DES-001", s.where("decoder") + ".table level " +
                                               std::to_string(level) + " is out of range");
       }
-      st.decoder_table.emplace_back(entry[0].get<adc::Word>(), level);
+      st.decoder_table.emplace_back(word, level);
     }
     decoder.finish();
   }
@@ -545,6 +560,19 @@ adc::Design readDesign(const fs::path& path) {
                                             std::to_string(levels_s.size()) + " levels; " +
                                             std::to_string(d.rram.cell_bits) + "-bit cells have " +
                                             std::to_string(built.size()));
+    }
+    // The file records the levels the level set builds (a table spacing stores them as given,
+    // and validate() has checked that table rises strictly from 0). JSON keeps doubles exact;
+    // the tolerance admits hand-edited files rounded to about ten significant digits.
+    for (std::size_t i = 0; i < built.size(); ++i) {
+      if (!(std::abs(levels_s[i] - built[i]) <= kLevelTolerance * d.rram.g_max_s)) {
+        throw InputError(
+            "NNADC-DES-001",
+            rr.where("levels_s") + "[" + std::to_string(i) + "] = " + formatDouble(levels_s[i]) +
+                " S differs from the level this " + rram::spacingName(d.rram.spacing) +
+                " level set builds (" + formatDouble(built[i]) + " S; relative tolerance " +
+                formatDouble(kLevelTolerance) + " of g_max_s)");
+      }
     }
   }
   if (r.has("inverter")) {

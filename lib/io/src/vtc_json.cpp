@@ -1,5 +1,7 @@
 #include "nnadc/io/vtc_json.h"
 
+#include "nnadc/core/error.h"
+
 namespace nnadc::io {
 
 namespace {
@@ -79,8 +81,16 @@ Json vtcFileJson(const VtcRecord& record, const Provenance& provenance) {
 }
 
 Vtc readVtc(FieldReader& r) {
-  Vtc vtc = analyzeVtc(r.numbers("vin", kMinVtcPoints), r.numbers("vout", kMinVtcPoints),
-                       r.number("vdd_v", std::nullopt, kMinVdd, kMaxVdd));
+  std::vector<double> vin = r.numbers("vin", kMinVtcPoints);
+  std::vector<double> vout = r.numbers("vout", kMinVtcPoints);
+  const double vdd_v = r.number("vdd_v", std::nullopt, kMinVdd, kMaxVdd);
+  Vtc vtc;
+  try {
+    vtc = analyzeVtc(std::move(vin), std::move(vout), vdd_v);
+  } catch (const InputError& e) {
+    // analyzeVtc knows the table, not the file: name where the table came from.
+    throw InputError(e.id(), r.where("vout") + ": " + e.message());
+  }
   if (r.has("drive")) {
     FieldReader d = r.object("drive");
     vtc.drive.vin_v = d.numbers("vin", kMinDriveAxisPoints);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <numbers>
 
 #include "nnadc/core/error.h"
@@ -79,6 +80,22 @@ CodeDensityResult analyzeCodeDensity(std::span<const std::int64_t> codes,
   while (result.histogram[highest] == 0) --highest;
   result.lowest_code = static_cast<std::int64_t>(lowest);
   result.highest_code = static_cast<std::int64_t>(highest);
+  if (static_cast<std::int64_t>(levels) < kMinCodeSpan) {
+    // A 1-bit converter has only its two edge bins and no code between them whose width could be
+    // measured (IEEE 1241 4.1.6 tests the codes between the edges): DNL and INL are undefined,
+    // reported as NaN (null in JSON), and the spectrum and sine fit still apply.
+    const double undefined = std::numeric_limits<double>::quiet_NaN();
+    result.first_code = static_cast<std::int64_t>(lowest + 1);
+    result.dnl_min_lsb = result.dnl_max_lsb = undefined;
+    result.inl_best_fit_min_lsb = result.inl_best_fit_max_lsb = undefined;
+    result.inl_endpoint_min_lsb = result.inl_endpoint_max_lsb = undefined;
+    result.mean_count_per_code = undefined;
+    result.untested_codes = static_cast<std::int64_t>(lowest + (levels - 1 - highest));
+    result.warnings.push_back("a " + std::to_string(options.bits) +
+                              "-bit record has no code between its two edge bins; DNL and INL "
+                              "are not defined");
+    return result;
+  }
   if (result.highest_code - result.lowest_code < kMinCodeSpan - 1) {
     throw InputError("NNADC-MET-016", "code record spans codes " + std::to_string(lowest) + ".." +
                                           std::to_string(highest) + " only; code density " +

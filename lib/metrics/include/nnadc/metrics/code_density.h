@@ -85,7 +85,8 @@ struct CodeDensityResult {
 /// estimate of the input at each sample, e.g. the fitted sine, for the monotonicity check; a ramp
 /// record uses the sample index when it is empty. Throws InputError NNADC-MET-001 (too short),
 /// NNADC-MET-003 (code out of range), NNADC-MET-004 (bits), NNADC-MET-010 (reference length),
-/// NNADC-MET-016 (fewer than kMinCodeSpan codes spanned).
+/// NNADC-MET-016 (fewer than kMinCodeSpan codes spanned). A 1-bit record (2 < kMinCodeSpan codes)
+/// has no tested code: its DNL/INL figures are NaN, with a warning saying why.
 CodeDensityResult analyzeCodeDensity(std::span<const std::int64_t> codes,
                                      const CodeDensityOptions& options,
                                      std::span<const double> reference = {});
