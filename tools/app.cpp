@@ -11,8 +11,9 @@
 namespace nnadc::cli {
 
 namespace {
-/// Exit code of resource exhaustion (std::bad_alloc): docs/errors.md.
-constexpr int kExitResource = 5;
+/// Exit code of resource exhaustion (std::bad_alloc): CLI.md's "bad input or usage", since the
+/// sizes the user asked for are what the machine cannot hold (docs/errors.md).
+constexpr int kExitResource = 2;
 }  // namespace
 
 int runApp(const std::vector<std::string>& args, bool rethrow) {
@@ -48,7 +49,8 @@ int runApp(const std::vector<std::string>& args, bool rethrow) {
     std::cerr << formatError(e) << '\n';
     return e.exitCode();
   } catch (const std::bad_alloc&) {
-    // Not a bug and not bad input as such: the run asked for more memory than the machine gives.
+    // Not a bug: the run asked for more memory than the machine gives (sizes are checked against
+    // stated limits; what passes them can still exceed this machine).
     std::cerr << "error[NNADC-RES-001]: out of memory: the run needs more memory than is "
                  "available (reduce sizes such as --hidden, --synthetic or record lengths)\n";
     return kExitResource;
