@@ -86,6 +86,19 @@ fs::path readVtcPath(FieldReader& r, const fs::path& recipe_path) {
   return vtc;
 }
 
+// The recipe's "vtc": the file it names, read with the inverter it records; or, for a caller
+// that brings its own VTC (flow), only the name, with the shipped card's supply for the windows.
+void readRecipeVtc(FieldReader& r, const fs::path& recipe_path, bool load_vtc, fs::path& vtc_file,
+                   Vtc& vtc, adc::InverterSizing& inverter) {
+  if (load_vtc) {
+    vtc_file = readVtcPath(r, recipe_path);
+    vtc = loadVtc(vtc_file, &inverter);
+  } else {
+    (void)r.string("vtc", std::nullopt);
+    vtc.vdd_v = kRecipeDefaultVdd;
+  }
+}
+
 }  // namespace
 
 StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
@@ -99,13 +112,7 @@ StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
     throw InputError("NNADC-CFG-007",
                      r.where("kind") + " = '" + kind + "' is not supported here (stage)");
   }
-  if (load_vtc) {
-    recipe.vtc_file = readVtcPath(r, path);
-    recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
-  } else {
-    (void)r.string("vtc", std::nullopt);
-    recipe.vtc.vdd_v = kRecipeDefaultVdd;  // windows default to the shipped card's supply
-  }
+  readRecipeVtc(r, path, load_vtc, recipe.vtc_file, recipe.vtc, recipe.inverter);
   recipe.bits = r.integer("bits", 4, 1, 10);
   recipe.hidden = r.integer("hidden", 24, 1, 1024);
   recipe.code = named(r, "code", [&] { return adc::parseCodeKind(r.string("code", "smooth")); });
@@ -152,13 +159,7 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
   if (r.string("kind", std::nullopt) != "pipeline") {
     throw InputError("NNADC-CFG-007", r.where("kind") + " must be 'pipeline' here");
   }
-  if (load_vtc) {
-    recipe.vtc_file = readVtcPath(r, path);
-    recipe.vtc = loadVtc(recipe.vtc_file, &recipe.inverter);
-  } else {
-    (void)r.string("vtc", std::nullopt);
-    recipe.vtc.vdd_v = kRecipeDefaultVdd;  // windows default to the shipped card's supply
-  }
+  readRecipeVtc(r, path, load_vtc, recipe.vtc_file, recipe.vtc, recipe.inverter);
   recipe.rram = readRram(r);
   adc::PipelineTrainOptions& o = recipe.training;
   o.target_bits = r.integer("target_bits", 14, 1, 24);
