@@ -3,7 +3,6 @@
 // against the behavioural model (--design, eval::measureBench).
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
@@ -80,17 +79,11 @@ int runSim(CLI::App& sub, SimOptions& o) {
     throw InputError("NNADC-CFG-005",
                      "nnadc sim needs --deck FILE (a SPICE netlist) or --design FILE");
   }
-  std::error_code ec;
-  if (std::filesystem::is_directory(o.deck_path, ec)) {
-    throw InputError("NNADC-IO-001",
-                     "cannot read file '" + o.deck_path + "': it is a directory, not a deck");
-  }
   sim::RunRequest request;
-  request.deck = io::readTextFile(o.deck_path);
+  request.deck = io::readDeck(o.deck_path);
   request.vectors = o.vectors;
   request.commands = o.commands;
   request.timeout_s = o.pool.timeout_s;
-  sim::requireNonEmptyDeck(request.deck, o.deck_path);
   // A deck is a program: its .control block (and --command) can run anything through `shell`.
   if (!o.allow_shell) sim::refuseShellCommands(request, o.deck_path);
   sim::IsolatedSimulator simulator(o.pool.pool(logger));

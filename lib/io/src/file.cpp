@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "nnadc/core/error.h"
+#include "nnadc/sim/deck_input.h"
 
 namespace nnadc::io {
 
@@ -165,6 +166,17 @@ void writeOutput(const fs::path& path, std::string_view content) {
     return;
   }
   writeFileAtomic(path, content);
+}
+
+std::string readDeck(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw InputError("NNADC-IO-001",
+                     "cannot read file '" + path.string() + "': it is a directory, not a deck");
+  }
+  std::string deck = readTextFile(path);
+  sim::requireNonEmptyDeck(deck, path.string());
+  return deck;
 }
 
 }  // namespace nnadc::io

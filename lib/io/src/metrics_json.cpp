@@ -17,8 +17,10 @@ namespace {
 /// Largest double magnitude below which every integer is exact (2^53).
 constexpr double kMaxExactInteger = 9007199254740992.0;
 
-/// `value` with `digits` decimals, as printf "%.*f" writes it.
+/// `value` with `digits` decimals, as printf "%.*f" writes it; "n/a" where no figure applies
+/// (NaN, e.g. the DNL of a 1-bit record, as the JSON's null).
 std::string fixed(double value, int digits) {
+  if (std::isnan(value)) return "n/a";
   char buffer[64];
   std::snprintf(buffer, sizeof(buffer), "%.*f", digits, value);
   return buffer;

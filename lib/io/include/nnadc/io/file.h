@@ -30,4 +30,8 @@ inline constexpr std::string_view kStandardOutput = "-";
 /// writeFileAtomic. NNADC-IO-002 if standard output cannot be written.
 void writeOutput(const std::filesystem::path& path, std::string_view content);
 
+/// Reads a SPICE deck the user names: NNADC-IO-001 if it cannot be read or is a directory,
+/// NNADC-NET-022 if it holds no card (only blanks and comments).
+std::string readDeck(const std::filesystem::path& path);
+
 }  // namespace nnadc::io
