@@ -1,6 +1,5 @@
-// nnadc flow --config F -o DIR: the whole mission in one folder. characterize (the inverter, in
-// SPICE) -> train a recipe on that VTC, or reuse a trained design -> eval (behavioural, with RRAM
-// Monte-Carlo) -> emit (every bench and dialect) -> sim static and transient (ngspice) ->
+// nnadc flow --config F -o DIR: characterize -> train a recipe on that VTC (or reuse a design) ->
+// eval with RRAM Monte-Carlo -> emit every bench and dialect -> sim static and transient ->
 // summary. Library calls on one in-memory design, one worker pool for every SPICE step.
 #include <cstdio>
 
@@ -126,6 +125,9 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--points", o.flow.bench.deck.points,
                   "Static benches: inputs (ramp: one per bin; static sine: samples)")
       ->capture_default_str();
+  sub->add_option("--sine-log2", o.flow.eval.sine_log2, "Behavioural sine: 2^N samples (as eval)");
+  sub->add_option("--ramp-per-level", o.flow.eval.ramp_per_code,
+                  "Behavioural ramp: samples per output code (as eval)");
   sub->add_option("--samples", o.flow.bench.deck.samples,
                   "Transient bench: samples of the coherent sine")
       ->capture_default_str();

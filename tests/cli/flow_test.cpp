@@ -133,9 +133,10 @@ TEST_SUITE("cli") {
   TEST_CASE("FlowWritesEveryArtefactAndASummary") {
     const auto dir = nnadc::test::scratchDir("flow_small");
     const auto out = dir / "out";
-    const auto r =
-        runCommand(cli("flow --design " + adc14().string() +
-                       " --points 256 --samples 64 --draws 0 --workers 2 -o " + out.string()));
+    const auto r = runCommand(cli("flow --design " + adc14().string() +
+                                  " --points 256 --samples 64 --draws 0 --workers 2 --sine-log2 10 "
+                                  "--ramp-per-level 1 -o " +
+                                  out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     CHECK(r.output.find("flow: static ENOB") != std::string::npos);
     for (const char* f :

@@ -61,7 +61,8 @@ std::string metricsArgs(const fs::path& codes) {
 
 std::string flowArgs() {
   return "flow --design " + adc14().string() +
-         " --points 256 --samples 64 --draws 0 --skip-transient --workers 2 --quiet";
+         " --points 256 --samples 64 --draws 0 --skip-transient --workers 2 --quiet --sine-log2 10 "
+         "--ramp-per-level 1";
 }
 
 /// A folder as a previous flow left it (artefact names only; contents recognisable).

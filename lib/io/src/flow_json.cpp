@@ -93,6 +93,7 @@ FlowOptions::FlowOptions() {
 
 void FlowOptions::validate() const {
   characterize.validate();
+  eval.validate();
   bench.deck.validate();
   sim::validateTimeout(bench.timeout_s);
   if (run_variation) variation.validate();
@@ -249,7 +250,7 @@ void FlowWriter::copyDesign(const fs::path& file, const adc::Design& design, con
 
 void FlowWriter::writeBehavioural(const adc::Design& design, const FlowOptions& options) {
   pipeline_ = !design.singleStage();
-  behavioural_ = evalJson(eval::evaluate(design));
+  behavioural_ = evalJson(eval::evaluate(design, options.eval));
   // RRAM Monte-Carlo needs a combination table to recalibrate: pipelines only.
   if (options.run_variation && pipeline_) {
     behavioural_["variation"] = variationJson(mc::variationStudy(design, options.variation));

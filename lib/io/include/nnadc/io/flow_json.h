@@ -14,6 +14,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/core/log.h"
 #include "nnadc/eval/bench.h"
+#include "nnadc/eval/evaluate.h"
 #include "nnadc/eval/train.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/json.h"
@@ -25,6 +26,7 @@ namespace nnadc::io {
 struct FlowOptions {
   sim::CharacterizeOptions characterize;  ///< the shipped card's default inverter
   eval::BenchOptions bench;               ///< points, samples, fs, timeout of the SPICE benches
+  eval::EvalOptions eval;                 ///< behavioural records (eval's defaults)
   mc::VariationOptions variation;         ///< behavioural Monte-Carlo (pipelines)
   bool run_variation = true;
   bool skip_transient = false;
