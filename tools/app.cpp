@@ -16,7 +16,7 @@ namespace {
 constexpr int kExitResource = 2;
 }  // namespace
 
-int runApp(const std::vector<std::string>& args, bool rethrow) {
+int runApp(const std::vector<std::string>& args) {
   CLI::App app{"nnadc: neural-network ADC co-design toolkit (train, emit, simulate, measure)",
                "nnadc"};
   app.set_version_flag("--version", kToolVersion);
@@ -45,7 +45,6 @@ int runApp(const std::vector<std::string>& args, bool rethrow) {
     std::cerr << "error[NNADC-CLI-001]: " << e.what() << "\n(run 'nnadc --help' for usage)\n";
     return 2;
   } catch (const Error& e) {
-    if (rethrow) throw;
     std::cerr << formatError(e) << '\n';
     return e.exitCode();
   } catch (const std::bad_alloc&) {

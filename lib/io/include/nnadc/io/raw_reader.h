@@ -3,7 +3,7 @@
 /// `write` command): "Binary:" and "Values:" (ASCII) sections, real and complex data, several
 /// plots in one file. Used to read decks run outside the process.
 ///
-/// What ngspice 39 writes (checked by tests/sim/raw_reader_test.cpp):
+/// What ngspice 39 writes (checked by tests/io/raw_reader_test.cpp):
 /// - Binary is the default; `SPICE_ASCIIRAWFILE=1` in the environment (batch `-r`) or
 ///   `set filetype=ascii` (the `write` command) gives ASCII.
 /// - Binary data are little-endian IEEE doubles, point by point, one per variable (two, re and im,
