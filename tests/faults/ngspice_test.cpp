@@ -45,9 +45,9 @@ TEST_SUITE("faults") {
     // would run a command. nnadc's workers must read neither (libngspice 39 reads the working
     // directory's, else the passwd home's; HOME is set too in case a later ngspice uses it).
     write(hostile / ".spiceinit",
-          "option temp=150\nshell touch " + (dir / "ran_cwd").string() + "\n");
+          "option temp=150\nshell touch " + nnadc::test::controlWord(dir / "ran_cwd") + "\n");
     write(home / ".spiceinit",
-          "option temp=150\nshell touch " + (dir / "ran_home").string() + "\n");
+          "option temp=150\nshell touch " + nnadc::test::controlWord(dir / "ran_home") + "\n");
     const auto reference =
         runCommand("cd " + clean.string() + " && " + exe() + " characterize -o vtc.json");
     REQUIRE_MESSAGE(reference.exit_code == 0, reference.output);
@@ -72,8 +72,8 @@ TEST_SUITE("faults") {
     const auto deck = dir / "shell.cir";
     const auto out = dir / "out.json";
     const auto marker = dir / "ran";
-    write(deck, std::string(kOpDeck) + ".control\nrun\nshell touch " + marker.string() +
-                    "\n.endc\n.end\n");
+    write(deck, std::string(kOpDeck) + ".control\nrun\nshell touch " +
+                    nnadc::test::controlWord(marker) + "\n.endc\n.end\n");
     SUBCASE("in the deck's .control block") {
       const auto r = runCommand(exe() + " sim --deck " + deck.string() + " -o " + out.string());
       CHECK_MESSAGE(r.exit_code == 2, r.output);
@@ -84,8 +84,9 @@ TEST_SUITE("faults") {
     }
     SUBCASE("in a --command") {
       write(deck, kOpDeck);
-      const auto r = runCommand(exe() + " sim --deck " + deck.string() + " -o " + out.string() +
-                                " --command 'shell touch " + marker.string() + "'");
+      const auto r =
+          runCommand(exe() + " sim --deck " + deck.string() + " -o " + out.string() +
+                     " --command 'shell touch " + nnadc::test::controlWord(marker) + "'");
       CHECK_MESSAGE(r.exit_code == 2, r.output);
       CHECK_MESSAGE(hasId(r, "NNADC-NET-021"), r.output);
       CHECK_FALSE(fs::exists(out));

@@ -4,6 +4,8 @@
 #include <fstream>
 #include <string>
 
+#include "../test_paths.h"
+
 namespace nnadc::test {
 
 // 2.5 V into 1.5k over (1k || 1.5k): v(b) = 2.5 * 600 / 2100 = 0.714285714...
@@ -65,7 +67,7 @@ inline std::string killOnceControl(const std::filesystem::path& dir) {
   const auto script = dir / "kill_once.sh";
   std::ofstream(script) << "test -e " << marker.string() << " && exit 0\ntouch " << marker.string()
                         << "\nkill -9 0\n";
-  return ".control\nshell sh " + script.string() + "\n.endc\n";
+  return ".control\nshell sh " + controlWord(script) + "\n.endc\n";
 }
 
 }  // namespace nnadc::test
