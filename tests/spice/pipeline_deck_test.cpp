@@ -55,6 +55,21 @@ nnadc::adc::Design tinyPipeline() {
   return d;
 }
 
+// The same with the paper's residue network in stage 0: 2 hidden, rows [x, VDD - x, bit_0, bit_1,
+// bitb_0, bitb_1, vdd, gnd].
+nnadc::adc::Design tinyNetworkPipeline() {
+  auto d = tinyPipeline();
+  auto& net = d.pipeline.stages[0].network;
+  d.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kNetwork;
+  net.hidden = 2;
+  net.hidden_cells.resize(2, 8);
+  net.hidden_cells << 7, 0, 3, 0, 2, 0, 1, 1,  //
+      0, 5, 0, 4, 0, 6, 2, 0;
+  net.output_cells.resize(1, 12);
+  net.output_cells << 7, 0, 0, 3, 5, 0, 0, 0, 0, 0, 1, 2;
+  return d;
+}
+
 }  // namespace
 
 TEST_SUITE("spice") {
@@ -70,6 +85,17 @@ TEST_SUITE("spice") {
         nnadc::test::checkGolden(nnadc::spice::pipelineDeck(design, options),
                                  nnadc::test::goldenName("tinypipe", bench, dialect));
       }
+    }
+  }
+
+  TEST_CASE("TinyResidueNetworkDecksMatchTheGoldenNetlists") {
+    const auto design = tinyNetworkPipeline();
+    for (const Dialect dialect : {Dialect::kNgspice, Dialect::kSpectre, Dialect::kXyce}) {
+      nnadc::spice::DeckOptions options;
+      options.dialect = dialect;
+      options.points = 8;
+      nnadc::test::checkGolden(nnadc::spice::pipelineDeck(design, options),
+                               nnadc::test::goldenName("tinynet", Bench::kStatic, dialect));
     }
   }
 
@@ -117,10 +143,16 @@ TEST_SUITE("spice") {
 
   TEST_CASE("PipelinesWithUnsupportedPartsAreNotEmitted") {
     auto design = tinyPipeline();
-    design.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kNetwork;
+    design.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kNetwork;  // without a network
     CHECK_THROWS_WITH_AS(nnadc::spice::pipelineDeck(design, {}),
-                         doctest::Contains("NNADC-NET-013]: stage 0: residue networks are not "
-                                           "emitted yet"),
+                         doctest::Contains("NNADC-NET-013]: stage 0: no residue network of 2 bit "
+                                           "inputs to emit"),
+                         nnadc::InputError);
+    design = tinyNetworkPipeline();
+    design.pipeline.stages[0].network.output_cells.setZero();
+    CHECK_THROWS_WITH_AS(nnadc::spice::pipelineDeck(design, {}),
+                         doctest::Contains("NNADC-NET-013]: stage 0 residue network: column res "
+                                           "has no device"),
                          nnadc::InputError);
     nnadc::spice::DeckOptions stage_bench;
     stage_bench.bench = Bench::kStage;

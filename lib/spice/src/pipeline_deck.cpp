@@ -29,6 +29,11 @@ constexpr double kSwitchBandFraction = 0.1;
 // The decoder source is a tree over all 2^M words of a stage: bounded so decks stay readable.
 constexpr int kMaxDecodedOutputs = 12;
 const char* const kSwitchModel = "nnadc_sh_sw";
+// A residue network's bit rows (bit_k VDD, (1 - bit_k) VDD) each feed one cell per hidden column
+// and one output cell, down to a few kOhm in all: they are driven by logic buffers of this many
+// characterised inverters in parallel (about 1/32 of the minimum inverter's on-resistance).
+constexpr int kBitBufferMultiplier = 32;
+const char* const kBufferInverter = "nnadc_inv_buf";
 
 std::string num(double v) { return spiceNumber(v); }
 
@@ -81,7 +86,133 @@ std::vector<std::string> residueExpression(const Writer& w, const adc::PipelineS
   return out;
 }
 
+bool anyNetwork(const adc::Pipeline& pipeline) {
+  for (std::size_t i = 0; i + 1 < pipeline.stages.size(); ++i) {
+    if (pipeline.stages[i].residue == adc::ResidueStyle::kNetwork) return true;
+  }
+  return false;
+}
+
+std::string bufferSubckt(const adc::InverterSizing& inverter, Dialect dialect) {
+  Writer w(dialect);
+  w.comment("logic buffer inverter for residue-network bit rows: " +
+            std::to_string(kBitBufferMultiplier) + " characterised inverters in parallel");
+  w.subckt(kBufferInverter, {"in", "out", "vdd", "gnd"});
+  w.mosfet("p", "out", "in", "vdd", "vdd", inverter.pmos, inverter.wp_m, inverter.l_m,
+           inverter.subckt_devices, kBitBufferMultiplier);
+  w.mosfet("n", "out", "in", "gnd", "gnd", inverter.nmos, inverter.wn_m, inverter.l_m,
+           inverter.subckt_devices, kBitBufferMultiplier);
+  w.ends(kBufferInverter);
+  return w.text();
+}
+
 }  // namespace
+
+std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet& levels,
+                          std::size_t index, Dialect dialect, bool scaled_drivers) {
+  const adc::ResidueNetworkDesign& net = stage.network;
+  const int outputs = stage.adc.shape.outputs();
+  const int hidden = net.hidden;
+  const std::string s = std::to_string(index);
+  const int rows_in = 4 + 2 * outputs;
+  if (stage.residue != adc::ResidueStyle::kNetwork || hidden <= 0 ||
+      net.hidden_cells.rows() != hidden || net.hidden_cells.cols() != rows_in ||
+      net.output_cells.rows() != 1 || net.output_cells.cols() != 2 * hidden + rows_in) {
+    throw InputError("NNADC-NET-013", "stage " + s + ": no residue network of " +
+                                          std::to_string(outputs) + " bit inputs to emit");
+  }
+  const auto column_error = [&](const std::string& node) {
+    return InputError("NNADC-NET-013", "stage " + s + " residue network: column " + node +
+                                           " has no device (all cells at level 0), so the node "
+                                           "would float");
+  };
+  // Input rows as adc::ResidueModel orders them.
+  std::vector<std::string> rows = {"in", "inb"};
+  for (int k = 0; k < outputs; ++k) rows.push_back("bit_" + std::to_string(k));
+  for (int k = 0; k < outputs; ++k) rows.push_back("bitb_" + std::to_string(k));
+  rows.emplace_back("vdd");
+  rows.emplace_back("gnd");
+  const auto label = [](std::string row) {
+    std::erase(row, '_');
+    return row;
+  };
+
+  Writer w(dialect);
+  const std::string name = "nnadc_res" + s;
+  w.comment("stage " + s + " residue network (the paper's): " + std::to_string(hidden) +
+            " hidden, inputs x, VDD - x, the " + std::to_string(outputs) +
+            " bits and their complements; cells R = 1/G(level), level 0 = open");
+  std::vector<std::string> ports = {"in"};
+  for (int k = 0; k < outputs; ++k) ports.push_back("out_" + std::to_string(k));
+  ports.insert(ports.end(), {"res", "vdd", "gnd"});
+  w.subckt(name, ports);
+  // What the network reads: a hidden unit whose h_j and hb_j have no output cell, a row no used
+  // cell reads, and their inverters and buffers are left out (no floating or dangling node).
+  const auto out_cell = [&](int m) { return net.output_cells(0, m) != 0; };
+  std::vector<bool> unit(static_cast<std::size_t>(hidden));
+  std::vector<bool> row_used(static_cast<std::size_t>(rows_in));
+  for (int j = 0; j < hidden; ++j) {
+    unit[static_cast<std::size_t>(j)] = out_cell(j) || out_cell(hidden + j);
+    for (int r = 0; r < rows_in; ++r) {
+      if (unit[static_cast<std::size_t>(j)] && net.hidden_cells(j, r) != 0) {
+        row_used[static_cast<std::size_t>(r)] = true;
+      }
+    }
+  }
+  for (int r = 0; r < rows_in; ++r) {
+    if (out_cell(2 * hidden + r)) row_used[static_cast<std::size_t>(r)] = true;
+  }
+  if (row_used[1]) {
+    w.comment("ideal complement row VDD - x (as the sub-ADC's)");
+    w.vcvs("e_inb", "inb", "gnd", "vdd", "in", 1.0);
+  }
+  w.comment("bit rows: bitb_k = not out_k, bit_k = not bitb_k (logic buffers, " +
+            std::string(kBufferInverter) + ")");
+  for (int k = 0; k < outputs; ++k) {
+    const std::string b = std::to_string(k);
+    const bool bit = row_used[static_cast<std::size_t>(2 + k)];
+    if (bit || row_used[static_cast<std::size_t>(2 + outputs + k)]) {
+      w.instance("bn" + b, {"out_" + b, "bitb_" + b, "vdd", "gnd"}, kBufferInverter);
+    }
+    if (bit) w.instance("bp" + b, {"bitb_" + b, "bit_" + b, "vdd", "gnd"}, kBufferInverter);
+  }
+  w.comment("layer 1: divider columns u_j over the input rows");
+  for (int j = 0; j < hidden; ++j) {
+    if (!unit[static_cast<std::size_t>(j)]) continue;
+    const std::string u = "u_" + std::to_string(j);
+    bool any = false;
+    for (int r = 0; r < rows_in; ++r) {
+      const int level = net.hidden_cells(j, r);
+      if (level == 0) continue;
+      any = true;
+      w.resistor("r_u" + std::to_string(j) + "_" + label(rows[static_cast<std::size_t>(r)]), u,
+                 rows[static_cast<std::size_t>(r)], 1.0 / levels.conductance(level));
+    }
+    if (!any) throw column_error(u);
+  }
+  w.comment("hidden inverters h_j = f(u_j), complements hb_j = f(h_j)");
+  const std::string driver = scaled_drivers ? "nnadc_inv_drv" : "nnadc_inv";
+  for (int j = 0; j < hidden; ++j) {
+    if (!unit[static_cast<std::size_t>(j)]) continue;
+    const std::string t = std::to_string(j);
+    w.instance("h" + t, {"u_" + t, "h_" + t, "vdd", "gnd"}, driver);
+    if (out_cell(hidden + j)) w.instance("hb" + t, {"h_" + t, "hb_" + t, "vdd", "gnd"}, driver);
+  }
+  w.comment("output column res over [h_j, hb_j, input rows]: the residue is its node voltage");
+  bool any = false;
+  for (int m = 0; m < 2 * hidden + rows_in; ++m) {
+    const int level = net.output_cells(0, m);
+    if (level == 0) continue;
+    any = true;
+    const std::string row = m < hidden       ? "h_" + std::to_string(m)
+                            : m < 2 * hidden ? "hb_" + std::to_string(m - hidden)
+                                             : rows[static_cast<std::size_t>(m - 2 * hidden)];
+    w.resistor("r_res_" + label(row), "res", row, 1.0 / levels.conductance(level));
+  }
+  if (!any) throw column_error("res");
+  w.ends(name);
+  return w.text();
+}
 
 std::string pipelineInputNode(std::size_t stage) { return "vs" + std::to_string(stage); }
 std::string pipelineBitNode(std::size_t stage, int output) {
@@ -182,11 +313,6 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
                                             " outputs; the decoder source is written for up to " +
                                             std::to_string(kMaxDecodedOutputs));
     }
-    if (pipeline.stages[i].residue != adc::ResidueStyle::kAmplifier) {
-      throw InputError("NNADC-NET-013", "stage " + std::to_string(i) +
-                                            ": residue networks are not emitted yet (amplifier "
-                                            "residues only)");
-    }
   }
   const Dialect dialect = options.dialect;
   const bool spectre = dialect == Dialect::kSpectre;
@@ -211,10 +337,31 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   const adc::StageShape& first = pipeline.stages.front().adc.shape;
   w.comment("VDD = " + num(vdd) + " V, input window [" + num(first.input_lo_v) + ", " +
             num(first.input_hi_v) + "] V");
+  const bool networks = anyNetwork(pipeline);
+  bool amplifiers = false;
+  for (std::size_t i = 0; i + 1 < stages; ++i) {
+    amplifiers |= pipeline.stages[i].residue == adc::ResidueStyle::kAmplifier;
+  }
+  w.comment("ideal elements (behavioural: no supply current, no noise):");
+  w.comment(transient ? "  vin: input source and sample-and-hold (a PWL staircase)"
+                      : "  vin (bvin, indexed by vidx, in ngspice): input source");
+  w.comment("  e_inb in each sub-ADC" + std::string(networks ? " and residue network" : "") +
+            ": the VDD - x complement row");
+  w.comment("  b_d<i>: digital decoders of the stage bits");
+  if (amplifiers) w.comment("  b_res<i>: residue amplifiers with their DACs (amplifier stages)");
+  if (networks) w.comment("  e_res<i>: residue-network output buffers");
+  if (transient) {
+    w.comment("  s_sh<i>, c_sh<i>, e_sh<i>: inter-stage track-and-holds (switch, noiseless hold");
+    w.comment("  capacitor, unity buffer); v_clk_even, v_clk_odd: clock phases");
+  }
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
+  if (networks) w.raw(bufferSubckt(design.inverter, dialect));
   for (std::size_t i = 0; i < stages; ++i) {
     w.raw(stageSubckt(pipeline.stages[i].adc, levels, i, dialect, scaled));
+    if (i + 1 < stages && pipeline.stages[i].residue == adc::ResidueStyle::kNetwork) {
+      w.raw(residueSubckt(pipeline.stages[i], levels, i, dialect, scaled));
+    }
   }
 
   w.comment("stages: sub-ADC xstage<i> on vs<i>, own supply vdd_stage<i> (power = |i| x VDD),");
@@ -235,14 +382,27 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
 
   w.comment("ideal behavioural decoder d<i> (level number in volts) and residue amplifier");
   w.comment("res<i>: neither draws supply current");
+  if (networks) {
+    w.comment("residue networks xres<i> (the paper's): RRAM and inverters on the stage's supply;");
+    w.comment("an ideal unity buffer e_res<i> takes their output node rnet<i> to the next stage");
+  }
   for (std::size_t i = 0; i + 1 < stages; ++i) {
     const adc::PipelineStage& stage = pipeline.stages[i];
     const int outputs = stage.adc.shape.outputs();
     const std::string s = std::to_string(i);
     const std::vector<int> dense = adc::stageDecoder(stage.adc).dense(outputs);
     w.behavioural("b_d" + s, "d" + s, "0", decodeTree(w, i, dense, outputs - 1, 0, threshold));
-    w.behavioural("b_res" + s, transient ? "res" + s : pipelineInputNode(i + 1), "0",
-                  residueExpression(w, stage, i, pipeline.stages[i + 1].adc.shape, vdd));
+    const std::string residue = transient ? "res" + s : pipelineInputNode(i + 1);
+    if (stage.residue == adc::ResidueStyle::kNetwork) {
+      std::vector<std::string> nodes = {pipelineInputNode(i)};
+      for (int k = 0; k < outputs; ++k) nodes.push_back(pipelineBitNode(i, k));
+      nodes.insert(nodes.end(), {"rnet" + s, "vdd" + s, "0"});
+      w.instance("res" + s, nodes, "nnadc_res" + s);
+      w.vcvs("e_res" + s, residue, "0", "rnet" + s, "0", 1.0);
+    } else {
+      w.behavioural("b_res" + s, residue, "0",
+                    residueExpression(w, stage, i, pipeline.stages[i + 1].adc.shape, vdd));
+    }
     saved.push_back(pipelineDecisionVector(i));
   }
 

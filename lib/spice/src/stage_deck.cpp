@@ -222,6 +222,11 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   w.runHint();
   w.comment("VDD = " + spiceNumber(shape.vdd_v) + " V, input window [" +
             spiceNumber(shape.input_lo_v) + ", " + spiceNumber(shape.input_hi_v) + "] V");
+  w.comment("ideal elements (behavioural: no supply current, no noise):");
+  w.comment(options.bench == Bench::kTransient
+                ? "  vin: input source and sample-and-hold (a PWL staircase)"
+                : "  vin: input source");
+  w.comment("  e_inb: the VDD - x complement row");
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
   w.raw(stageSubckt(stage, levels, index, dialect, scaled));

@@ -38,7 +38,20 @@
 ///    are not reported): the pipeline has no memory beyond its latency, so chunks of a record can
 ///    run in parallel.
 ///
-/// Only amplifier residues are emitted; a residue network throws NNADC-NET-013.
+/// Residue networks (ResidueStyle::kNetwork, the paper's architecture): subcircuit
+/// nnadc_res<i> (residueSubckt), pins vs<i> bit<i>_0 .. bit<i>_{M-1} rnet<i> vdd<i> 0, exactly
+/// adc::ResidueModel's network: layer-1 columns u_j over the rows [x, VDD - x (ideal e_inb),
+/// bit_k, bitb_k, vdd, gnd], hidden inverters h_j = f(u_j) and hb_j = f(h_j), and one output
+/// column whose node rnet<i> is the residue. The bit rows come from logic buffers (two inverters
+/// per bit, 32 characterised inverters in parallel each) driven by the sub-ADC's outputs; the
+/// model takes them as exact 0 / VDD levels. The network is on the stage's supply vdd<i>, so its
+/// power is in i(vdd_stage<i>). An ideal unity buffer e_res<i> carries rnet<i> to the next stage
+/// (the model reads the network's unloaded node). The model also leaves out the output column's
+/// load on h_j and hb_j (one cell each, >= 50 kOhm), which the circuit has: with
+/// DeckOptions::driver_multiplier N > 1 they are nnadc_inv_drv (N inverters in parallel), as the
+/// sub-ADC's drivers, and the circuit approaches the model.
+///
+/// Every deck's header lists its ideal (behavioural) elements.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -54,6 +67,11 @@ std::string pipelineBitNode(std::size_t stage, int output);    ///< "bit2_3"
 std::string pipelineBitVector(std::size_t stage, int output);  ///< "v(bit2_3)"
 std::string pipelineDecisionVector(std::size_t stage);         ///< "v(d2)"
 std::string pipelineInputVector(std::size_t stage);            ///< "v(vs2)"
+
+/// Subcircuit nnadc_res<index> of a residue-network stage (see the file comment). Throws
+/// NNADC-NET-013 for a stage without a network or a column with no device.
+std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet& levels,
+                          std::size_t index, Dialect dialect, bool scaled_drivers);
 
 /// Which samples of the transient record one deck simulates: `warmup` samples before
 /// `first_sample` (fewer when the record starts earlier), then `sample_count` reported samples
