@@ -35,6 +35,7 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   if (variation) variation_options.validate();
   if (!o.transfer.transfer.empty()) o.transfer.validate();
   const adc::Design design = io::loadDesign(o.design);
+  o.eval.noise_seed = o.common.seed.value_or(1);
   io::Json j = io::evalJson(eval::evaluate(design, o.eval));
   if (variation) j["variation"] = io::variationJson(mc::variationStudy(design, variation_options));
   if (!o.transfer.transfer.empty()) {
@@ -81,6 +82,9 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--ramp-per-level", o.eval.ramp_per_code,
                   "Ramp samples per output code for DNL/INL (default 64 for a stage, 16 for a "
                   "pipeline)");
+  sub->add_flag("!--no-noise", o.eval.noise,
+                "Leave out the residue amplifiers' noise (a design's noise_v_rms; default: drawn "
+                "from --seed)");
   sub->add_option("--require-enob", o.require_enob, "Exit 1 if the sine ENOB is below this");
   addMonteCarloOptions(*sub, o.mc);
   sub->add_option("--transfer", o.transfer.transfer,

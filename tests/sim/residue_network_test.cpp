@@ -61,6 +61,12 @@ std::string saveAll(const std::string& deck) {
   return out;
 }
 
+// One simulator for the executable: ngspice allows one instance per process.
+nnadc::sim::NgspiceSimulator& simulator() {
+  static nnadc::sim::NgspiceSimulator sim;
+  return sim;
+}
+
 }  // namespace
 
 TEST_SUITE("sim") {
@@ -77,10 +83,9 @@ TEST_SUITE("sim") {
     CHECK(deck.find(".subckt nnadc_res0") != std::string::npos);
     CHECK(deck.find("*   e_res<i>: residue-network output buffers") != std::string::npos);
 
-    nnadc::sim::NgspiceSimulator simulator;
     nnadc::sim::RunRequest request;
     request.deck = saveAll(deck);
-    const auto result = simulator.run(request);
+    const auto result = simulator().run(request);
     const auto vec = [&](const std::string& name) -> const std::vector<double>& {
       const auto* v = result.find(name);
       REQUIRE_MESSAGE(v != nullptr, name);
@@ -198,5 +203,39 @@ TEST_SUITE("sim") {
         kcl_worst, 1e3 * drive_worst, 1e3 * rail_worst, 1e3 * worst, compared, kPoints);
     CHECK(compared >= kPoints * 3 / 4);
     CHECK(worst < 0.15);
+  }
+
+  TEST_CASE("AmplifierResidueWithDacErrorsInNgspiceIsTheModels") {
+    // An MDAC's per-level DAC errors and gain error in the emitted behavioural residue: given
+    // SPICE's decisions, V(vs1) is the model's residue (a behavioural source is solved exactly).
+    auto design =
+        nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    design.pipeline.stages.resize(3);
+    auto& a = design.pipeline.stages[0].amplifier;
+    a.gain_error = -0.004;
+    a.dac_error_v = {3e-4, -2e-4, 1e-4, 0.0, -5e-4, 2.5e-4, -1e-4, 4e-4};
+    nnadc::spice::DeckOptions options;
+    options.points = kPoints;
+    nnadc::sim::RunRequest request;
+    request.deck = nnadc::spice::pipelineDeck(design, options);
+    const auto result = simulator().run(request);
+    const auto& shape = design.pipeline.stages[0].adc.shape;
+    const auto& next = design.pipeline.stages[1].adc.shape;
+    const double step = (shape.input_hi_v - shape.input_lo_v) / (1 << shape.bits);
+    double worst = 0.0;
+    double moved = 0.0;
+    for (int p = 0; p < kPoints; ++p) {
+      const auto at = [&](const char* name) {
+        return result.find(name)->real[static_cast<std::size_t>(p)];
+      };
+      const int d = static_cast<int>(std::lround(at("v(d0)")));
+      const double e = at("v(vs0)") - (shape.input_lo_v + (d + 0.5) * step);
+      const double r = 0.5 * (next.input_lo_v + next.input_hi_v) +
+                       design.pipeline.stages[0].gain * a.transfer(e, d);
+      worst = std::max(worst, std::abs(std::clamp(r, 0.0, design.vdd_v) - at("v(vs1)")));
+      moved = std::max(moved, std::abs(a.dac_error_v[static_cast<std::size_t>(d)]));
+    }
+    CHECK(worst < 1e-9);
+    CHECK(moved > 1e-4);  // the record visits levels whose error is not zero
   }
 }

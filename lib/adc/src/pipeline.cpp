@@ -92,7 +92,7 @@ PipelineConductances PipelineModel::draw(const rram::VariationOptions& variation
 }
 
 void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& x,
-                          PipelineTrace& out) const {
+                          PipelineTrace& out, Rng* noise) const {
   const auto stages = static_cast<Eigen::Index>(pipeline_.stages.size());
   out.decisions.resize(x.size(), stages);
   out.inputs.resize(x.size(), stages);
@@ -123,10 +123,12 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
         v = residues_[si].evaluate(g.residue[si], v, bits);
       } else {
         const AmplifierModel& a = st.amplifier;
+        const bool noisy = noise != nullptr && a.noise_v_rms > 0.0;
         for (Eigen::Index k = 0; k < n; ++k) {
-          const double e = v(k) - dac(st.adc.shape, out.decisions(start + k, i));
-          v(k) = centre(next) + st.gain * ((1.0 + a.gain_error) * e + a.offset_v +
-                                           a.a2_per_v * e * e + a.a3_per_v2 * e * e * e);
+          const int d = out.decisions(start + k, i);
+          const double e = v(k) - dac(st.adc.shape, d);
+          const double n_v = noisy ? a.noise_v_rms * noise->normal() : 0.0;
+          v(k) = centre(next) + st.gain * (a.transfer(e, d) + n_v);
         }
       }
       // A real residue cannot leave the supply rails.
@@ -158,11 +160,11 @@ std::int64_t PipelineModel::code(const std::vector<int>& decisions) const {
 }
 
 std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
-                                                 const Eigen::VectorXd& x,
-                                                 PipelineTrace* trace_out) const {
+                                                 const Eigen::VectorXd& x, PipelineTrace* trace_out,
+                                                 Rng* noise) const {
   PipelineTrace local;
   PipelineTrace& t = trace_out != nullptr ? *trace_out : local;
-  trace(g, x, t);
+  trace(g, x, t, noise);
   std::vector<std::int64_t> codes(static_cast<std::size_t>(x.size()));
   for (Eigen::Index k = 0; k < x.size(); ++k) {
     codes[static_cast<std::size_t>(k)] =

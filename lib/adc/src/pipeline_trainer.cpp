@@ -1,5 +1,7 @@
 #include "nnadc/adc/pipeline_trainer.h"
 
+#include "nnadc/adc/mdac.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -78,10 +80,12 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
     st.adc.shape.input_hi_v = sp.hi_v;
     st.residue = sp.residue;
     st.amplifier = sp.amplifier;
+    st.mdac = sp.mdac;
     if (!last) {
       const PipelineStagePlan& next = plan[i + 1];
       st.gain = std::ldexp(1.0, sp.bits - options.redundancy) * (next.hi_v - next.lo_v) /
                 (sp.hi_v - sp.lo_v);
+      if (sp.mdac) st.amplifier = mdacAmplifier(*sp.mdac, sp.bits, st.gain, sp.hi_v - sp.lo_v);
     }
     const StageModel model(st.adc.shape, base.vtc, levels);
     logger.info("pipeline stage " + std::to_string(i) + ": " + std::to_string(sp.bits) +
@@ -127,11 +131,13 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
       const PipelineStagePlan& next = plan[i + 1];
       const double c_next = 0.5 * (next.lo_v + next.hi_v);
       const double d_step = (sp.hi_v - sp.lo_v) / (1 << sp.bits);
+      std::vector<int> decisions(static_cast<std::size_t>(v.size()));
       for (Eigen::Index k = 0; k < v.size(); ++k) {
         const Word w = words[static_cast<std::size_t>(k)];
         for (int b = 0; b < st.adc.shape.outputs(); ++b)
           bits(k, b) = static_cast<double>((w >> b) & 1U);
         const int d = decoder.decode(w);
+        decisions[static_cast<std::size_t>(k)] = d;
         target(k) = c_next + st.gain * (v(k) - (sp.lo_v + (d + 0.5) * d_step));
       }
       Eigen::VectorXd next_v(v.size());
@@ -159,11 +165,10 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
         next_v = rm.evaluate(rm.conductances(st.network), v, bits);
         result.residues.back() = rr;
       } else {
-        const AmplifierModel& a = sp.amplifier;
+        const AmplifierModel& a = st.amplifier;
         for (Eigen::Index k = 0; k < v.size(); ++k) {
           const double e = (target(k) - c_next) / st.gain;
-          next_v(k) = c_next + st.gain * ((1.0 + a.gain_error) * e + a.offset_v +
-                                          a.a2_per_v * e * e + a.a3_per_v2 * e * e * e);
+          next_v(k) = c_next + st.gain * a.transfer(e, decisions[static_cast<std::size_t>(k)]);
         }
       }
       v = next_v.cwiseMax(0.0).cwiseMin(base.vdd_v);

@@ -26,21 +26,29 @@ metrics::Analysis analyze(const std::vector<std::int64_t>& codes, int bits,
 
 // A single stage is a one-stage pipeline: the same conversion (its decoded level is the code),
 // plus the ramp ENOB against ideal levels that stage training optimises.
-EvalSummary evaluateDesign(const adc::Design& design, std::size_t samples, int per_code) {
+EvalSummary evaluateDesign(const adc::Design& design, std::size_t samples, int per_code,
+                           const EvalOptions& options) {
   const adc::PipelineModel model(design.pipeline, design);
   const auto g = model.nominal();
   const double lo = design.pipeline.lo();
   const double hi = design.pipeline.hi();
   const int bits = design.pipeline.bits;
   EvalSummary s;
+  for (const auto& stage : design.pipeline.stages) {
+    s.noise |= options.noise && stage.amplifier.noise_v_rms > 0.0;
+  }
+  Rng sine_noise(options.noise_seed);
+  Rng ramp_noise(options.noise_seed + 1);
   s.sine_cycles = adc::coherentCycles(samples, adc::kDefaultSineFraction);
   const auto sine = adc::coherentSine(lo, hi, samples, s.sine_cycles);
-  s.sine = analyze(model.convert(g, sine), bits, metrics::RecordKind::kSine);
+  s.sine = analyze(model.convert(g, sine, nullptr, s.noise ? &sine_noise : nullptr), bits,
+                   metrics::RecordKind::kSine);
   const Eigen::Index n = static_cast<Eigen::Index>(per_code) << bits;
   Eigen::VectorXd ramp(n);
   for (Eigen::Index k = 0; k < n; ++k)
     ramp(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.5) / static_cast<double>(n);
-  s.ramp = analyze(model.convert(g, ramp), bits, metrics::RecordKind::kRamp);
+  s.ramp = analyze(model.convert(g, ramp, nullptr, s.noise ? &ramp_noise : nullptr), bits,
+                   metrics::RecordKind::kRamp);
   if (design.singleStage()) {
     const adc::StageDesign& stage = design.stage(0);
     s.ramp_enob =
@@ -66,7 +74,7 @@ int EvalOptions::rampPerCode(const adc::Design& design) const {
 
 EvalSummary evaluate(const adc::Design& design, const EvalOptions& options) {
   options.validate();
-  return evaluateDesign(design, options.sineSamples(design), options.rampPerCode(design));
+  return evaluateDesign(design, options.sineSamples(design), options.rampPerCode(design), options);
 }
 
 double inputsEnob(const std::vector<std::int64_t>& codes, const std::vector<double>& x_v,

@@ -43,6 +43,72 @@ auto named(const FieldReader& r, const std::string& key, Parse parse) {
 
 namespace {
 
+// An MDAC block (adc::MdacParameters): every field optional, defaults as the struct's.
+adc::MdacParameters readMdac(FieldReader m) {
+  adc::MdacParameters p;
+  p.unit_cap_f = m.number("unit_cap_f", p.unit_cap_f, 1e-15, 1e-9);
+  p.input_cap_f = m.number("input_cap_f", p.input_cap_f, 0.0, 1e-9);
+  p.open_loop_gain = m.number("open_loop_gain", p.open_loop_gain, 1.0, 1e9);
+  p.gbw_hz = m.number("gbw_hz", p.gbw_hz, 1e3, 1e12);
+  p.settle_s = m.number("settle_s", p.settle_s, 1e-12, 1e-3);
+  p.amp_noise_v_rms = m.number("amp_noise_v_rms", p.amp_noise_v_rms, 0.0, 0.1);
+  p.cap_sigma = m.number("cap_sigma", p.cap_sigma, 0.0, 0.1);
+  p.temperature_k = m.number("temperature_k", p.temperature_k, 1.0, 500.0);
+  m.finish();
+  return p;
+}
+
+Json mdacJson(const adc::MdacParameters& p) {
+  return {{"unit_cap_f", p.unit_cap_f},
+          {"input_cap_f", p.input_cap_f},
+          {"open_loop_gain", p.open_loop_gain},
+          {"gbw_hz", p.gbw_hz},
+          {"settle_s", p.settle_s},
+          {"amp_noise_v_rms", p.amp_noise_v_rms},
+          {"cap_sigma", p.cap_sigma},
+          {"temperature_k", p.temperature_k}};
+}
+
+// An amplifier block. `fallback` is 0 in a recipe (every field optional) and nullopt in a design
+// for the four original fields; noise_v_rms and dac_error_v (one entry per level, |e| <= the
+// window) are optional in both.
+adc::AmplifierModel readAmplifier(FieldReader a, std::optional<double> fallback, int levels,
+                                  double window_v) {
+  adc::AmplifierModel m;
+  m.gain_error = a.number("gain_error", fallback, -0.5, 0.5);
+  m.offset_v = a.number("offset_v", fallback, -1.0, 1.0);
+  m.a2_per_v = a.number("a2_per_v", fallback, -100.0, 100.0);
+  m.a3_per_v2 = a.number("a3_per_v2", fallback, -1000.0, 1000.0);
+  m.noise_v_rms = a.number("noise_v_rms", 0.0, 0.0, 0.1);
+  if (a.has("dac_error_v")) {
+    m.dac_error_v = a.numbers("dac_error_v", static_cast<std::size_t>(levels));
+    if (m.dac_error_v.size() != static_cast<std::size_t>(levels)) {
+      throw InputError("NNADC-CFG-002",
+                       a.where("dac_error_v") + " has " + std::to_string(m.dac_error_v.size()) +
+                           " entries; the stage has " + std::to_string(levels) + " levels");
+    }
+    for (const double e : m.dac_error_v) {
+      if (!std::isfinite(e) || std::abs(e) > window_v) {
+        throw InputError("NNADC-CFG-003", a.where("dac_error_v") + " has " + formatDouble(e) +
+                                              ", outside [-" + formatDouble(window_v) + ", " +
+                                              formatDouble(window_v) + "] (the stage's window)");
+      }
+    }
+  }
+  a.finish();
+  return m;
+}
+
+Json amplifierJson(const adc::AmplifierModel& m) {
+  Json j = {{"gain_error", m.gain_error},
+            {"offset_v", m.offset_v},
+            {"a2_per_v", m.a2_per_v},
+            {"a3_per_v2", m.a3_per_v2}};
+  if (m.noise_v_rms != 0.0) j["noise_v_rms"] = m.noise_v_rms;
+  if (!m.dac_error_v.empty()) j["dac_error_v"] = m.dac_error_v;
+  return j;
+}
+
 rram::LevelSetOptions readRram(FieldReader& r) {
   rram::LevelSetOptions o;
   FieldReader rr = r.object("rram");
@@ -200,12 +266,13 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
     p.residue = named(s, "residue",
                       [&] { return adc::parseResidueStyle(s.string("residue", "amplifier")); });
     p.residue_hidden = s.integer("residue_hidden", 16, 1, 1024);
-    FieldReader a = s.object("amplifier");
-    p.amplifier.gain_error = a.number("gain_error", 0.0, -0.5, 0.5);
-    p.amplifier.offset_v = a.number("offset_v", 0.0, -1.0, 1.0);
-    p.amplifier.a2_per_v = a.number("a2_per_v", 0.0, -100.0, 100.0);
-    p.amplifier.a3_per_v2 = a.number("a3_per_v2", 0.0, -1000.0, 1000.0);
-    a.finish();
+    if (s.has("mdac") && s.has("amplifier")) {
+      throw InputError("NNADC-CFG-003", s.where("mdac") +
+                                            ": give an amplifier model or an mdac, not both (an "
+                                            "mdac derives the amplifier)");
+    }
+    p.amplifier = readAmplifier(s.object("amplifier"), 0.0, 1 << p.bits, p.hi_v - p.lo_v);
+    if (s.has("mdac")) p.mdac = readMdac(s.object("mdac"));
     s.finish();
     named(s, "outputs", [&] { return adc::OutputCode::make(p.code, p.bits, p.outputs); });
     recipe.plan.push_back(p);
@@ -371,10 +438,8 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
       const adc::PipelineStage& ps = design.pipeline.stages[si];
       Json res = {{"style", adc::residueStyleName(ps.residue)}, {"gain", ps.gain}};
       if (ps.residue == adc::ResidueStyle::kAmplifier) {
-        res["amplifier"] = {{"gain_error", ps.amplifier.gain_error},
-                            {"offset_v", ps.amplifier.offset_v},
-                            {"a2_per_v", ps.amplifier.a2_per_v},
-                            {"a3_per_v2", ps.amplifier.a3_per_v2}};
+        res["amplifier"] = amplifierJson(ps.amplifier);
+        if (ps.mdac) res["mdac"] = mdacJson(*ps.mdac);
       } else {
         res["network"] = {{"hidden", ps.network.hidden},
                           {"rows",
@@ -492,12 +557,10 @@ void readResidue(FieldReader& res, adc::PipelineStage& ps, int levels, const std
   ps.gain = res.number("gain", std::nullopt, 1e-3, 1e6);
   if (ps.residue == adc::ResidueStyle::kAmplifier) {
     // The ranges a recipe accepts (loadPipelineRecipe).
-    FieldReader a = res.object("amplifier");
-    ps.amplifier.gain_error = a.number("gain_error", std::nullopt, -0.5, 0.5);
-    ps.amplifier.offset_v = a.number("offset_v", std::nullopt, -1.0, 1.0);
-    ps.amplifier.a2_per_v = a.number("a2_per_v", std::nullopt, -100.0, 100.0);
-    ps.amplifier.a3_per_v2 = a.number("a3_per_v2", std::nullopt, -1000.0, 1000.0);
-    a.finish();
+    const adc::StageShape& shape = ps.adc.shape;
+    ps.amplifier = readAmplifier(res.object("amplifier"), std::nullopt, 1 << shape.bits,
+                                 shape.input_hi_v - shape.input_lo_v);
+    if (res.has("mdac")) ps.mdac = readMdac(res.object("mdac"));
   } else {
     FieldReader net = res.object("network");
     ps.network.hidden = net.integer("hidden", std::nullopt, 1, 1024);

@@ -33,6 +33,7 @@ Json evalJson(const eval::EvalSummary& summary) {
   }
   if (summary.ramp_enob) j["ramp_enob"] = *summary.ramp_enob;
   j["sine_cycles"] = summary.sine_cycles;
+  j["noise"] = summary.noise;
   j["ramp"] = ramp;
   return j;
 }

@@ -73,9 +73,20 @@ std::vector<std::string> residueExpression(const Writer& w, const adc::PipelineS
                                            double vdd_v) {
   const adc::StageShape& s = stage.adc.shape;
   const adc::AmplifierModel& a = stage.amplifier;
-  const std::string e = "(" + w.voltage(pipelineInputNode(index)) + "-(" + num(s.input_lo_v) +
-                        "+(" + w.voltage("d" + std::to_string(index)) + "+0.5)*" + num(step(s)) +
-                        "))";
+  const std::string d = w.voltage("d" + std::to_string(index));
+  std::string e = "(" + w.voltage(pipelineInputNode(index)) + "-(" + num(s.input_lo_v) + "+(" + d +
+                  "+0.5)*" + num(step(s)) + "))";
+  if (!a.dac_error_v.empty()) {
+    // The DAC's error at level d: a ternary chain over V(d), whose levels are integers.
+    std::vector<std::string> chain = {num(a.dac_error_v.back())};
+    for (std::size_t k = a.dac_error_v.size() - 1; k-- > 0;) {
+      chain =
+          w.ternary(d + "<" + num(static_cast<double>(k) + 0.5), {num(a.dac_error_v[k])}, chain);
+    }
+    std::string joined;
+    for (const auto& part : chain) joined += (joined.empty() ? "" : " ") + part;
+    e = "(" + e + "-" + joined + ")";
+  }
   std::vector<std::string> terms = {num(1.0 + a.gain_error) + "*" + e};
   if (a.offset_v != 0.0) terms.push_back("+" + num(a.offset_v));
   if (a.a2_per_v != 0.0) terms.push_back("+" + num(a.a2_per_v) + "*" + e + "*" + e);

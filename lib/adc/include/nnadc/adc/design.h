@@ -1,6 +1,7 @@
 #pragma once
 /// A trained converter as a value: what `nnadc train` writes and `eval`/`emit`/`sim` read.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,19 +36,49 @@ std::string residueStyleName(ResidueStyle style);
 /// "amplifier" | "network"; InputError NNADC-CFG-007 otherwise.
 ResidueStyle parseResidueStyle(const std::string& name);
 
-/// Conventional residue amplifier: r = c + G ((1 + gain_error) e + offset + a2 e^2 + a3 e^3),
-/// e = v - DAC(d) [V]. Ideal when all are zero.
+/// Conventional residue amplifier (a switched-capacitor MDAC: adc/mdac.h derives these from its
+/// capacitors and amplifier):
+///   r = c + G ((1 + gain_error) e + offset + a2 e^2 + a3 e^3 + n),
+///   e = v - DAC(d) - dac_error_v[d] [V],
+/// n ~ N(0, noise_v_rms^2), drawn per conversion when the converter runs with noise. Everything is
+/// referred to the stage input. Ideal when all are zero (dac_error_v empty).
 struct AmplifierModel {
   double gain_error = 0.0;
   double offset_v = 0.0;
   double a2_per_v = 0.0;
   double a3_per_v2 = 0.0;
+  std::vector<double> dac_error_v;  ///< per level d (empty: none; else 2^bits entries) [V]
+  double noise_v_rms = 0.0;         ///< input-referred noise per conversion [V rms]
+  /// The deterministic part, (1 + ge) e' + off + a2 e'^2 + a3 e'^3 with e' = e - dac_error_v[d],
+  /// for e = v - DAC(d) [V].
+  [[nodiscard]] double transfer(double e, int d) const {
+    if (!dac_error_v.empty()) e -= dac_error_v[static_cast<std::size_t>(d)];
+    return (1.0 + gain_error) * e + offset_v + a2_per_v * e * e + a3_per_v2 * e * e * e;
+  }
+};
+
+/// A switched-capacitor MDAC's capacitors, amplifier and noise (adc/mdac.h: what they give the
+/// AmplifierModel, and the topology).
+struct MdacParameters {
+  double unit_cap_f = 0.4e-12;   ///< Cu, per side [F]
+  double input_cap_f = 0.0;      ///< amplifier input capacitance at the summing node, per side [F]
+  double open_loop_gain = 1e5;   ///< A0 [V/V]
+  double gbw_hz = 1e9;           ///< unity-gain bandwidth of the amplifier [Hz]
+  double settle_s = 45e-9;       ///< time the amplification phase gives the residue [s]
+  double amp_noise_v_rms = 0.0;  ///< amplifier input-referred noise, differential [V rms]
+  double cap_sigma = 0.0;        ///< relative standard deviation of one unit capacitor
+  double temperature_k = 300.0;
+  /// Throws InputError NNADC-CFG-003 naming the field and its range.
+  void validate() const;
 };
 
 struct PipelineStage {
   StageDesign adc;  ///< the NN sub-ADC (its shape holds bits and window)
   ResidueStyle residue = ResidueStyle::kAmplifier;
   AmplifierModel amplifier;
+  /// When set, `amplifier` is mdacAmplifier(*mdac) (nominal capacitors) and a Monte-Carlo die
+  /// draws its own capacitors from it.
+  std::optional<MdacParameters> mdac;
   ResidueNetworkDesign network;  ///< when residue == kNetwork
   double gain = 1.0;             ///< G_i (unused for the last stage)
 };

@@ -18,6 +18,9 @@ struct PipelineStagePlan {
   int outputs = 0;
   ResidueStyle residue = ResidueStyle::kAmplifier;
   AmplifierModel amplifier;
+  /// An MDAC: the stage's amplifier is then mdacAmplifier(*mdac) (nominal capacitors), and
+  /// `amplifier` must be ideal.
+  std::optional<MdacParameters> mdac;
   int residue_hidden = 16;
 };
 
