@@ -1,5 +1,7 @@
 #include "nnadc/adc/pipeline.h"
 
+#include "nnadc/adc/mdac.h"
+
 #include <Eigen/Cholesky>
 #include <algorithm>
 #include <cmath>
@@ -88,6 +90,16 @@ PipelineConductances PipelineModel::draw(const rram::VariationOptions& variation
       vary(g.residue[i].g2);
     }
   }
+  for (std::size_t i = 0; i + 1 < pipeline_.stages.size(); ++i) {
+    const PipelineStage& st = pipeline_.stages[i];
+    if (!st.mdac || st.mdac->cap_sigma <= 0.0) continue;
+    if (g.amplifier.empty()) {
+      for (const PipelineStage& s : pipeline_.stages) g.amplifier.push_back(s.amplifier);
+    }
+    const StageShape& shape = st.adc.shape;
+    g.amplifier[i] =
+        mdacAmplifier(*st.mdac, shape.bits, st.gain, shape.input_hi_v - shape.input_lo_v, &rng);
+  }
   return g;
 }
 
@@ -122,7 +134,7 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
       if (st.residue == ResidueStyle::kNetwork) {
         v = residues_[si].evaluate(g.residue[si], v, bits);
       } else {
-        const AmplifierModel& a = st.amplifier;
+        const AmplifierModel& a = g.amplifier.empty() ? st.amplifier : g.amplifier[si];
         const bool noisy = noise != nullptr && a.noise_v_rms > 0.0;
         for (Eigen::Index k = 0; k < n; ++k) {
           const int d = out.decisions(start + k, i);

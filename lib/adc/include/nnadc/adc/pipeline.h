@@ -44,6 +44,8 @@ struct PipelineTrace {
 struct PipelineConductances {
   std::vector<StageConductances> adc;
   std::vector<ResidueConductances> residue;
+  /// One die's residue amplifiers (an MDAC's capacitors drawn, mdac.h); empty = the design's.
+  std::vector<AmplifierModel> amplifier;
 };
 
 class PipelineModel {
@@ -51,7 +53,9 @@ class PipelineModel {
   PipelineModel(const Pipeline& pipeline, const Design& base);
   [[nodiscard]] const Pipeline& pipeline() const { return pipeline_; }
   [[nodiscard]] PipelineConductances nominal() const;
-  /// One Monte-Carlo draw: every programmed cell G * variation (rram::applyProgrammingVariation).
+  /// One Monte-Carlo draw: every programmed cell G * variation (rram::applyProgrammingVariation),
+  /// then, for stages with an MDAC whose cap_sigma > 0, its capacitors (mdacAmplifier), in stage
+  /// order from the same generator.
   [[nodiscard]] PipelineConductances draw(const rram::VariationOptions& variation, Rng& rng) const;
 
   /// Output codes of inputs x [V] (vectorised; processes in chunks). With `noise`, each amplifier
