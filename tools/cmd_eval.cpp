@@ -36,7 +36,11 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   if (!o.transfer.transfer.empty()) o.transfer.validate();
   const adc::Design design = io::loadDesign(o.design);
   io::Json j = io::evalJson(eval::evaluate(design, o.eval));
-  if (variation) j["variation"] = io::variationJson(mc::variationStudy(design, variation_options));
+  StderrLogger logger(&o.common.quiet);
+  if (variation) {
+    j["variation"] =
+        io::variationJson(mc::variationStudy(design, variation_options, logger.progress()));
+  }
   if (!o.transfer.transfer.empty()) {
     j["nonlinear"] = io::transferJson(eval::transferStudy(design, o.transfer));
   }
