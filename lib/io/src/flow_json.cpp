@@ -57,8 +57,9 @@ Provenance provenanceOf(const std::string& command, const Json& config, std::str
 /// Every name a flow writes into its folder.
 const std::set<std::string>& flowEntries() {
   static const std::set<std::string> names = {
-      "vtc.json",         "recipe.json",    "design.json",  "behavioural.json", "static.json",
-      "static_sine.json", "transient.json", "summary.json", "summary.md",       "netlists"};
+      "vtc.json",    "recipe.json",      "design.json",    "behavioural.json",
+      "static.json", "static_sine.json", "transient.json", "summary.json",
+      "summary.md",  "netlists",         "report.html"};
   return names;
 }
 
@@ -250,10 +251,15 @@ void FlowWriter::copyDesign(const fs::path& file, const adc::Design& design, con
 
 void FlowWriter::writeBehavioural(const adc::Design& design, const FlowOptions& options) {
   pipeline_ = !design.singleStage();
-  behavioural_ = evalJson(eval::evaluate(design, options.eval));
+  const eval::EvalSummary summary = eval::evaluate(design, options.eval);
+  behavioural_ = evalJson(summary);
+  // The ramp's code histogram (one integer per code), from which the report draws DNL and INL
+  // per code: the figures above are its extremes.
+  behavioural_["ramp"]["histogram"] = summary.ramp.code_density.histogram;
   // RRAM Monte-Carlo needs a combination table to recalibrate: pipelines only.
   if (options.run_variation && pipeline_) {
-    behavioural_["variation"] = variationJson(mc::variationStudy(design, options.variation));
+    behavioural_["variation"] =
+        variationJson(mc::variationStudy(design, options.variation, logger_.progress()));
   }
   Provenance p = provenanceOf("eval", Json::object(), "");
   p.seed = design.seed;
@@ -282,7 +288,8 @@ void FlowWriter::writeBench(const FlowBench& bench, const eval::BenchSummary& su
 }
 
 Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
-                              const FlowOptions& options, const Json& config) {
+                              const FlowOptions& options, const Json& config,
+                              const FinishStep& finish) {
   const Json& beh = behavioural_;
   const Json stat = benches_.value("static", Json::object());
   const Json ssine = benches_.value("static sine", Json::object());
@@ -359,9 +366,10 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
      << (pipeline_ ? ", static_sine.json" : "")
      << (options.skip_transient ? "" : ", transient.json")
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
-        "summary.json. Total "
-     << num(total_s, 3) << " s.\n";
+        "summary.json"
+     << (finish ? ", report.html" : "") << ". Total " << num(total_s, 3) << " s.\n";
   writeFileAtomic(buildPath("summary.md"), md.str());
+  if (finish) step("report", [&] { finish(build_dir_, dir_); });
   commit();
   return s;
 }
