@@ -159,8 +159,13 @@ TEST_SUITE("cli") {
     const auto m = runCommand(cli("metrics --codes " + (dir / "m.csv").string() +
                                   " --bits 8 --quiet -o " + (dir / "m.json").string()));
     REQUIRE_MESSAGE(m.exit_code == 0, m.output);
+    // An eval result with a Monte-Carlo block (written by hand: 3 dies) has a plot to draw.
+    write(dir / "mc.json",
+          R"({"bits": 8, "enob": 7.9, "variation": {"sigma": 0.01, "draws": 3, "seed": 5,
+              "median_enob": 7.9, "p10_enob": 7.8, "min_enob": 7.8, "max_enob": 7.95,
+              "enob": [7.8, 7.9, 7.95]}, "provenance": {"command": "eval"}})");
     const auto g = runCommand("NNADC_GNUPLOT=/nonexistent/gnuplot " +
-                              cli("report " + (dir / "m.json").string() + " -o " + out.string()));
+                              cli("report " + (dir / "mc.json").string() + " -o " + out.string()));
     CHECK(g.exit_code == 2);
     CHECK(g.output.find("error[NNADC-REP-003]") != std::string::npos);
     CHECK_FALSE(fs::exists(out));
@@ -169,12 +174,16 @@ TEST_SUITE("cli") {
                                     (dir / "unknown.json").string() + " -o " + out.string()));
     CHECK(mix.exit_code == 2);
     CHECK_FALSE(fs::exists(out));
-    // The good one alone gives a page quoting its figures.
-    const auto ok =
-        runCommand(cli("report " + (dir / "m.json").string() + " --quiet -o " + out.string()));
+    // Good ones alone give a page quoting their figures, with the Monte-Carlo plot (die 0 of
+    // seed 5 is the worst).
+    const auto ok = runCommand(cli("report " + (dir / "m.json").string() + " " +
+                                   (dir / "mc.json").string() + " --quiet -o " + out.string()));
     REQUIRE_MESSAGE(ok.exit_code == 0, ok.output);
     const std::string page = nnadc::io::readTextFile(out);
     CHECK(page.find("data-file=\"m.json\" data-ptr=\"/enob\"") != std::string::npos);
+    CHECK(page.find("<svg") != std::string::npos);
+    CHECK(page.find("die 0 (seed 5)") != std::string::npos);
+    CHECK(page.find("yield (ENOB &ge; 7.50) 100.0 % (3/3") != std::string::npos);
     CHECK(page.find("<script src") == std::string::npos);  // self-contained
     for (const char* remote :
          {"src=\"http", "href=\"http", "src='http", "href='http", "url(http"}) {
