@@ -9,6 +9,7 @@
 
 #include "nnadc/core/check.h"
 #include "nnadc/eval/evaluate.h"
+#include "nnadc/eval/stage_trace.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/results_json.h"
 #include "nnadc/io/vtc_json.h"
@@ -256,6 +257,14 @@ void FlowWriter::writeBehavioural(const adc::Design& design, const FlowOptions& 
   // The ramp's code histogram (one integer per code), from which the report draws DNL and INL
   // per code: the figures above are its extremes.
   behavioural_["ramp"]["histogram"] = summary.ramp.code_density.histogram;
+  // What each stage decides and passes on over a short ramp (the report's per-stage plots).
+  const eval::StageTrace trace = eval::traceStages(design);
+  Json stages = Json::array();
+  for (const eval::StageTrace::Stage& st : trace.stages) {
+    stages.push_back(
+        {{"input_v", st.input_v}, {"decision", st.decision}, {"residue_v", st.residue_v}});
+  }
+  behavioural_["stage_trace"] = {{"input_v", trace.input_v}, {"stages", stages}};
   // RRAM Monte-Carlo needs a combination table to recalibrate: pipelines only.
   if (options.run_variation && pipeline_) {
     behavioural_["variation"] =
