@@ -352,13 +352,14 @@ void stagePlot(Section& s) {
   const std::size_t rows = (n + cols - 1) / cols;
   Plot p;
   p.width_px = 960;
-  p.height_px = static_cast<int>(250 * rows + 40);
-  std::string script = "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) +
-                       " title \"Per stage: sub-ADC decision and residue vs the stage's input "
-                       "(behavioural model, nominal cells)\"\nset grid\nset key top left "
-                       "font ',8' opaque\nset xlabel \"stage input [V]\" font ',9'\nset ylabel "
-                       "\"residue [V]\" font ',9'\nset y2label \"decision\" font ',9'\nset "
-                       "ytics nomirror font ',8'\nset y2tics font ',8'\nset xtics font ',8'\n";
+  p.height_px = static_cast<int>(330 * rows + 40);
+  std::string script =
+      "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) +
+      " title \"Per stage: sub-ADC decision and residue vs the stage's input "
+      "(behavioural model, nominal cells)\"\nset grid\nset key outside "
+      "bottom center horizontal font ',8'\nset xlabel \"stage input [V]\" font ',9'\nset ylabel "
+      "\"residue [V]\" font ',9'\nset y2label \"decision\" font ',9'\nset "
+      "ytics nomirror font ',8'\nset y2tics 1 font ',8'\nset xtics 0.2 font ',8'\n";
   for (std::size_t k = 0; k < n; ++k) {
     const Json& st = stages[k];
     const Json& vin = st["input_v"];
