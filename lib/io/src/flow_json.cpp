@@ -254,17 +254,33 @@ void FlowWriter::writeBehavioural(const adc::Design& design, const FlowOptions& 
   pipeline_ = !design.singleStage();
   const eval::EvalSummary summary = eval::evaluate(design, options.eval);
   behavioural_ = evalJson(summary);
-  // The ramp's code histogram (one integer per code), from which the report draws DNL and INL
-  // per code: the figures above are its extremes.
-  behavioural_["ramp"]["histogram"] = summary.ramp.code_density.histogram;
-  // What each stage decides and passes on over a short ramp (the report's per-stage plots).
+  // The ramp's code histogram, from which the report draws DNL and INL per code (the figures
+  // above are its extremes), run-length coded as [count, codes] pairs from code 0: a good
+  // converter's 2^14 counts are a few runs, not 2^14 lines of JSON.
+  Json runs = Json::array();
+  for (const std::uint64_t count : summary.ramp.code_density.histogram) {
+    if (!runs.empty() && runs.back()[0].get<std::uint64_t>() == count) {
+      runs.back()[1] = runs.back()[1].get<std::uint64_t>() + 1;
+    } else {
+      runs.push_back({count, 1});
+    }
+  }
+  behavioural_["ramp"]["histogram_runs"] = runs;
+  // What each stage decides and passes on over a short ramp (the report's per-stage plots), in
+  // microvolts' resolution (the plots' pixels are millivolts).
+  const auto microvolts = [](const std::vector<double>& v) {
+    Json a = Json::array();
+    for (const double x : v) a.push_back(std::round(x * 1e6) / 1e6);
+    return a;
+  };
   const eval::StageTrace trace = eval::traceStages(design);
   Json stages = Json::array();
   for (const eval::StageTrace::Stage& st : trace.stages) {
-    stages.push_back(
-        {{"input_v", st.input_v}, {"decision", st.decision}, {"residue_v", st.residue_v}});
+    stages.push_back({{"input_v", microvolts(st.input_v)},
+                      {"decision", st.decision},
+                      {"residue_v", microvolts(st.residue_v)}});
   }
-  behavioural_["stage_trace"] = {{"input_v", trace.input_v}, {"stages", stages}};
+  behavioural_["stage_trace"] = {{"input_v", microvolts(trace.input_v)}, {"stages", stages}};
   // RRAM Monte-Carlo needs a combination table to recalibrate: pipelines only.
   if (options.run_variation && pipeline_) {
     behavioural_["variation"] =

@@ -252,14 +252,18 @@ std::string curve(std::int64_t first_x, const std::vector<double>& y) {
   return d.str();
 }
 
-/// The record behind a result's DNL/INL: its codes, or (flow's behavioural ramp) the histogram,
-/// expanded to the ramp it came from (code density uses only the histogram).
+/// The record behind a result's DNL/INL: its codes, or (flow's behavioural ramp) the histogram's
+/// [count, codes] runs, expanded to the ramp they came from (code density uses only the
+/// histogram).
 std::vector<std::int64_t> linearityRecord(const Json& j) {
-  const Json h = at(j, "/ramp/histogram");
-  if (!h.is_array()) return codesOf(j);
+  const Json runs = at(j, "/ramp/histogram_runs");
+  if (!runs.is_array()) return codesOf(j);
   std::vector<std::int64_t> codes;
-  for (std::size_t c = 0; c < h.size(); ++c) {
-    codes.insert(codes.end(), h[c].get<std::size_t>(), static_cast<std::int64_t>(c));
+  std::int64_t code = 0;
+  for (const Json& run : runs) {
+    for (std::size_t k = 0; k < run.at(1).get<std::size_t>(); ++k, ++code) {
+      codes.insert(codes.end(), run.at(0).get<std::size_t>(), code);
+    }
   }
   return codes;
 }
@@ -272,7 +276,7 @@ void linearityPlot(Section& s, const std::string& role, const std::string& what)
   if (codes.size() < 16 || bits <= 0) return;
   metrics::CodeDensityOptions o;
   o.bits = bits;
-  o.record = at(*j, "/ramp/histogram").is_array() || j->value("record", "ramp") != "sine"
+  o.record = at(*j, "/ramp/histogram_runs").is_array() || j->value("record", "ramp") != "sine"
                  ? metrics::RecordKind::kRamp
                  : metrics::RecordKind::kSine;
   const metrics::CodeDensityResult cd = metrics::analyzeCodeDensity(codes, o);
