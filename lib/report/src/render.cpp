@@ -622,17 +622,16 @@ void axtrainPlot(Section& s) {
     }
     const std::string file = "ax" + std::to_string(k) + ".dat";
     data.emplace_back(file, d.str());
-    plots += std::string(plots.empty() ? "plot " : ", ") + "@FILE(" + file +
-             ")@ using 1:2:3:xtic(4) with yerrorlines pt 7 title " + gq(modes[k]);
+    plots += std::string(plots.empty() ? "plot " : ", ") + "@FILE(" + file + ")@ using 1:2:3" +
+             (k == 0 ? ":xtic(4)" : "") + " with yerrorbars pt 7 ps 1.3 title " + gq(modes[k]);
   }
   Plot p;
   p.data = data;
   p.script =
       "set title \"AxTrain: accuracy on approximate hardware per error model and mode\"\n"
       "set grid\nset xlabel \"error model (error level)\"\nset ylabel \"accuracy "
-      "[%] (mean +- std over draws)\"\nset offsets 0.3,0.3,0,0\nset key bottom left box "
-      "opaque\n" +
-      plots + "\n";
+      "[%] (mean +- std over draws)\"\nset xrange [-0.5:" +
+      std::to_string(models.size()) + "-0.5]\nset key bottom left box opaque\n" + plots + "\n";
   s.plot(std::move(p), "Accuracy vs error level per mode",
          "baseline (exact) " + s.fig("axtrain", "/baseline_accuracy", 2, 100.0) + " %; " + figs);
 }
