@@ -191,3 +191,30 @@ TEST_SUITE("cli") {
     }
   }
 }
+
+TEST_SUITE("cli") {
+  TEST_CASE("ReportDrawsTrainingCurvesAndAxTrainAccuracyPerMode") {
+    const auto dir = nnadc::test::scratchDir("report_train");
+    const auto design = dir / "stage4.design.json";
+    const auto ax = dir / "ax.json";
+    const auto out = dir / "report.html";
+    const auto t = runCommand(cli("train --config " +
+                                  (nnadc::test::sourceDir() / "training" / "stage4.json").string() +
+                                  " --iterations 300 --restarts 1 --quiet -o " + design.string()));
+    REQUIRE_MESSAGE(t.exit_code == 0, t.output);
+    const auto a =
+        runCommand(cli("axtrain --synthetic 600 --hidden 16 --error-model ntv:ber=0.02 "
+                       "--draws 2 --quiet -o " +
+                       ax.string()));
+    REQUIRE_MESSAGE(a.exit_code == 0, a.output);
+    const auto r = runCommand(
+        cli("report " + design.string() + " " + ax.string() + " --quiet -o " + out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const std::string page = nnadc::io::readTextFile(out);
+    CHECK(page.find("<section data-kind=\"train\"") != std::string::npos);
+    CHECK(page.find("<section data-kind=\"axtrain\"") != std::string::npos);
+    CHECK(page.find("Training curves (loss and ENOB vs iteration)") != std::string::npos);
+    CHECK(page.find("Accuracy vs error level per mode") != std::string::npos);
+    CHECK(page.find("data-ptr=\"/models/0/modes/0/hw_accuracy_mean\"") != std::string::npos);
+  }
+}
