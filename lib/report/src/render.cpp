@@ -364,6 +364,7 @@ void stagePlot(Section& s) {
       "bottom center horizontal font ',8'\nset xlabel \"stage input [V]\" font ',9'\nset ylabel "
       "\"residue [V]\" font ',9'\nset y2label \"decision\" font ',9'\nset "
       "ytics nomirror font ',8'\nset y2tics 1 font ',8'\nset xtics 0.2 font ',8'\n";
+  std::size_t mismatches = 0;
   for (std::size_t k = 0; k < n; ++k) {
     const Json& st = stages[k];
     const Json& vin = st["input_v"];
@@ -381,6 +382,20 @@ void stagePlot(Section& s) {
     }
     const std::string file = "stage" + std::to_string(k) + ".dat";
     p.data.emplace_back(file, d.str());
+    // SPICE: the decisions that differ from the model's (benches record only those), at the
+    // model's input to the stage.
+    std::ostringstream mm;
+    for (const char* role : {"static", "static_sine"}) {
+      const Json* bench = fileOf(s.result(), role);
+      const Json list = bench != nullptr ? at(*bench, "/stage_decision_mismatches") : Json();
+      for (const Json& m : list.is_array() ? list : Json::array()) {
+        if (m.value("stage", std::size_t{0}) != k) continue;
+        mm << m.value("stage_input_v", 0.0) << ' ' << m.value("spice", 0) << '\n';
+        ++mismatches;
+      }
+    }
+    const std::string mm_file = "spice" + std::to_string(k) + ".dat";
+    p.data.emplace_back(mm_file, mm.str().empty() ? std::string("NaN NaN\n") : mm.str());
     const bool last = k + 1 == n;
     if (last) {  // no residue: the decision on the left axis
       script += "unset y2tics\nunset y2label\nset ylabel \"decision\" font ',9'\n";
@@ -393,7 +408,10 @@ void stagePlot(Section& s) {
                           ")@ using 1:3 axes x1y1 with lines lc rgb '#1f77b4' "
                           "title 'residue', ") +
               "@FILE(" + file + ")@ using 1:2 axes x1y" + (last ? "1" : "2") +
-              " with steps lc rgb '#d62728' title 'decision'\n";
+              " with steps lc rgb '#d62728' title 'decision', @FILE(" + mm_file +
+              ")@ using 1:2 axes x1y" + (last ? "1" : "2") +
+              " with points pt 2 ps 1.2 lc rgb '#000000' title 'SPICE decision where it "
+              "differs'\n";
   }
   p.script = script + "unset multiplot\n";
   std::string agree;
@@ -405,8 +423,10 @@ void stagePlot(Section& s) {
   }
   s.plot(
       std::move(p), "Per-stage sub-ADC decisions and residues vs input",
-      "Behavioural model only: the SPICE benches record each stage's decisions as an agreement "
-      "figure, not per input, so there is no SPICE overlay yet." +
+      "Lines: the behavioural model over a ramp. Crosses: the " + std::to_string(mismatches) +
+          " SPICE stage decisions (static ramp and static sine benches) that differ from the "
+          "model's on the same input (the benches record only those), drawn at the model's "
+          "input to that stage." +
           (agree.empty()
                ? std::string()
                : " SPICE static ramp, stage decisions as the model's, per stage: " + agree + "."));
