@@ -30,6 +30,7 @@ using Reader = std::function<void(const fs::path&, io::Json, Result&)>;
 /// `nnadc mc` campaign folder adds its row here and its section in render.cpp.
 const std::vector<std::pair<std::string, Reader>>& readers() {
   static const std::vector<std::pair<std::string, Reader>> table = {
+      // A flow's summary.json stands for its folder (readResult reads the folder instead).
       {"flow",
        [](const fs::path& p, io::Json j, Result& r) {
          r.files["summary"] = {p.filename().string(), std::move(j)};
