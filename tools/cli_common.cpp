@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -12,7 +14,26 @@
 
 namespace nnadc::cli {
 
+namespace {
+void writeStderr(std::string_view text) {
+  std::cerr << text;
+  std::cerr.flush();
+}
+}  // namespace
+
+StderrLogger::StderrLogger(const bool* quiet)
+    : quiet_(quiet),
+      text_progress_(
+          ::isatty(STDERR_FILENO) != 0 ? TextProgress::Style::kBar : TextProgress::Style::kLines,
+          writeStderr) {}
+
+Progress& StderrLogger::progress() {
+  if (quiet_ != nullptr && *quiet_) return nullProgress();
+  return text_progress_;
+}
+
 void StderrLogger::log(LogLevel level, std::string_view message) {
+  text_progress_.clearLine();  // a bar on the line would run into the message
   switch (level) {
     case LogLevel::kDebug:
       if (std::getenv("NNADC_DEBUG") == nullptr) return;

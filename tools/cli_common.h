@@ -27,14 +27,18 @@ struct CommonOptions {
   std::set<std::string> from_config;  ///< option names the config file set
 };
 
-/// Writes messages to stderr as "nnadc: warning: ..."; --quiet hides info lines.
+/// Writes messages to stderr as "nnadc: warning: ..."; --quiet hides info lines and progress.
+/// Progress of long work is a bar with ETA when stderr is a terminal, else a plain line every
+/// 10 s (nnadc/core/progress.h).
 class StderrLogger final : public Logger {
  public:
-  explicit StderrLogger(const bool* quiet) : quiet_(quiet) {}
+  explicit StderrLogger(const bool* quiet);
   void log(LogLevel level, std::string_view message) override;
+  Progress& progress() override;
 
  private:
   const bool* quiet_;
+  TextProgress text_progress_;
 };
 
 /// Adds --config, -o/--output, --seed and --quiet to a subcommand.
@@ -82,5 +86,6 @@ void addAxTrainCommand(CLI::App& app, int& exit_code);
 void addTrainCommand(CLI::App& app, int& exit_code);
 void addEvalCommand(CLI::App& app, int& exit_code);
 void addFlowCommand(CLI::App& app, int& exit_code);
+void addReportCommand(CLI::App& app, int& exit_code);
 
 }  // namespace nnadc::cli

@@ -37,7 +37,11 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
   const adc::Design design = io::loadDesign(o.design);
   o.eval.noise_seed = o.common.seed.value_or(1);
   io::Json j = io::evalJson(eval::evaluate(design, o.eval));
-  if (variation) j["variation"] = io::variationJson(mc::variationStudy(design, variation_options));
+  StderrLogger logger(&o.common.quiet);
+  if (variation) {
+    j["variation"] =
+        io::variationJson(mc::variationStudy(design, variation_options, logger.progress()));
+  }
   if (!o.transfer.transfer.empty()) {
     j["nonlinear"] = io::transferJson(eval::transferStudy(design, o.transfer));
   }

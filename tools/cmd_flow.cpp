@@ -8,6 +8,7 @@
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/flow_json.h"
 #include "nnadc/io/vtc_json.h"
+#include "nnadc/report/report.h"
 #include "nnadc/sim/characterize.h"
 #include "option_groups.h"
 
@@ -23,6 +24,7 @@ struct FlowCliOptions {
   PoolCliOptions pool;
   MonteCarloCliOptions mc;
   std::optional<int> train_iterations;
+  bool no_report = false;
 };
 
 int runFlow(CLI::App& sub, FlowCliOptions& o) {
@@ -50,8 +52,7 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
     if (o.train_iterations) {
       throw InputError("NNADC-CFG-003",
                        "field 'train-iterations' = " + std::to_string(*o.train_iterations) +
-                           " applies to --recipe only; --design reuses a trained "
-                           "design");
+                           " applies to --recipe only; --design reuses a design");
     }
     reused = io::loadDesign(o.design);
   }
@@ -94,9 +95,10 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
       return out.writeBench(bench, eval::measureBench(pool, design, bench.options));
     });
   }
-  // 6. Summary.
-  const io::Json summary = out.writeSummary(o.recipe.empty() ? o.design : o.recipe,
-                                            recipe.has_value(), f, effectiveConfig(sub));
+  // 6. Summary, and the report (in the folder before it is swapped in).
+  const io::Json summary =
+      out.writeSummary(o.recipe.empty() ? o.design : o.recipe, recipe.has_value(), f,
+                       effectiveConfig(sub), o.no_report ? nullptr : report::writeFlowReport);
   printSummary(o.common, io::flowSummaryLine(summary, o.common.output));
   const double agree = summary["static"]["agreement"].get<double>();
   if (f.require_agreement > 0.0 && !(agree >= f.require_agreement)) {
@@ -113,21 +115,17 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<FlowCliOptions>();
   CLI::App* sub = app.add_subcommand(
       "flow",
-      "characterize -> train (or reuse) -> eval -> emit -> sim static and transient -> summary, "
-      "into one folder");
+      "characterize -> train (or reuse) -> eval -> emit -> sim -> summary + report, one folder");
   addCommonOptions(*sub, options->common, "flow");
   sub->get_option("--output")->description("Output folder (created; every artefact goes in it)");
   auto& o = *options;
   sub->add_option("--design", o.design, "Reuse this trained design JSON");
-  sub->add_option("--recipe", o.recipe,
-                  "Train this recipe instead (its VTC is replaced by the flow's own "
-                  "characterisation)");
+  sub->add_option("--recipe", o.recipe, "Train this recipe instead (on the flow's own VTC)");
   sub->add_option("--points", o.flow.bench.deck.points,
                   "Static benches: inputs (ramp: one per bin; static sine: samples)")
       ->capture_default_str();
   sub->add_option("--sine-log2", o.flow.eval.sine_log2, "Behavioural sine: 2^N samples (as eval)");
-  sub->add_option("--ramp-per-level", o.flow.eval.ramp_per_code,
-                  "Behavioural ramp: samples per output code (as eval)");
+  sub->add_option("--ramp-per-level", o.flow.eval.ramp_per_code, "Behavioural ramp: per code");
   sub->add_option("--samples", o.flow.bench.deck.samples,
                   "Transient bench: samples of the coherent sine")
       ->capture_default_str();
@@ -138,6 +136,7 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
   o.mc.draws = 20;
   addMonteCarloOptions(*sub, o.mc);
   sub->add_flag("--skip-transient", o.flow.skip_transient, "Do not run the transient bench");
+  sub->add_flag("--no-report", o.no_report, "Do not write report.html (needs gnuplot)");
   sub->add_option("--train-iterations", o.train_iterations,
                   "--recipe: training iterations per stage (default: the recipe's)");
   sub->add_option("--require-agreement", o.flow.require_agreement,

@@ -13,6 +13,7 @@
 #include "../test_paths.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/json.h"
+#include "report_check.h"
 
 namespace fs = std::filesystem;
 using nnadc::test::runCommand;
@@ -141,7 +142,7 @@ TEST_SUITE("cli") {
     CHECK(r.output.find("flow: static ENOB") != std::string::npos);
     for (const char* f :
          {"vtc.json", "design.json", "behavioural.json", "static.json", "static_sine.json",
-          "transient.json", "summary.json", "summary.md", "netlists/inverter.cir",
+          "transient.json", "summary.json", "summary.md", "report.html", "netlists/inverter.cir",
           "netlists/static.cir", "netlists/static.scs", "netlists/static.xyce.cir",
           "netlists/transient.cir", "netlists/transient.scs", "netlists/transient.xyce.cir"}) {
       CHECK_MESSAGE(fs::is_regular_file(out / f), f);
@@ -169,6 +170,8 @@ TEST_SUITE("cli") {
     // The summary quotes the step outputs, not numbers of its own.
     const auto stat = nnadc::io::loadJsonFile(out / "static.json");
     CHECK(s["static"]["ramp_enob"] == stat["ramp_enob"]);
+    // Its report.html opens offline in a browser, draws every plot and quotes these files.
+    nnadc::test::checkReportInBrowser(out);
   }
 
   TEST_CASE("FlowTrainsARecipeOnItsOwnCharacterisation") {

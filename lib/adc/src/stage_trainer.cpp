@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/progress.h"
 #include "nnadc/core/text.h"
 #include "nnadc/rram/variation.h"
 
@@ -218,7 +219,10 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   Eigen::ArrayXXd noise1;
   Eigen::ArrayXXd noise2;
   result.best_enob_ramp = -1e9;
+  ProgressTask progress(logger.progress(), "training iterations",
+                        static_cast<std::size_t>(options.iterations) + 1);
   for (int it = 0; it <= options.iterations; ++it) {
+    progress.advance();
     g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
     g.g2 = p.w2.unaryExpr([&](double w) { return map.value(w); });
     if (options.noise_sigma > 0.0) {

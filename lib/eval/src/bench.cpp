@@ -87,9 +87,15 @@ BenchSummary measurePipeline(sim::WorkerPool& pool, const adc::Design& design,
   s.stage_decision_agreement.assign(stages, 0.0);
   for (std::size_t i = 0; i < s.codes.size(); ++i) {
     for (std::size_t k = 0; k < stages; ++k) {
-      s.stage_decision_agreement[k] +=
-          decisions[i][k] ==
-          trace.decisions(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k));
+      const auto row = static_cast<Eigen::Index>(i);
+      const auto col = static_cast<Eigen::Index>(k);
+      const int model_decision = trace.decisions(row, col);
+      if (decisions[i][k] == model_decision) {
+        s.stage_decision_agreement[k] += 1.0;
+      } else {
+        s.stage_decision_mismatches.push_back(
+            {i, k, decisions[i][k], model_decision, trace.inputs(row, col)});
+      }
     }
   }
   for (double& a : s.stage_decision_agreement) a /= static_cast<double>(s.codes.size());

@@ -9,6 +9,7 @@
 
 #include "nnadc/core/check.h"
 #include "nnadc/eval/evaluate.h"
+#include "nnadc/eval/stage_trace.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/results_json.h"
 #include "nnadc/io/vtc_json.h"
@@ -57,8 +58,9 @@ Provenance provenanceOf(const std::string& command, const Json& config, std::str
 /// Every name a flow writes into its folder.
 const std::set<std::string>& flowEntries() {
   static const std::set<std::string> names = {
-      "vtc.json",         "recipe.json",    "design.json",  "behavioural.json", "static.json",
-      "static_sine.json", "transient.json", "summary.json", "summary.md",       "netlists"};
+      "vtc.json",    "recipe.json",      "design.json",    "behavioural.json",
+      "static.json", "static_sine.json", "transient.json", "summary.json",
+      "summary.md",  "netlists",         "report.html"};
   return names;
 }
 
@@ -250,10 +252,39 @@ void FlowWriter::copyDesign(const fs::path& file, const adc::Design& design, con
 
 void FlowWriter::writeBehavioural(const adc::Design& design, const FlowOptions& options) {
   pipeline_ = !design.singleStage();
-  behavioural_ = evalJson(eval::evaluate(design, options.eval));
+  const eval::EvalSummary summary = eval::evaluate(design, options.eval);
+  behavioural_ = evalJson(summary);
+  // The ramp's code histogram, from which the report draws DNL and INL per code (the figures
+  // above are its extremes), run-length coded as [count, codes] pairs from code 0: a good
+  // converter's 2^14 counts are a few runs, not 2^14 lines of JSON.
+  Json runs = Json::array();
+  for (const std::uint64_t count : summary.ramp.code_density.histogram) {
+    if (!runs.empty() && runs.back()[0].get<std::uint64_t>() == count) {
+      runs.back()[1] = runs.back()[1].get<std::uint64_t>() + 1;
+    } else {
+      runs.push_back({count, 1});
+    }
+  }
+  behavioural_["ramp"]["histogram_runs"] = runs;
+  // What each stage decides and passes on over a short ramp (the report's per-stage plots), in
+  // microvolts' resolution (the plots' pixels are millivolts).
+  const auto microvolts = [](const std::vector<double>& v) {
+    Json a = Json::array();
+    for (const double x : v) a.push_back(std::round(x * 1e6) / 1e6);
+    return a;
+  };
+  const eval::StageTrace trace = eval::traceStages(design);
+  Json stages = Json::array();
+  for (const eval::StageTrace::Stage& st : trace.stages) {
+    stages.push_back({{"input_v", microvolts(st.input_v)},
+                      {"decision", st.decision},
+                      {"residue_v", microvolts(st.residue_v)}});
+  }
+  behavioural_["stage_trace"] = {{"input_v", microvolts(trace.input_v)}, {"stages", stages}};
   // RRAM Monte-Carlo needs a combination table to recalibrate: pipelines only.
   if (options.run_variation && pipeline_) {
-    behavioural_["variation"] = variationJson(mc::variationStudy(design, options.variation));
+    behavioural_["variation"] =
+        variationJson(mc::variationStudy(design, options.variation, logger_.progress()));
   }
   Provenance p = provenanceOf("eval", Json::object(), "");
   p.seed = design.seed;
@@ -282,7 +313,8 @@ void FlowWriter::writeBench(const FlowBench& bench, const eval::BenchSummary& su
 }
 
 Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
-                              const FlowOptions& options, const Json& config) {
+                              const FlowOptions& options, const Json& config,
+                              const FinishStep& finish) {
   const Json& beh = behavioural_;
   const Json stat = benches_.value("static", Json::object());
   const Json ssine = benches_.value("static sine", Json::object());
@@ -359,9 +391,10 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
      << (pipeline_ ? ", static_sine.json" : "")
      << (options.skip_transient ? "" : ", transient.json")
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
-        "summary.json. Total "
-     << num(total_s, 3) << " s.\n";
+        "summary.json"
+     << (finish ? ", report.html" : "") << ". Total " << num(total_s, 3) << " s.\n";
   writeFileAtomic(buildPath("summary.md"), md.str());
+  if (finish) step("report", [&] { finish(build_dir_, dir_); });
   commit();
   return s;
 }

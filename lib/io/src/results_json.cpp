@@ -74,6 +74,16 @@ Json benchJson(const eval::BenchSummary& s, const std::string& design_file) {
     j["differing_codes"] = s.differing_codes;
     j["max_code_difference"] = s.max_code_difference;
     j["stage_decision_agreement"] = s.stage_decision_agreement;
+    Json mismatches = Json::array();
+    for (const eval::StageDecisionMismatch& m : s.stage_decision_mismatches) {
+      mismatches.push_back({{"input", m.input},
+                            {"x_v", s.x_v[m.input]},
+                            {"stage", m.stage},
+                            {"spice", m.spice},
+                            {"model", m.model},
+                            {"stage_input_v", m.stage_input_v}});
+    }
+    j["stage_decision_mismatches"] = mismatches;
   }
   j["ramp_enob"] = optionalJson(s.ramp_enob);
   j["behavioural_ramp_enob"] = optionalJson(s.behavioural_ramp_enob);

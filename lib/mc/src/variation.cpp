@@ -23,7 +23,8 @@ void VariationOptions::validate() const {
   requireInRange("NNADC-CFG-003", "threads", threads, 0, 1024);
 }
 
-VariationSummary variationStudy(const adc::Design& design, const VariationOptions& options) {
+VariationSummary variationStudy(const adc::Design& design, const VariationOptions& options,
+                                Progress& progress) {
   options.validate();
   if (design.singleStage()) {
     throw InputError("NNADC-CFG-003",
@@ -43,6 +44,7 @@ VariationSummary variationStudy(const adc::Design& design, const VariationOption
   s.options = options;
   s.enob.assign(static_cast<std::size_t>(options.draws), 0.0);
   const int threads = options.threads > 0 ? options.threads : defaultThreads(options.draws);
+  ProgressTask task(progress, "Monte-Carlo draws", static_cast<std::size_t>(options.draws));
   forEachSample(options.draws, threads, [&](int d) {
     Rng rng(Rng::sampleSeed(options.seed, static_cast<std::uint64_t>(d)));
     const auto g = model.draw(variation, rng);
@@ -50,6 +52,7 @@ VariationSummary variationStudy(const adc::Design& design, const VariationOption
     if (options.recalibrate) die.setTable(model.calibrate(g, kCalibrationPoints));
     s.enob[static_cast<std::size_t>(d)] =
         metrics::analyzeCodes(die.convert(g, sine), ao).spectrum->enob;
+    task.advance();
   });
   std::vector<double> sorted = s.enob;
   std::sort(sorted.begin(), sorted.end());

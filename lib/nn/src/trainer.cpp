@@ -1,10 +1,12 @@
 #include "nnadc/nn/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/progress.h"
 
 namespace nnadc::nn {
 
@@ -28,6 +30,8 @@ TrainSummary train(Mlp& net, const Dataset& data, const TrainOptions& options, R
   Eigen::MatrixXd x;
   std::vector<int> labels;
   Eigen::VectorXd gradient;
+  ProgressTask progress(logger.progress(), "training epochs",
+                        static_cast<std::size_t>(std::max(0, options.epochs)));
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     const std::vector<Eigen::Index> order = shuffledIndices(data.size(), rng);
@@ -63,6 +67,7 @@ TrainSummary train(Mlp& net, const Dataset& data, const TrainOptions& options, R
     record.samples_per_second =
         record.seconds > 0.0 ? static_cast<double>(data.size()) / record.seconds : 0.0;
     summary.history.push_back(record);
+    progress.advance();
     logger.info("epoch " + std::to_string(record.epoch) + ": loss " + std::to_string(record.loss) +
                 ", penalty " + std::to_string(record.penalty) + ", " +
                 std::to_string(static_cast<long>(record.samples_per_second)) + " samples/s");

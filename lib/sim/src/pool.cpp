@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "nnadc/core/error.h"
+#include "nnadc/core/progress.h"
 #include "nnadc/core/text.h"
 #include "nnadc/sim/ngspice.h"
 #include "wire.h"
@@ -471,6 +472,11 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
   // Jobs whose worker crashed, to run once more, and why the first attempt ended.
   std::deque<std::size_t> retry;
   std::vector<std::string> first_crash(jobs.size());
+  // A batch of several jobs is long work: its progress is shown (a single job is not).
+  ProgressTask progress(jobs.size() > 1 && im.options.logger != nullptr
+                            ? im.options.logger->progress()
+                            : nullProgress(),
+                        "simulation jobs", jobs.size());
 
   const auto fail = [&](std::size_t index, std::string id, std::string message) {
     outcomes[index].ok = false;
@@ -478,6 +484,7 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
     outcomes[index].error_message = std::move(message);
     done[index] = true;
     ++finished;
+    progress.advance();
   };
 
   while (finished < jobs.size()) {
@@ -553,6 +560,7 @@ std::vector<JobOutcome> WorkerPool::runBatch(const std::vector<RunRequest>& jobs
             outcomes[index] = std::move(outcome);
             done[index] = true;
             ++finished;
+            progress.advance();
           }
           w.buffer.clear();
           w.job.reset();

@@ -1,6 +1,9 @@
 #pragma once
-/// Libraries never print: they take a Logger. Tools pass one that writes to stderr.
+/// Libraries never print: they take a Logger. Tools pass one that writes to stderr (and draws the
+/// progress of long work).
 #include <string_view>
+
+#include "nnadc/core/progress.h"
 
 namespace nnadc {
 
@@ -13,6 +16,8 @@ class Logger {
   void info(std::string_view message) { log(LogLevel::kInfo, message); }
   void warning(std::string_view message) { log(LogLevel::kWarning, message); }
   void debug(std::string_view message) { log(LogLevel::kDebug, message); }
+  /// Where long work reports its progress (nnadc/core/progress.h); none unless overridden.
+  virtual Progress& progress() { return nullProgress(); }
 };
 
 /// Discards everything; the default where a caller passes no logger.

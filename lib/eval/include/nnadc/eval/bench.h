@@ -24,6 +24,15 @@ struct BenchOptions {
   void validate(const adc::Design& design) const;
 };
 
+/// A conversion where a stage's SPICE sub-ADC decision differs from the model's (pipelines).
+struct StageDecisionMismatch {
+  std::size_t input = 0;       ///< index of the conversion
+  std::size_t stage = 0;       ///< 0-based stage
+  int spice = 0;               ///< decision decoded from the SPICE bits
+  int model = 0;               ///< the behavioural model's decision
+  double stage_input_v = 0.0;  ///< the model's input to that stage [V]
+};
+
 struct BenchSummary {
   spice::Bench bench = spice::Bench::kStatic;
   bool pipeline = false;  ///< a pipeline of two or more stages (else one NN sub-ADC)
@@ -41,7 +50,10 @@ struct BenchSummary {
   std::size_t differing_codes = 0;
   std::int64_t max_code_difference = 0;
   std::vector<double> stage_decision_agreement;  ///< pipelines: per stage
-  std::optional<double> ramp_enob;               ///< ramps: SPICE codes against ideal levels
+  /// Pipelines: every stage decision that differs (few: the agreement is near 1), so that the
+  /// report can overlay them on the model's per-stage transfer without storing every decision.
+  std::vector<StageDecisionMismatch> stage_decision_mismatches;
+  std::optional<double> ramp_enob;  ///< ramps: SPICE codes against ideal levels
   std::optional<double> behavioural_ramp_enob;
   std::optional<double> behavioural_enob;  ///< pipeline sines: the model's FFT ENOB
   std::size_t jobs = 0;                    ///< simulation chunks

@@ -1,11 +1,13 @@
 #pragma once
 /// The folder `nnadc flow` writes: every step's artefact (vtc.json, recipe.json, design.json,
 /// behavioural.json, netlists/, static.json, static_sine.json, transient.json) in the format of
-/// the subcommand of the same name, and summary.json / summary.md quoting them. A folder never
-/// holds a mix of runs: the run is built in `<dir>.incomplete` and renamed into place once its
-/// summary is written (docs/reliability.md, "Outputs").
+/// the subcommand of the same name, and summary.json / summary.md quoting them (and report.html,
+/// nnadc report of the folder). A folder never holds a mix of runs: the run is built in
+/// `<dir>.incomplete` and renamed into place once its summary is written (docs/reliability.md,
+/// "Outputs").
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -88,10 +90,15 @@ class FlowWriter {
   void writeBehavioural(const adc::Design& design, const FlowOptions& options);
   void writeNetlists(const adc::Design& design, const FlowOptions& options);
   void writeBench(const FlowBench& bench, const eval::BenchSummary& summary);
-  /// summary.json and summary.md, then the finished folder is renamed into place (a previous
-  /// flow folder there is moved aside and deleted); returns the summary.
+  /// A last step on the finished build folder before it is renamed into place (the flow's
+  /// report.html, which lib/report writes: io does not depend on it): (build folder, final
+  /// folder).
+  using FinishStep =
+      std::function<void(const std::filesystem::path&, const std::filesystem::path&)>;
+  /// summary.json and summary.md, then `finish` (if any), then the finished folder is renamed
+  /// into place (a previous flow folder there is moved aside and deleted); returns the summary.
   Json writeSummary(const std::string& design_name, bool trained, const FlowOptions& options,
-                    const Json& config);
+                    const Json& config, const FinishStep& finish = {});
 
  private:
   void record(const std::string& name, std::chrono::steady_clock::time_point start);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "nnadc/adc/design.h"
+#include "nnadc/core/progress.h"
 
 namespace nnadc::mc {
 
@@ -32,6 +33,8 @@ struct VariationSummary {
 
 /// Pipelines only (a single stage has no combination table to recalibrate): NNADC-CFG-003
 /// otherwise.
-VariationSummary variationStudy(const adc::Design& design, const VariationOptions& options);
+/// Reports each finished draw to `progress` (from the draws' threads).
+VariationSummary variationStudy(const adc::Design& design, const VariationOptions& options,
+                                Progress& progress = nullProgress());
 
 }  // namespace nnadc::mc
