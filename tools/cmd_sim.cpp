@@ -58,10 +58,11 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   char line[640];
   std::snprintf(line, sizeof line,
                 "sim: %s%s bench%s, %zu conversions in %.2f s, %s ENOB %.3f, %.2f%% codes as the "
-                "behavioural model, power %.3g W -> %s",
+                "behavioural model, power %.3g W%s -> %s",
                 s.pipeline ? "pipeline " : "", o.design.bench.c_str(),
                 o.design.deck.static_sine ? " (sine)" : "", s.codes.size(), s.elapsed_s,
                 s.sine ? "sine" : "ramp", enob, 100.0 * s.agreement, s.power_w,
+                s.ideal_elements.empty() ? "" : " (reference: its ideal parts draw none)",
                 o.common.output.c_str());
   printSummary(o.common, line);
   return kExitOk;

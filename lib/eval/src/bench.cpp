@@ -199,6 +199,9 @@ BenchSummary measureBench(sim::WorkerPool& pool, const adc::Design& design,
   BenchSummary s = design.singleStage() ? measureStage(pool, design, options)
                                         : measurePipeline(pool, design, options);
   s.workers = pool.workerCount();
+  for (const spice::IdealElement& e : spice::idealElements(design, options.deck.bench)) {
+    s.ideal_elements.push_back(e.instances + ": " + e.what);
+  }
   return s;
 }
 

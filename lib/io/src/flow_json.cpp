@@ -336,8 +336,9 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
     s["static_sine"]["samples"] = points;
   }
   if (!options.skip_transient) {
-    s["transient"] = pick(tran, {"fs_hz", "enob", "sndr_db", "sfdr_db", "thd_db", "power_w",
-                                 "power_per_stage_w", "fom_walden_j", "fom_schreier_db"});
+    s["transient"] =
+        pick(tran, {"fs_hz", "enob", "sndr_db", "sfdr_db", "thd_db", "power_w", "power_per_stage_w",
+                    "fom_walden_j", "fom_schreier_db", "ideal_elements"});
     s["transient"]["samples"] = samples;
   }
   s["survey"] = {{"schreier_envelope_db", eval::kSurveySchreierEnvelopeDb},
@@ -406,10 +407,12 @@ std::string flowSummaryLine(const Json& s, const std::string& folder) {
   const double static_enob =
       pipeline ? field(s["static_sine"], "enob") : field(s["static"], "ramp_enob");
   const Json tran = s.value("transient", Json::object());
+  const Json ideal = tran.value("ideal_elements", Json::array());
   return "flow: static ENOB " + num(static_enob) + ", " + percent(field(s["static"], "agreement")) +
          " codes as the model, transient ENOB " + num(field(tran, "enob")) + ", power " +
-         num(field(tran, "power_w"), 3) + " W, " + num(field(s, "elapsed_s"), 3) + " s -> " +
-         folder;
+         num(field(tran, "power_w"), 3) + " W" +
+         (ideal.is_array() && !ideal.empty() ? " (reference: its ideal parts draw none)" : "") +
+         ", " + num(field(s, "elapsed_s"), 3) + " s -> " + folder;
 }
 
 }  // namespace nnadc::io

@@ -33,7 +33,7 @@ Json evalJson(const eval::EvalSummary& summary) {
   }
   if (summary.ramp_enob) j["ramp_enob"] = *summary.ramp_enob;
   j["sine_cycles"] = summary.sine_cycles;
-  j["noise"] = summary.noise;
+  if (summary.noise) j["noise"] = true;  // residue noise was drawn (absent: noiseless)
   j["ramp"] = ramp;
   return j;
 }
@@ -64,6 +64,7 @@ Json benchJson(const eval::BenchSummary& s, const std::string& design_file) {
   if (s.behavioural_enob) j["behavioural_enob"] = *s.behavioural_enob;
   j["power_w"] = s.power_w;
   j["power_per_stage_w"] = s.power_per_stage_w;
+  j["ideal_elements"] = s.ideal_elements;
   if (s.pipeline) {
     j["power_note"] =
         "SPICE supply current of each stage's NN sub-ADC (inverters and RRAM arrays); the residue "

@@ -461,6 +461,23 @@ void powerPlot(Section& s) {
   s.plot(std::move(p), "Power per stage and block", figs);
 }
 
+// " (reference: ideal ...)" when the bench's deck had behavioural parts (bench results list them
+// as ideal_elements), else "".
+std::string referenceLabel(const Result& r, const std::string& role) {
+  const Json* j = fileOf(r, role);
+  if (j == nullptr) return "";
+  const Json ideal = at(*j, "/ideal_elements");
+  if (!ideal.is_array() || ideal.empty()) return "";
+  std::string what;
+  for (const Json& e : ideal) {
+    const std::string text = e.get<std::string>();
+    const auto colon = text.find(": ");
+    what +=
+        (what.empty() ? "" : ", ") + (colon == std::string::npos ? text : text.substr(colon + 2));
+  }
+  return " - reference: ideal " + what;
+}
+
 void fomPlot(Section& s) {
   const Json* j = fileOf(s.result(), "transient");
   if (j == nullptr || !at(*j, "/fom_walden_j").is_number() || !at(*j, "/fs_hz").is_number()) {
@@ -471,6 +488,9 @@ void fomPlot(Section& s) {
     survey << sp.fs_hz << ' ' << sp.walden_j * 1e15 << ' ' << sp.schreier_db << " \"" << sp.name
            << "\"\n";
   }
+  const bool reference = !referenceLabel(s.result(), "transient").empty();
+  const std::string self_title =
+      reference ? "this design (reference: ideal parts draw no power)" : "this design";
   std::ostringstream self;
   self << at(*j, "/fs_hz").get<double>() << ' ' << at(*j, "/fom_walden_j").get<double>() * 1e15
        << ' ' << at(*j, "/fom_schreier_db").get<double>() << " \"this design\"\n";
@@ -496,15 +516,22 @@ void fomPlot(Section& s) {
       " with lines dt 2 lc rgb '#7f7f7f' title 'survey envelope (186.7 dB)', @FILE(survey.dat)@ "
       "using 1:3 with points pt 5 lc rgb '#1f77b4' title 'survey records', @FILE(survey.dat)@ "
       "using 1:3:4 with labels font ',8' offset 0,-1 notitle, @FILE(self.dat)@ "
-      "using 1:3 with points pt 7 ps 1.6 lc rgb '#d62728' title 'this design'\nunset "
+      "using 1:3 with points pt 7 ps 1.6 lc rgb '#d62728' title '" +
+      self_title +
+      "'\nunset "
       "multiplot\n";
   const std::string figs =
       "Walden " + s.fig("transient", "/fom_walden_j", 2, 1e15) + " fJ/conv-step, Schreier " +
       s.fig("transient", "/fom_schreier_db", 1) + " dB at " +
       s.fig("transient", "/fs_hz", 1, 1e-6) +
       " MS/s. Survey: best pipelined SAR 1.78 fJ / 182.3 dB, best pure pipeline 7.28 fJ / "
-      "173.3 dB, Schreier envelope 186.7 dB (PAPERS.md quoting the Murmann ADC survey). The "
-      "design's power excludes the ideal residue amplifiers and sample-and-holds.";
+      "173.3 dB, Schreier envelope 186.7 dB (PAPERS.md quoting the Murmann ADC survey)." +
+      std::string(reference ? " A reference, not a buildable figure: the design's power leaves "
+                              "out its ideal parts" +
+                                  referenceLabel(s.result(), "transient")
+                                      .substr(std::string(" - reference: ideal").size()) +
+                                  "."
+                            : "");
   s.plot(std::move(p), "FoM among published converters", figs);
 }
 
@@ -670,22 +697,25 @@ void figureTable(Section& s) {
               s.td("behavioural", "/missing_codes", 0));
   }
   if (fileOf(r, "static") != nullptr) {
-    s.row("SPICE static ramp: ENOB / model ENOB / agreement",
+    s.row("SPICE static ramp: ENOB / model ENOB / agreement" + referenceLabel(r, "static"),
           s.td("static", "/ramp_enob", 3, 1, "bits") +
               s.td("static", "/behavioural_ramp_enob", 3, 1, "bits") +
               s.td("static", "/agreement", 2, 100.0, "%"));
   }
   if (fileOf(r, "static_sine") != nullptr) {
-    s.row("SPICE static sine: ENOB / model ENOB / SFDR",
+    s.row("SPICE static sine: ENOB / model ENOB / SFDR" + referenceLabel(r, "static_sine"),
           s.td("static_sine", "/enob", 3, 1, "bits") +
               s.td("static_sine", "/behavioural_enob", 3, 1, "bits") +
               s.td("static_sine", "/sfdr_db", 2, 1, "dB"));
   }
   if (fileOf(r, "transient") != nullptr) {
-    s.row("SPICE transient: ENOB / SNDR / SFDR", s.td("transient", "/enob", 3, 1, "bits") +
-                                                     s.td("transient", "/sndr_db", 2, 1, "dB") +
-                                                     s.td("transient", "/sfdr_db", 2, 1, "dB"));
-    s.row("SPICE transient: power / Walden / Schreier",
+    s.row("SPICE transient: ENOB / SNDR / SFDR" + referenceLabel(r, "transient"),
+          s.td("transient", "/enob", 3, 1, "bits") + s.td("transient", "/sndr_db", 2, 1, "dB") +
+              s.td("transient", "/sfdr_db", 2, 1, "dB"));
+    s.row("SPICE transient: power / Walden / Schreier" +
+              (referenceLabel(r, "transient").empty()
+                   ? std::string()
+                   : " - reference: power of the NN sub-ADCs only; the ideal parts draw none"),
           s.td("transient", "/power_w", 3, 1e3, "mW") +
               s.td("transient", "/fom_walden_j", 2, 1e15, "fJ/conv-step") +
               s.td("transient", "/fom_schreier_db", 1, 1, "dB"));

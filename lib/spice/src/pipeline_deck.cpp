@@ -349,21 +349,9 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   w.comment("VDD = " + num(vdd) + " V, input window [" + num(first.input_lo_v) + ", " +
             num(first.input_hi_v) + "] V");
   const bool networks = anyNetwork(pipeline);
-  bool amplifiers = false;
-  for (std::size_t i = 0; i + 1 < stages; ++i) {
-    amplifiers |= pipeline.stages[i].residue == adc::ResidueStyle::kAmplifier;
-  }
   w.comment("ideal elements (behavioural: no supply current, no noise):");
-  w.comment(transient ? "  vin: input source and sample-and-hold (a PWL staircase)"
-                      : "  vin (bvin, indexed by vidx, in ngspice): input source");
-  w.comment("  e_inb in each sub-ADC" + std::string(networks ? " and residue network" : "") +
-            ": the VDD - x complement row");
-  w.comment("  b_d<i>: digital decoders of the stage bits");
-  if (amplifiers) w.comment("  b_res<i>: residue amplifiers with their DACs (amplifier stages)");
-  if (networks) w.comment("  e_res<i>: residue-network output buffers");
-  if (transient) {
-    w.comment("  s_sh<i>, c_sh<i>, e_sh<i>: inter-stage track-and-holds (switch, noiseless hold");
-    w.comment("  capacitor, unity buffer); v_clk_even, v_clk_odd: clock phases");
+  for (const IdealElement& e : idealElements(design, options.bench)) {
+    w.comment("  " + e.instances + ": " + e.what);
   }
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
@@ -546,6 +534,32 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   }
   if (!spectre) w.line(".end");
   return w.text();
+}
+
+std::vector<IdealElement> idealElements(const adc::Design& design, Bench bench) {
+  const bool transient = bench == Bench::kTransient;
+  const std::string source =
+      transient ? "input source and sample-and-hold (a PWL staircase)" : "input source";
+  if (design.singleStage()) return {{"vin", source}, {"e_inb", "the VDD - x complement row"}};
+  std::vector<IdealElement> out;
+  out.push_back({transient ? "vin" : "vin (bvin, indexed by vidx, in ngspice)", source});
+  const adc::Pipeline& pipeline = design.pipeline;
+  const bool networks = anyNetwork(pipeline);
+  bool amplifiers = false;
+  for (std::size_t i = 0; i + 1 < pipeline.stages.size(); ++i) {
+    amplifiers |= pipeline.stages[i].residue == adc::ResidueStyle::kAmplifier;
+  }
+  out.push_back({"e_inb in each sub-ADC" + std::string(networks ? " and residue network" : ""),
+                 "the VDD - x complement row"});
+  out.push_back({"b_d<i>", "digital decoders of the stage bits"});
+  if (amplifiers) out.push_back({"b_res<i>", "residue amplifiers with their DACs"});
+  if (networks) out.push_back({"e_res<i>", "residue-network output buffers"});
+  if (transient) {
+    out.push_back({"s_sh<i>, c_sh<i>, e_sh<i>",
+                   "inter-stage track-and-holds (switch, noiseless hold capacitor, unity buffer)"});
+    out.push_back({"v_clk_even, v_clk_odd", "clock phases"});
+  }
+  return out;
 }
 
 std::string designDeck(const adc::Design& design, const DeckOptions& options) {

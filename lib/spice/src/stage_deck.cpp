@@ -10,6 +10,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/spice/models.h"
 #include "nnadc/spice/netlist.h"
+#include "nnadc/spice/pipeline_deck.h"
 #include "writer.h"
 
 namespace nnadc::spice {
@@ -223,10 +224,9 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   w.comment("VDD = " + spiceNumber(shape.vdd_v) + " V, input window [" +
             spiceNumber(shape.input_lo_v) + ", " + spiceNumber(shape.input_hi_v) + "] V");
   w.comment("ideal elements (behavioural: no supply current, no noise):");
-  w.comment(options.bench == Bench::kTransient
-                ? "  vin: input source and sample-and-hold (a PWL staircase)"
-                : "  vin: input source");
-  w.comment("  e_inb: the VDD - x complement row");
+  for (const IdealElement& e : idealElements(design, options.bench)) {
+    w.comment("  " + e.instances + ": " + e.what);
+  }
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
   w.raw(stageSubckt(stage, levels, index, dialect, scaled));

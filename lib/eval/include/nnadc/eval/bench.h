@@ -42,6 +42,9 @@ struct BenchSummary {
   /// where code density means nothing (ramp_enob still does).
   std::optional<metrics::Analysis> analysis;
   double power_w = 0.0;  ///< supply power of the simulated NN sub-ADCs [W]
+  /// The deck's behavioural elements (spice::idealElements: "b_res<i>: residue amplifiers ...").
+  /// Non-empty: the figures are a reference computed with ideal parts, and power leaves them out.
+  std::vector<std::string> ideal_elements;
   std::vector<double> power_per_stage_w;
   std::vector<double> x_v;                      ///< input of each conversion [V]
   std::vector<std::int64_t> codes;              ///< SPICE

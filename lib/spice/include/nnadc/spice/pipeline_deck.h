@@ -123,4 +123,13 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
 /// stageDeck for a single NN sub-ADC, pipelineDeck for a pipeline of two or more stages.
 std::string designDeck(const adc::Design& design, const DeckOptions& options);
 
+/// The behavioural (ideal) elements of a design's deck for `bench`: what draws no supply current
+/// and adds no noise, so that figures computed with them are labelled as a reference. Every deck
+/// lists them in its header; bench results record them.
+struct IdealElement {
+  std::string instances;  ///< e.g. "b_res<i>"
+  std::string what;       ///< e.g. "residue amplifiers with their DACs"
+};
+std::vector<IdealElement> idealElements(const adc::Design& design, Bench bench);
+
 }  // namespace nnadc::spice
