@@ -12,9 +12,15 @@ namespace nnadc::cli {
 namespace {
 
 /// Inverter-only options: meaningless for the analog cells.
-constexpr const char* kInverterOnly[] = {"--wn",        "--wp",          "--l",
-                                         "--step",      "--drive-step-in", "--drive-step-out",
-                                         "--no-drive",  "--deck",        "--subckt-devices"};
+constexpr const char* kInverterOnly[] = {"--wn",
+                                         "--wp",
+                                         "--l",
+                                         "--step",
+                                         "--drive-step-in",
+                                         "--drive-step-out",
+                                         "--no-drive",
+                                         "--deck",
+                                         "--subckt-devices"};
 
 std::string figure(const char* format, double value) {
   char buffer[64];
@@ -111,9 +117,9 @@ int runCharacterizeAnalog(const CLI::App& sub, const CommonOptions& common,
     if (record.amplifier) {
       // Loop bandwidth of the MDAC: |A| beta = 1, i.e. beta GBW.
       const double beta = o.beta;
-      record.noise = sim::residueNoise(m.bench.unit_cap_f, 4, 4.0,
-                                       record.amplifier->noise_spot_v_rthz,
-                                       record.amplifier->loop_crossover_hz / beta, beta);
+      record.noise =
+          sim::residueNoise(m.bench.unit_cap_f, 4, 4.0, record.amplifier->noise_spot_v_rthz,
+                            record.amplifier->loop_crossover_hz / beta, beta);
     }
   }
   io::Provenance provenance;

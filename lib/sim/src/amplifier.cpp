@@ -215,16 +215,16 @@ AmplifierCharacterization characterizeAmplifier(const AmplifierOptions& o, Simul
   c.swing_low_v = kNaN;
   for (std::size_t k = mid + 1; k < c.swing_vd_v.size(); ++k) {
     if (c.swing_gain_db[k] < limit) {
-      const double t = (c.swing_gain_db[k - 1] - limit) /
-                       (c.swing_gain_db[k - 1] - c.swing_gain_db[k]);
+      const double t =
+          (c.swing_gain_db[k - 1] - limit) / (c.swing_gain_db[k - 1] - c.swing_gain_db[k]);
       c.swing_high_v = c.swing_vd_v[k - 1] + t * (c.swing_vd_v[k] - c.swing_vd_v[k - 1]);
       break;
     }
   }
   for (std::size_t k = mid; k-- > 0;) {
     if (c.swing_gain_db[k] < limit) {
-      const double t = (c.swing_gain_db[k + 1] - limit) /
-                       (c.swing_gain_db[k + 1] - c.swing_gain_db[k]);
+      const double t =
+          (c.swing_gain_db[k + 1] - limit) / (c.swing_gain_db[k + 1] - c.swing_gain_db[k]);
       c.swing_low_v = c.swing_vd_v[k + 1] + t * (c.swing_vd_v[k] - c.swing_vd_v[k + 1]);
       break;
     }
@@ -344,8 +344,8 @@ MdacCharacterization characterizeMdac(const MdacOptions& o, Simulator& simulator
   for (std::size_t k = 0; k < steps.size(); ++k) {
     const double ts = o.bench.sampleTime(k);
     const double res = at(t, outp, ts) - at(t, outn, ts);
-    const double ideal = spice::idealResidue(steps[k].vin_diff_v, steps[k].code,
-                                             o.bench.vref_diff_v);
+    const double ideal =
+        spice::idealResidue(steps[k].vin_diff_v, steps[k].code, o.bench.vref_diff_v);
     c.vin_diff_v.push_back(steps[k].vin_diff_v);
     c.code.push_back(steps[k].code);
     c.residue_v.push_back(res);

@@ -103,8 +103,9 @@ OtaParams OtaParams::scaled(double factor) const {
   o.rz_ohm /= factor;
   o.cmfb_r_ohm /= factor;
   o.cmfb_c_f *= factor;
-  for (MosSize* s : {&o.bias, &o.tail, &o.input, &o.cascode, &o.load, &o.load_fixed, &o.second, &o.sink,
-                     &o.cmfb_tail, &o.cmfb_pair, &o.cmfb_diode, &o.pbias, &o.cascode_bias}) {
+  for (MosSize* s :
+       {&o.bias, &o.tail, &o.input, &o.cascode, &o.load, &o.load_fixed, &o.second, &o.sink,
+        &o.cmfb_tail, &o.cmfb_pair, &o.cmfb_diode, &o.pbias, &o.cascode_bias}) {
     *s = scaledWidth(*s, factor);
   }
   return o;
@@ -239,9 +240,8 @@ std::string amplifierBenchDeck(const AmplifierBench& b, const ModelSource& model
   net.card("cln outn 0 " + spiceNumber(b.load_f));
   // Two-stage amplifiers in a DC servo loop have a second, latched operating point (outputs at a
   // rail, CMFB saturated): start Newton at the intended one.
-  net.card(".nodeset v(outp)=" + spiceNumber(b.vcm_out_v) + " v(outn)=" +
-           spiceNumber(b.vcm_out_v) + " v(inp)=" + spiceNumber(b.vcm_in_v) +
-           " v(inn)=" + spiceNumber(b.vcm_in_v));
+  net.card(".nodeset v(outp)=" + spiceNumber(b.vcm_out_v) + " v(outn)=" + spiceNumber(b.vcm_out_v) +
+           " v(inp)=" + spiceNumber(b.vcm_in_v) + " v(inn)=" + spiceNumber(b.vcm_in_v));
   net.card(".options reltol=" + spiceNumber(b.reltol) + " vntol=1e-9 abstol=1e-14");
   return net.text();
 }
@@ -251,8 +251,8 @@ void SwitchBench::validate() const {
   gate.validate();
   requireInRange(kRangeId, "vdd", vdd_v, 0.5, 5.0, "V");
   if (vin_v.empty() || vin_v.size() > 200) {
-    throw InputError(kRangeId, "switch bench: 1 to 200 input levels, got " +
-                                   std::to_string(vin_v.size()));
+    throw InputError(kRangeId,
+                     "switch bench: 1 to 200 input levels, got " + std::to_string(vin_v.size()));
   }
   for (const double v : vin_v) requireInRange(kRangeId, "switch vin", v, 0.0, vdd_v, "V");
   requireInRange(kRangeId, "probe", probe_v, 1e-6, 0.1, "V");

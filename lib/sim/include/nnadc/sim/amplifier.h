@@ -21,17 +21,17 @@ struct AmplifierOptions {
   /// (0.4 / (1.6 + 0.4 + ~0.2) pF ~ 0.18, rounded up to the ideal 0.25 because a larger factor
   /// is the harder case for stability). The loop's phase margin is read where |A| = 1 / beta.
   double feedback_factor = 0.25;
-  double f_start_hz = 1.0;         ///< AC sweep start [Hz]
-  double f_stop_hz = 10e9;         ///< AC sweep stop [Hz]
-  int points_per_decade = 40;      ///< AC sweep resolution
-  double swing_max_v = 1.0;        ///< differential output swept over [-max, max] [V]
-  double swing_step_v = 0.05;      ///< its step [V]
-  double dc_step_v = 0.01;         ///< step of the DC transfer sweep for the gain cross-check [V]
-  double noise_f_lo_hz = 1e3;      ///< input-referred noise integrated from here...
-  double noise_f_hi_hz = 5e6;      ///< ...to here (fs / 2 at 10 MS/s) [Hz]
-  double noise_spot_hz = 1e6;      ///< spot (white-region) noise frequency [Hz]
-  double timeout_s = 120.0;        ///< limit of the ngspice run [s]
-  void validate() const;           ///< NNADC-CFG-003 naming the field
+  double f_start_hz = 1.0;     ///< AC sweep start [Hz]
+  double f_stop_hz = 10e9;     ///< AC sweep stop [Hz]
+  int points_per_decade = 40;  ///< AC sweep resolution
+  double swing_max_v = 1.0;    ///< differential output swept over [-max, max] [V]
+  double swing_step_v = 0.05;  ///< its step [V]
+  double dc_step_v = 0.01;     ///< step of the DC transfer sweep for the gain cross-check [V]
+  double noise_f_lo_hz = 1e3;  ///< input-referred noise integrated from here...
+  double noise_f_hi_hz = 5e6;  ///< ...to here (fs / 2 at 10 MS/s) [Hz]
+  double noise_spot_hz = 1e6;  ///< spot (white-region) noise frequency [Hz]
+  double timeout_s = 120.0;    ///< limit of the ngspice run [s]
+  void validate() const;       ///< NNADC-CFG-003 naming the field
 };
 
 /// Supply current of one branch of the OTA, read from the operating point [A].
@@ -41,28 +41,28 @@ struct BranchCurrent {
 };
 
 struct AmplifierCharacterization {
-  double dc_gain_db = 0.0;          ///< differential open-loop gain at f_start (AC)
-  double ugf_hz = 0.0;              ///< unity-gain frequency (NaN: |A| never falls to 1)
-  double phase_margin_deg = 0.0;    ///< at ugf: the unity-feedback (beta = 1) margin
-  double loop_crossover_hz = 0.0;   ///< where |A| beta = 1
+  double dc_gain_db = 0.0;             ///< differential open-loop gain at f_start (AC)
+  double ugf_hz = 0.0;                 ///< unity-gain frequency (NaN: |A| never falls to 1)
+  double phase_margin_deg = 0.0;       ///< at ugf: the unity-feedback (beta = 1) margin
+  double loop_crossover_hz = 0.0;      ///< where |A| beta = 1
   double loop_phase_margin_deg = 0.0;  ///< at loop_crossover_hz (the MDAC's loop)
-  double dc_gain_from_dc_db = 0.0;  ///< cross-check: slope of the DC transfer at vd = 0
-  double gm1_s = 0.0;               ///< input-transistor transconductance (operating point)
-  double gbw_estimate_hz = 0.0;     ///< cross-check: gm1 / (2 pi cc)
-  double output_cm_v = 0.0;         ///< output common mode at the operating point
-  std::vector<double> swing_vd_v;   ///< differential output of each swing point [V]
-  std::vector<double> swing_gain_db;  ///< incremental DC gain there
-  double swing_low_v = 0.0;   ///< lowest differential output with gain within 6 dB (NaN: none)
-  double swing_high_v = 0.0;  ///< highest such output (NaN: beyond the sweep)
-  double supply_current_a = 0.0;          ///< from vdd, the reference current included
-  std::vector<BranchCurrent> branches;    ///< reference, bias, first stage, second stage, cmfb
-  double noise_spot_v_rthz = 0.0;         ///< input-referred differential density at the spot
-  double noise_integrated_v = 0.0;        ///< input-referred rms over [noise_f_lo, noise_f_hi]
-  std::vector<double> freq_hz;            ///< the AC sweep
+  double dc_gain_from_dc_db = 0.0;     ///< cross-check: slope of the DC transfer at vd = 0
+  double gm1_s = 0.0;                  ///< input-transistor transconductance (operating point)
+  double gbw_estimate_hz = 0.0;        ///< cross-check: gm1 / (2 pi cc)
+  double output_cm_v = 0.0;            ///< output common mode at the operating point
+  std::vector<double> swing_vd_v;      ///< differential output of each swing point [V]
+  std::vector<double> swing_gain_db;   ///< incremental DC gain there
+  double swing_low_v = 0.0;       ///< lowest differential output with gain within 6 dB (NaN: none)
+  double swing_high_v = 0.0;      ///< highest such output (NaN: beyond the sweep)
+  double supply_current_a = 0.0;  ///< from vdd, the reference current included
+  std::vector<BranchCurrent> branches;  ///< reference, bias, first stage, second stage, cmfb
+  double noise_spot_v_rthz = 0.0;       ///< input-referred differential density at the spot
+  double noise_integrated_v = 0.0;      ///< input-referred rms over [noise_f_lo, noise_f_hi]
+  std::vector<double> freq_hz;          ///< the AC sweep
   std::vector<double> gain_db;
-  std::vector<double> phase_deg;          ///< unwrapped, 0 at DC
-  std::string deck;                       ///< the bench deck
-  std::vector<std::string> commands;      ///< the analyses run on it, in order
+  std::vector<double> phase_deg;      ///< unwrapped, 0 at DC
+  std::string deck;                   ///< the bench deck
+  std::vector<std::string> commands;  ///< the analyses run on it, in order
   std::string ngspice_version;
 };
 
@@ -107,15 +107,15 @@ struct MdacOptions {
 struct MdacCharacterization {
   std::vector<double> vin_diff_v;
   std::vector<int> code;
-  std::vector<double> residue_v;   ///< outp - outn at the end of the amplification phase
-  std::vector<double> ideal_v;     ///< 4 vin - code vref
-  std::vector<double> error_v;     ///< residue - ideal
+  std::vector<double> residue_v;  ///< outp - outn at the end of the amplification phase
+  std::vector<double> ideal_v;    ///< 4 vin - code vref
+  std::vector<double> error_v;    ///< residue - ideal
   double max_abs_error_v = 0.0;
-  double gain_error = 0.0;         ///< slope of residue vs ideal, minus 1 (least squares)
-  double offset_v = 0.0;           ///< intercept of that fit
-  double max_nonlinearity_v = 0.0; ///< largest deviation from the fitted line
-  double supply_power_w = 0.0;     ///< from vdd over whole cycles after warm-up (OTA + switches)
-  double reference_power_w = 0.0;  ///< delivered by the ideal vrefp, vrefn, vcm, vcm_in sources
+  double gain_error = 0.0;          ///< slope of residue vs ideal, minus 1 (least squares)
+  double offset_v = 0.0;            ///< intercept of that fit
+  double max_nonlinearity_v = 0.0;  ///< largest deviation from the fitted line
+  double supply_power_w = 0.0;      ///< from vdd over whole cycles after warm-up (OTA + switches)
+  double reference_power_w = 0.0;   ///< delivered by the ideal vrefp, vrefn, vcm, vcm_in sources
   std::string deck;
   std::string ngspice_version;
 };

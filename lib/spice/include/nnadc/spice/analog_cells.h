@@ -19,36 +19,37 @@ struct MosSize {
 
 /// Two-stage Miller OTA, fully differential: NMOS input pair with NMOS cascodes and PMOS loads
 /// (first stage), PMOS common-source second stages with NMOS current sinks, Miller capacitors with
-/// nulling resistors, continuous-time CMFB: a resistive-capacitive divider senses the output common mode, two
-/// NMOS pairs compare it with pin vcm and set part of the first-stage loads. Every bias comes from one ideal reference current
-/// `iref_a` into a diode-connected NMOS (`bias`); the other current sources mirror it.
-/// Subcircuit pins: inp inn outp outn vcm ibias vdd vss (outp - outn = A (inp - inn); the output
-/// common mode follows pin vcm; the reference current is pushed into pin ibias).
+/// nulling resistors, continuous-time CMFB: a resistive-capacitive divider senses the output common
+/// mode, two NMOS pairs compare it with pin vcm and set part of the first-stage loads. Every bias
+/// comes from one ideal reference current `iref_a` into a diode-connected NMOS (`bias`); the other
+/// current sources mirror it. Subcircuit pins: inp inn outp outn vcm ibias vdd vss (outp - outn = A
+/// (inp - inn); the output common mode follows pin vcm; the reference current is pushed into pin
+/// ibias).
 struct OtaParams {
-  double iref_a = 20e-6;       ///< reference current [A]; every branch scales with it
-  double cc_f = 1.6e-12;       ///< Miller capacitor, per side [F]
-  double rz_ohm = 400.0;       ///< nulling resistor in series with cc, ~1.6 / gm of the 2nd stage
+  double iref_a = 20e-6;  ///< reference current [A]; every branch scales with it
+  double cc_f = 1.6e-12;  ///< Miller capacitor, per side [F]
+  double rz_ohm = 400.0;  ///< nulling resistor in series with cc, ~1.6 / gm of the 2nd stage
   /// Common-mode sense divider, outp - cms - outn: resistors (2 x 500 k load the ~14 k output
   /// by 0.1 dB) with capacitors across them so the sensing is capacitive above ~1.6 MHz.
   double cmfb_r_ohm = 500e3;
   double cmfb_c_f = 0.2e-12;
-  MosSize bias{8e-6, 1e-6};    ///< reference diode: the unit of every NMOS mirror (iref)
-  MosSize tail{80e-6, 1e-6};   ///< first-stage tail: 10 units, ~2 x 100 uA
-  MosSize input{80e-6, 1e-6};  ///< input pair: wide, weak inversion (gm/Id ~ 19), L for gds
-  MosSize cascode{80e-6, 0.5e-6};       ///< NMOS cascodes on the input pair (gain +9 dB)
+  MosSize bias{8e-6, 1e-6};        ///< reference diode: the unit of every NMOS mirror (iref)
+  MosSize tail{80e-6, 1e-6};       ///< first-stage tail: 10 units, ~2 x 100 uA
+  MosSize input{80e-6, 1e-6};      ///< input pair: wide, weak inversion (gm/Id ~ 19), L for gds
+  MosSize cascode{80e-6, 0.5e-6};  ///< NMOS cascodes on the input pair (gain +9 dB)
   /// First-stage PMOS loads, in two parts: `load_fixed` mirrors the PMOS bias (~60 uA) and
   /// `load` (~60 uA at balance) is driven by the CMFB. Only half the load current under CMFB
   /// control halves the common-mode loop gain and the capacitance at the CMFB node, which makes
   /// the common-mode loop settle without ringing.
   MosSize load{3.75e-6, 1e-6};
   MosSize load_fixed{36e-6, 1e-6};
-  MosSize second{100e-6, 0.5e-6};       ///< second-stage PMOS (gm ~ 4 mS at ~350 uA)
-  MosSize sink{110e-6, 1e-6};           ///< second-stage NMOS sinks (mirrors of `bias`)
-  MosSize cmfb_tail{8e-6, 1e-6};        ///< tail of each CMFB pair: 1 unit (iref)
-  MosSize cmfb_pair{8e-6, 1e-6};        ///< the four CMFB sensing transistors
-  MosSize cmfb_diode{2.5e-6, 1e-6};     ///< PMOS diodes of the CMFB; the loads mirror one of them
-  MosSize pbias{8e-6, 1e-6};            ///< NMOS mirror + PMOS diode + PMOS source of the cascode bias
-  MosSize cascode_bias{0.7e-6, 2e-6};   ///< weak NMOS diode: VGS ~ 1.0 V = the cascode gate voltage
+  MosSize second{100e-6, 0.5e-6};    ///< second-stage PMOS (gm ~ 4 mS at ~350 uA)
+  MosSize sink{110e-6, 1e-6};        ///< second-stage NMOS sinks (mirrors of `bias`)
+  MosSize cmfb_tail{8e-6, 1e-6};     ///< tail of each CMFB pair: 1 unit (iref)
+  MosSize cmfb_pair{8e-6, 1e-6};     ///< the four CMFB sensing transistors
+  MosSize cmfb_diode{2.5e-6, 1e-6};  ///< PMOS diodes of the CMFB; the loads mirror one of them
+  MosSize pbias{8e-6, 1e-6};         ///< NMOS mirror + PMOS diode + PMOS source of the cascode bias
+  MosSize cascode_bias{0.7e-6, 2e-6};  ///< weak NMOS diode: VGS ~ 1.0 V = the cascode gate voltage
   /// Throws InputError NNADC-CFG-003 naming the field: a current, capacitance, resistance or size
   /// outside its range.
   void validate() const;
@@ -64,10 +65,10 @@ struct OtaParams {
 /// complement). The gate reaches VDD + vin: more than VDD across oxide, as in every bootstrapped
 /// switch; a real design adds the usual stress-relief devices (one is in, mg2).
 struct BootstrapSwitchParams {
-  MosSize main{12e-6, 0.13e-6};    ///< the sampling transistor
-  MosSize helper{2e-6, 0.13e-6};   ///< charge, gate-drive and input-connect helpers
-  double cboot_f = 0.4e-12;        ///< bootstrap capacitor [F]: >> the main gate capacitance
-  void validate() const;           ///< NNADC-CFG-003
+  MosSize main{12e-6, 0.13e-6};   ///< the sampling transistor
+  MosSize helper{2e-6, 0.13e-6};  ///< charge, gate-drive and input-connect helpers
+  double cboot_f = 0.4e-12;       ///< bootstrap capacitor [F]: >> the main gate capacitance
+  void validate() const;          ///< NNADC-CFG-003
 };
 
 /// CMOS transmission gate, pins in out clk clkb vdd vss (on while clk is high).
@@ -89,11 +90,11 @@ std::string transmissionGateSubckt(const TransmissionGateParams& params, const M
 struct AmplifierBench {
   OtaParams ota;
   double vdd_v = 1.2;
-  double vcm_out_v = 0.6;   ///< output common mode (pin vcm)
-  double vcm_in_v = 0.75;   ///< input common mode (the MDAC's summing-node level)
-  double load_f = 1e-12;    ///< load capacitance per output [F]
-  double reltol = 1e-6;     ///< ngspice reltol (tight: the DC gain cross-check differences it)
-  void validate() const;    ///< NNADC-CFG-003
+  double vcm_out_v = 0.6;  ///< output common mode (pin vcm)
+  double vcm_in_v = 0.75;  ///< input common mode (the MDAC's summing-node level)
+  double load_f = 1e-12;   ///< load capacitance per output [F]
+  double reltol = 1e-6;    ///< ngspice reltol (tight: the DC gain cross-check differences it)
+  void validate() const;   ///< NNADC-CFG-003
 };
 
 /// The amplifier bench deck. No analysis cards: the characterisation runs its analyses as
@@ -113,9 +114,9 @@ struct SwitchBench {
   TransmissionGateParams gate;
   double vdd_v = 1.2;
   std::vector<double> vin_v = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2};
-  double probe_v = 1e-3;    ///< drain-source voltage the resistance is measured at [V]
-  double period_s = 100e-9; ///< clock period (10 MS/s) [s]
-  void validate() const;    ///< NNADC-CFG-003
+  double probe_v = 1e-3;     ///< drain-source voltage the resistance is measured at [V]
+  double period_s = 100e-9;  ///< clock period (10 MS/s) [s]
+  void validate() const;     ///< NNADC-CFG-003
 };
 std::string switchBenchDeck(const SwitchBench& bench, const ModelSource& models,
                             bool inline_models);
@@ -129,11 +130,12 @@ struct MdacStep {
 
 /// Fully-differential flip-around MDAC of gain 4 (a 3-bit stage with one bit of redundancy, 7 DAC
 /// levels): per side 4 unit capacitors sample the input through bootstrapped switches (bottom-plate
-/// sampling: the top plates are released first, by phi1e; the outputs are shorted meanwhile); in the amplification phase one of them
-/// is flipped around the OTA and the bottom plates of the other three switch to +vref, vcm or
-/// -vref by the decision, so outp - outn = 4 vin - D vref_diff. Clocks: period 1/fs, phi1 (sample)
-/// and phi2 (amplify) each high for period/2 - nonoverlap (edges included), phi1e falls `early_s`
-/// before phi1. The input of step k changes a quarter period before its sampling phase starts.
+/// sampling: the top plates are released first, by phi1e; the outputs are shorted meanwhile); in
+/// the amplification phase one of them is flipped around the OTA and the bottom plates of the other
+/// three switch to +vref, vcm or -vref by the decision, so outp - outn = 4 vin - D vref_diff.
+/// Clocks: period 1/fs, phi1 (sample) and phi2 (amplify) each high for period/2 - nonoverlap (edges
+/// included), phi1e falls `early_s` before phi1. The input of step k changes a quarter period
+/// before its sampling phase starts.
 struct MdacBench {
   OtaParams ota;
   BootstrapSwitchParams input_switch;
@@ -141,21 +143,21 @@ struct MdacBench {
   /// to the output, DAC capacitors to vcm), driven by clocks boosted to `boost_v`: a transmission
   /// gate is ~90 kOhm at VDD / 2 with this card. The boosted clocks are ideal sources.
   MosSize mid_switch{8e-6, 0.13e-6};
-  double boost_v = 2.0;             ///< high level of the boosted clocks [V]
+  double boost_v = 2.0;               ///< high level of the boosted clocks [V]
   MosSize ref_switch{8e-6, 0.13e-6};  ///< NMOS to -vref / PMOS (2x wide) to +vref
   double vdd_v = 1.2;
-  double unit_cap_f = 0.4e-12;     ///< unit capacitor per side [F] (stage 1)
-  double load_f = 1e-12;           ///< load per output: the next stage's sampling capacitors [F]
-  double vref_diff_v = 0.6;        ///< differential reference: full scale is +-vref_diff
-  double vcm_v = 0.6;              ///< input, reference and output common mode [V]
-  double vcm_in_v = 0.75;          ///< summing-node (OTA input) common mode [V]
-  double fs_hz = 10e6;             ///< conversion rate [Hz]
-  double nonoverlap_s = 2.5e-9;    ///< from one phase's falling edge to the next's rising edge [s]
-  double edge_s = 0.2e-9;          ///< clock rise/fall time [s]
-  double early_s = 1e-9;           ///< phi1e falls this long before phi1 [s]
-  double max_step_s = 0.1e-9;      ///< transient step limit [s]
-  double reltol = 1e-4;            ///< ngspice reltol
-  void validate() const;           ///< NNADC-CFG-003
+  double unit_cap_f = 0.4e-12;   ///< unit capacitor per side [F] (stage 1)
+  double load_f = 1e-12;         ///< load per output: the next stage's sampling capacitors [F]
+  double vref_diff_v = 0.6;      ///< differential reference: full scale is +-vref_diff
+  double vcm_v = 0.6;            ///< input, reference and output common mode [V]
+  double vcm_in_v = 0.75;        ///< summing-node (OTA input) common mode [V]
+  double fs_hz = 10e6;           ///< conversion rate [Hz]
+  double nonoverlap_s = 2.5e-9;  ///< from one phase's falling edge to the next's rising edge [s]
+  double edge_s = 0.2e-9;        ///< clock rise/fall time [s]
+  double early_s = 1e-9;         ///< phi1e falls this long before phi1 [s]
+  double max_step_s = 0.1e-9;    ///< transient step limit [s]
+  double reltol = 1e-4;          ///< ngspice reltol
+  void validate() const;         ///< NNADC-CFG-003
   /// Instant at which the residue of step k (0-based, after the warm-up cycle) is read: the end
   /// of its amplification phase [s].
   [[nodiscard]] double sampleTime(std::size_t k) const;
