@@ -93,6 +93,7 @@ void OtaParams::validate() const {
   requireSize("ota.cmfb_diode", cmfb_diode);
   requireSize("ota.pbias", pbias);
   requireSize("ota.cascode_bias", cascode_bias);
+  requireSize("ota.reset_switch", reset_switch);
 }
 
 OtaParams OtaParams::scaled(double factor) const {
@@ -105,7 +106,7 @@ OtaParams OtaParams::scaled(double factor) const {
   o.cmfb_c_f *= factor;
   for (MosSize* s :
        {&o.bias, &o.tail, &o.input, &o.cascode, &o.load, &o.load_fixed, &o.second, &o.sink,
-        &o.cmfb_tail, &o.cmfb_pair, &o.cmfb_diode, &o.pbias, &o.cascode_bias}) {
+        &o.cmfb_tail, &o.cmfb_pair, &o.cmfb_diode, &o.pbias, &o.cascode_bias, &o.reset_switch}) {
     *s = scaledWidth(*s, factor);
   }
   return o;
@@ -127,7 +128,7 @@ std::string otaSubckt(const OtaParams& p, const ModelSource& models, const std::
   const std::string& n = models.nmos;
   const std::string& pm = models.pmos;
   std::ostringstream s;
-  s << ".subckt " << name << " inp inn outp outn vcm ibias vdd vss\n"
+  s << ".subckt " << name << " inp inn outp outn vcm ibias vdd vss rst\n"
     << "* bias: the reference current enters the diode mb0; every NMOS source mirrors it\n"
     << mos("b0", "ibias", "ibias", "vss", "vss", n, p.bias) << "\n"
     << mos("t3", "bp", "ibias", "vss", "vss", n, p.pbias) << "\n"
@@ -149,6 +150,8 @@ std::string otaSubckt(const OtaParams& p, const ModelSource& models, const std::
     << mos("7", "outn", "d2", "vdd", "vdd", pm, p.second) << "\n"
     << mos("8", "outp", "ibias", "vss", "vss", n, p.sink) << "\n"
     << mos("9", "outn", "ibias", "vss", "vss", n, p.sink) << "\n"
+    << "* reset: rst high shorts the first-stage outputs (MDAC sampling phase)\n"
+    << mos("rs", "d1", "rst", "d2", "vss", n, p.reset_switch) << "\n"
     << "* Miller compensation with nulling resistors\n"
     << "rz1 d1 z1 " << spiceNumber(p.rz_ohm) << "\n"
     << "cc1 z1 outp " << spiceNumber(p.cc_f) << "\n"
@@ -226,7 +229,7 @@ std::string amplifierBenchDeck(const AmplifierBench& b, const ModelSource& model
   net.card("vic vic 0 " + spiceNumber(b.vcm_in_v));
   net.card("vt vt 0 0");
   net.card("iref vdd ib " + spiceNumber(b.ota.iref_a));
-  net.card("xota inp inn outp outn vcm ib vdd 0 nnadc_ota");
+  net.card("xota inp inn outp outn vcm ib vdd 0 0 nnadc_ota");
   net.comment("servo: at DC inp - inn = vt - (outp - outn); open above ~1 uHz");
   net.card("bfp fp 0 v=v(vic)+0.5*(v(vt)-v(outp)+v(outn))");
   net.card("bfn fn 0 v=v(vic)-0.5*(v(vt)-v(outp)+v(outn))");
@@ -423,7 +426,7 @@ std::string mdacBenchDeck(const MdacBench& b, const std::vector<MdacStep>& steps
   // Reset: the outputs are shorted during phi1 (the CMFB holds their common mode), so the OTA
   // never fights a source and starts phi2 balanced.
   net.card(mos("r", "outp", "p1h", "outn", "0", models.nmos, b.mid_switch));
-  net.card("xota xn xp outp outn vcm ib vdd 0 nnadc_ota");
+  net.card("xota xn xp outp outn vcm ib vdd 0 p1eh nnadc_ota");
   net.card(".nodeset v(outp)=" + spiceNumber(b.vcm_v) + " v(outn)=" + spiceNumber(b.vcm_v) +
            " v(xp)=" + spiceNumber(b.vcm_in_v) + " v(xn)=" + spiceNumber(b.vcm_in_v));
   net.card(".options reltol=" + spiceNumber(b.reltol) + " vntol=1e-7 abstol=1e-13");

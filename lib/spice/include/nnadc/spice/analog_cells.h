@@ -22,9 +22,9 @@ struct MosSize {
 /// nulling resistors, continuous-time CMFB: a resistive-capacitive divider senses the output common
 /// mode, two NMOS pairs compare it with pin vcm and set part of the first-stage loads. Every bias
 /// comes from one ideal reference current `iref_a` into a diode-connected NMOS (`bias`); the other
-/// current sources mirror it. Subcircuit pins: inp inn outp outn vcm ibias vdd vss (outp - outn = A
-/// (inp - inn); the output common mode follows pin vcm; the reference current is pushed into pin
-/// ibias).
+/// current sources mirror it. Subcircuit pins: inp inn outp outn vcm ibias vdd vss rst (outp -
+/// outn = A (inp - inn); the output common mode follows pin vcm; the reference current is pushed
+/// into pin ibias; rst high shorts the first-stage outputs, tie it low for continuous use).
 struct OtaParams {
   double iref_a = 20e-6;  ///< reference current [A]; every branch scales with it
   double cc_f = 1.6e-12;  ///< Miller capacitor, per side [F]
@@ -50,6 +50,10 @@ struct OtaParams {
   MosSize cmfb_diode{2.5e-6, 1e-6};  ///< PMOS diodes of the CMFB; the loads mirror one of them
   MosSize pbias{8e-6, 1e-6};         ///< NMOS mirror + PMOS diode + PMOS source of the cascode bias
   MosSize cascode_bias{0.7e-6, 2e-6};  ///< weak NMOS diode: VGS ~ 1.0 V = the cascode gate voltage
+  /// NMOS between the first-stage outputs, on while pin rst is high: in the MDAC's sampling phase
+  /// it holds the open-loop OTA balanced instead of saturated one way or the other, which the
+  /// input devices' capacitances would carry into the next residue (a memory of ~1e-3).
+  MosSize reset_switch{4e-6, 0.13e-6};
   /// Throws InputError NNADC-CFG-003 naming the field: a current, capacitance, resistance or size
   /// outside its range.
   void validate() const;
