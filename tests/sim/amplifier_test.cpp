@@ -120,15 +120,15 @@ TEST_SUITE("sim") {
   TEST_CASE("MdacResidueAtTenMegasamplesIsFourTimesTheInputMinusTheDac") {
     nnadc::sim::MdacOptions options;
     options.steps = testSteps(options.bench.vref_diff_v);
-    // 0.25 ns steps instead of the library's 0.1 ns: every residue error agrees to 2 uV (and
-    // with 0.05 ns, reltol 1e-5; docs/analog_cells.md, accuracy checks) at 2/3 of the run time.
+    // 0.25 ns steps instead of the library's 0.1 ns: the figures agree to 3 uV with 0.1 ns and
+    // with 0.05 ns at reltol 1e-5 (docs/analog_cells.md, accuracy checks) in half the run time.
     options.bench.max_step_s = 0.25e-9;
     const auto c = nnadc::sim::characterizeMdac(options);
     REQUIRE(c.residue_v.size() == 7);
     // Full scale +-0.6 V differential (1.2 Vpp): a 14-bit LSB is 73 uV at the input, 293 uV at
-    // the residue. The raw error is mostly the 1/(A beta) gain error (~5.5e-4, 0.17 mV at a
-    // 0.3 V residue), which the pipeline's gain calibration removes: bound it at 0.4 mV.
-    CHECK(c.max_abs_error_v < 0.4e-3);
+    // the residue. The raw error is mostly the 1/(A beta) gain error (~6e-4, 0.36 mV at the
+    // 0.6 V residue ends), which the pipeline's gain calibration removes: bound it at 0.5 mV.
+    CHECK(c.max_abs_error_v < 0.5e-3);
     CHECK(std::abs(c.gain_error) < 1e-3);
     // After a linear fit (gain and offset calibrated) the residue must be linear to 0.5 LSB14 at
     // the stage input: 146 uV at its output.
