@@ -134,12 +134,12 @@ struct MdacStep {
 
 /// Fully-differential flip-around MDAC of gain 4 (a 3-bit stage with one bit of redundancy, 7 DAC
 /// levels): per side 4 unit capacitors sample the input through bootstrapped switches (bottom-plate
-/// sampling: the top plates are released first, by phi1e; the outputs are shorted meanwhile); in
-/// the amplification phase one of them is flipped around the OTA and the bottom plates of the other
-/// three switch to +vref, vcm or -vref by the decision, so outp - outn = 4 vin - D vref_diff.
-/// Clocks: period 1/fs, phi1 (sample) and phi2 (amplify) each high for period/2 - nonoverlap (edges
-/// included), phi1e falls `early_s` before phi1. The input of step k changes a quarter period
-/// before its sampling phase starts.
+/// sampling: the top plates are released first, by phi1e; the outputs and, through pin rst, the
+/// OTA's first-stage outputs are shorted meanwhile); in the amplification phase one of them is
+/// flipped around the OTA and the bottom plates of the other three switch to +vref, vcm or -vref by
+/// the decision, so outp - outn = 4 vin - D vref_diff. Clocks: period 1/fs, phi1 (sample) and phi2
+/// (amplify) each high for period/2 - nonoverlap (edges included), phi1e falls `early_s` before
+/// phi1. The input of step k changes a quarter period before its sampling phase starts.
 struct MdacBench {
   OtaParams ota;
   BootstrapSwitchParams input_switch;
