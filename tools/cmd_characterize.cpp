@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "cli_common.h"
+#include "cmd_characterize_analog.h"
 #include "nnadc/core/error.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/vtc_json.h"
@@ -21,6 +22,7 @@ struct CharacterizeCliOptions {
   std::string pmos;
   std::string deck_path;
   bool no_drive = false;
+  AnalogCliOptions analog;
 };
 
 std::string fixed(double value, int digits) {
@@ -51,6 +53,10 @@ spice::ModelSource modelSource(const CharacterizeCliOptions& o) {
 int runCharacterize(CLI::App& sub, CharacterizeCliOptions& o) {
   StderrLogger logger(&o.common.quiet);
   requireDistinctOutput(o.common, {{"--deck", o.deck_path}, {"--model-lib", o.model_lib}});
+  checkAnalogUse(sub, o.analog);
+  if (analogRequested(o.analog)) {
+    return runCharacterizeAnalog(sub, o.common, o.analog, modelSource(o), o.sim.timeout_s, logger);
+  }
   sim::CharacterizeOptions options = o.sim;
   options.models = modelSource(o);
   options.drive = !o.no_drive;
@@ -101,6 +107,7 @@ void addCharacterizeCommand(CLI::App& app, int& exit_code) {
                 "Skip the output-drive table: models then treat inverters as ideal sources "
                 "(no loading by the RRAM cells they drive)");
   sub->add_option("--deck", o.deck_path, "Also write the SPICE deck to this file");
+  addAnalogOptions(*sub, o.analog);
   sub->add_option("--timeout", o.sim.timeout_s, "Simulation time limit [s]")->capture_default_str();
   setRun(
       *sub, options->common, [sub, options] { return runCharacterize(*sub, *options); }, exit_code);

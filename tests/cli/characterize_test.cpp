@@ -192,4 +192,28 @@ TEST_SUITE("cli") {
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("error[NNADC-CLI-001]") != std::string::npos);
   }
+  TEST_CASE("AmplifierFlagWritesTheAnalogFileAndRefusesInverterOptions") {
+    const auto dir = nnadc::test::scratchDir("characterize_amplifier");
+    const auto out = dir / "amp.json";
+    const auto r = runCommand(cli("characterize --amplifier -o " + out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(r.output.find("characterize: gain") != std::string::npos);
+    const auto j = nnadc::io::loadJsonFile(out);
+    REQUIRE(j.contains("amplifier"));
+    const auto& a = j["amplifier"];
+    for (const char* field :
+         {"dc_gain_db", "ugf_hz", "phase_margin_deg", "loop_phase_margin_deg", "swing_low_v",
+          "swing_high_v", "supply_current_a", "branches", "noise", "deck"}) {
+      CHECK_MESSAGE(a.contains(field), field);
+    }
+    CHECK(a["dc_gain_db"].get<double>() > 80.0);
+    CHECK(j["provenance"]["ngspice_version"].get<std::string>().rfind("ngspice-", 0) == 0);
+
+    const auto mixed = runCommand(cli("characterize --amplifier --wn 1e-6 -o " + out.string()));
+    CHECK(mixed.exit_code == 2);
+    CHECK(mixed.output.find("error[NNADC-CFG-009]: --wn") != std::string::npos);
+    const auto orphan = runCommand(cli("characterize --fs 1e6 -o " + out.string()));
+    CHECK(orphan.exit_code == 2);
+    CHECK(orphan.output.find("error[NNADC-CFG-009]: --fs") != std::string::npos);
+  }
 }
