@@ -46,7 +46,7 @@ struct MdacFigures {
 MdacFigures mdacFigures(const MdacParameters& params, int bits, double gain);
 
 /// The stage's AmplifierModel: nominal (mismatch == nullptr: equal capacitors) or one die's
-/// capacitors drawn from `mismatch` (cap_sigma; 2^b + 2^b / G unit draws in a fixed order).
+/// capacitors drawn from `mismatch` (cap_sigma; 2^b + 1 normal draws: each unit, then Cf).
 /// `window_v` = hi - lo of the stage's input window.
 AmplifierModel mdacAmplifier(const MdacParameters& params, int bits, double gain, double window_v,
                              Rng* mismatch = nullptr);

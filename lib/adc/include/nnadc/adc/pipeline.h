@@ -59,8 +59,9 @@ class PipelineModel {
   [[nodiscard]] PipelineConductances draw(const rram::VariationOptions& variation, Rng& rng) const;
 
   /// Output codes of inputs x [V] (vectorised; processes in chunks). With `noise`, each amplifier
-  /// residue gets its input-referred noise (AmplifierModel::noise_v_rms), drawn from `noise` in
-  /// sample order, stage by stage; without, the converter is noiseless.
+  /// residue gets its input-referred noise (AmplifierModel::noise_v_rms), drawn from `noise` in a
+  /// fixed order (chunks of 2^15 samples; within one, stage by stage, then sample by sample);
+  /// without, the converter is noiseless.
   [[nodiscard]] std::vector<std::int64_t> convert(const PipelineConductances& g,
                                                   const Eigen::VectorXd& x,
                                                   PipelineTrace* trace = nullptr,
