@@ -461,13 +461,13 @@ void powerPlot(Section& s) {
   s.plot(std::move(p), "Power per stage and block", figs);
 }
 
-// " (reference: ideal ...)" when the bench's deck had behavioural parts (bench results list them
-// as ideal_elements), else "".
-std::string referenceLabel(const Result& r, const std::string& role) {
+// The ideal parts of the bench's deck, ", "-joined (bench results list them as ideal_elements,
+// "b_res<i>: residue amplifiers ..."; the part after the colon), or "" when it had none.
+std::string idealParts(const Result& r, const std::string& role) {
   const Json* j = fileOf(r, role);
   if (j == nullptr) return "";
   const Json ideal = at(*j, "/ideal_elements");
-  if (!ideal.is_array() || ideal.empty()) return "";
+  if (!ideal.is_array()) return "";
   std::string what;
   for (const Json& e : ideal) {
     const std::string text = e.get<std::string>();
@@ -475,7 +475,13 @@ std::string referenceLabel(const Result& r, const std::string& role) {
     what +=
         (what.empty() ? "" : ", ") + (colon == std::string::npos ? text : text.substr(colon + 2));
   }
-  return " - reference: ideal " + what;
+  return what;
+}
+
+// " - reference: ideal ..." for a row computed with ideal parts, else "".
+std::string referenceLabel(const Result& r, const std::string& role) {
+  const std::string parts = idealParts(r, role);
+  return parts.empty() ? "" : " - reference: ideal " + parts;
 }
 
 void fomPlot(Section& s) {
@@ -488,7 +494,8 @@ void fomPlot(Section& s) {
     survey << sp.fs_hz << ' ' << sp.walden_j * 1e15 << ' ' << sp.schreier_db << " \"" << sp.name
            << "\"\n";
   }
-  const bool reference = !referenceLabel(s.result(), "transient").empty();
+  const std::string ideal = idealParts(s.result(), "transient");
+  const bool reference = !ideal.empty();
   const std::string self_title =
       reference ? "this design (reference: ideal parts draw no power)" : "this design";
   std::ostringstream self;
@@ -527,10 +534,8 @@ void fomPlot(Section& s) {
       " MS/s. Survey: best pipelined SAR 1.78 fJ / 182.3 dB, best pure pipeline 7.28 fJ / "
       "173.3 dB, Schreier envelope 186.7 dB (PAPERS.md quoting the Murmann ADC survey)." +
       std::string(reference ? " A reference, not a buildable figure: the design's power leaves "
-                              "out its ideal parts" +
-                                  referenceLabel(s.result(), "transient")
-                                      .substr(std::string(" - reference: ideal").size()) +
-                                  "."
+                              "out its ideal parts " +
+                                  ideal + "."
                             : "");
   s.plot(std::move(p), "FoM among published converters", figs);
 }
