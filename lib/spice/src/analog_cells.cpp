@@ -222,6 +222,9 @@ std::string amplifierBenchDeck(const AmplifierBench& b, const ModelSource& model
                                bool inline_models) {
   b.validate();
   Netlist net("nnadc amplifier bench: open loop for AC, DC point held by an inductive servo");
+  net.comment("ideal elements: iref (the bias reference current, its supply current counted),");
+  net.comment("vcm and vic (common-mode levels), vt and the servo bfp/bfn, lfp/lfn, cip/cin, vin");
+  net.comment("(measurement aids, not part of a converter)");
   net.card(modelCards(models, inline_models));
   net.card(otaSubckt(b.ota, models));
   net.card("vdd vdd 0 " + spiceNumber(b.vdd_v));
@@ -265,6 +268,7 @@ void SwitchBench::validate() const {
 std::string switchBenchDeck(const SwitchBench& b, const ModelSource& models, bool inline_models) {
   b.validate();
   Netlist net("nnadc switch bench: on-resistance of a bootstrapped switch and a transmission gate");
+  net.comment("ideal elements: the clock sources clk/clkb and the probe sources vpb<k>/vpt<k>");
   net.card(modelCards(models, inline_models));
   net.card(bootstrapSwitchSubckt(b.bootstrap, models));
   net.card(transmissionGateSubckt(b.gate, models));
@@ -335,6 +339,9 @@ std::string mdacBenchDeck(const MdacBench& b, const std::vector<MdacStep>& steps
   const double high = period / 2 - b.nonoverlap_s;
   const double vdd = b.vdd_v;
   Netlist net("nnadc MDAC bench: fully-differential flip-around MDAC, gain 4, 7 DAC levels");
+  net.comment("ideal elements: iref (bias reference current), vrp/vrn/vcm/vcmi (references and");
+  net.comment("common modes), the clock sources incl. the boosted ones (p1h, p1eh, p2h, ...), the");
+  net.comment("input sources vinp/vinn; capacitors and resistors without mismatch");
   net.card(modelCards(models, inline_models));
   net.card(otaSubckt(b.ota, models));
   net.card(bootstrapSwitchSubckt(b.input_switch, models));
