@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "nnadc/adc/design.h"
+#include "nnadc/adc/mismatch.h"
 #include "nnadc/adc/residue.h"
 #include "nnadc/core/rng.h"
 #include "nnadc/rram/variation.h"
@@ -46,6 +47,8 @@ struct PipelineConductances {
   std::vector<ResidueConductances> residue;
   /// One die's residue amplifiers (an MDAC's capacitors drawn, mdac.h); empty = the design's.
   std::vector<AmplifierModel> amplifier;
+  /// One die's CMOS mismatch per stage (mismatch.h); empty = nominal transistors.
+  std::vector<StageMismatch> cmos;
 };
 
 class PipelineModel {
