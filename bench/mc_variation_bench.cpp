@@ -3,6 +3,7 @@
 // the same die.
 //
 //   mc_variation_bench [design] [spice_dies] [behavioural_dies] [points] [rram_sigma] [cmos_scale]
+//                      [parts]
 //
 // Die k is drawn from Rng(kBaseSeed + k): its RRAM cells (PipelineModel::draw, lognormal
 // rram_sigma, default 1 %), then its CMOS mismatch (adc::drawCmosMismatch, the card's Pelgrom
@@ -212,9 +213,32 @@ int main(int argc, char** argv) {
                 enob(nominal_codes, bits), run.elapsed_s);
     std::fflush(stdout);
   }
-  for (const Source source : {Source::kRram, Source::kCmos, Source::kBoth}) {
+  // Diagnostic (7th argument "parts"): CMOS-only dies with the mismatch restricted to one part,
+  // to see which part of the shift model SPICE disagrees with.
+  const bool parts = argc > 7 && std::string(argv[7]) == "parts";
+  const std::vector<std::string> variants =
+      parts ? std::vector<std::string>{"vt only", "o_k only", "h_j only", "hb_j only"}
+            : std::vector<std::string>{"RRAM only", "CMOS only", "both"};
+  for (const std::string& variant : variants) {
     for (int k = 0; k < spice_dies; ++k) {
-      const auto die = drawDie(s, static_cast<std::size_t>(k), source);
+      const Source source = variant == "RRAM only" ? Source::kRram
+                            : variant == "both"    ? Source::kBoth
+                                                   : Source::kCmos;
+      auto die = drawDie(s, static_cast<std::size_t>(k), source);
+      for (std::size_t i = 0; parts && i < die.cmos.size(); ++i) {
+        const auto layout = nnadc::adc::inverterLayout(design, i);
+        auto& inv = die.cmos[i].inverters;
+        for (std::size_t n = 0; n < inv.size(); ++n) {
+          const bool o = n >= layout.out(0) && n < layout.out(layout.outputs);
+          const bool h = n < layout.out(0) && n % 2 == 0;
+          const bool hb = n < layout.out(0) && n % 2 == 1;
+          const bool keep = variant == "vt only" || (variant == "o_k only" && o) ||
+                            (variant == "h_j only" && h) || (variant == "hb_j only" && hb);
+          if (!keep) inv[n] = {};
+          inv[n].n.beta_factor = variant == "vt only" ? 1.0 : inv[n].n.beta_factor;
+          inv[n].p.beta_factor = variant == "vt only" ? 1.0 : inv[n].p.beta_factor;
+        }
+      }
       nnadc::spice::DeckOptions o = options;
       o.die = &die;
       const auto run = nnadc::sim::runPipelineStatic(pool, design, o, 1800.0);
@@ -232,7 +256,7 @@ int main(int argc, char** argv) {
         agree_unshifted += run.codes[i] == unshifted[i];
         max_d = std::max(max_d, std::abs(run.codes[i] - behavioural[i]));
       }
-      std::printf("%-10s %4d %7.1f %7lld %8.1f %8.3f %8.3f |", name(source), k,
+      std::printf("%-10s %4d %7.1f %7lld %8.1f %8.3f %8.3f |", variant.c_str(), k,
                   100.0 * static_cast<double>(agree) / points, static_cast<long long>(max_d),
                   100.0 * static_cast<double>(agree_unshifted) / points, enob(run.codes, bits),
                   enob(behavioural, bits));
