@@ -15,6 +15,7 @@
 #include "nnadc/core/vtc.h"
 #include "nnadc/spice/lint.h"
 #include "nnadc/spice/pipeline_deck.h"
+#include "nnadc/spice/stage_deck.h"
 
 using nnadc::spice::DeckOptions;
 
@@ -58,6 +59,13 @@ nnadc::adc::Design tinyNetworkPipeline() {
   last.adc = s;
   d.pipeline.stages = {first, last};
   return d;
+}
+
+nnadc::adc::MismatchCoefficients card() {
+  nnadc::adc::MismatchCoefficients c;
+  c.nmos = {3.5e-9, 1e-8};
+  c.pmos = {4e-9, 1e-8};
+  return c;
 }
 
 // The value written on the line of element `name` (first word), as a number.
@@ -162,5 +170,46 @@ TEST_SUITE("spice") {
                          doctest::Contains("NNADC-NET-013]: die: stage 1 conductances do not "
                                            "match the design"),
                          nnadc::InputError);
+  }
+
+  TEST_CASE("EveryBenchAndDialectWritesTheDie") {
+    const auto design = tinyNetworkPipeline();
+    const nnadc::adc::PipelineModel model(design.pipeline, design);
+    nnadc::Rng rng(21);
+    nnadc::rram::VariationOptions variation;
+    variation.lognormal_sigma = 0.05;
+    nnadc::adc::PipelineConductances die = model.draw(variation, rng);
+    nnadc::adc::drawCmosMismatch(design, card(), 1.0, rng, die);
+    const auto& h1 = die.cmos[1].inverters[nnadc::adc::InverterLayout{3, 2, 0}.h(1)];
+    char delvto[40];
+    std::snprintf(delvto, sizeof delvto, "delvto=%.6e", h1.n.dvt_v);
+    for (const auto bench : {nnadc::spice::Bench::kStatic, nnadc::spice::Bench::kTransient}) {
+      for (const auto dialect : {nnadc::spice::Dialect::kNgspice, nnadc::spice::Dialect::kSpectre,
+                                 nnadc::spice::Dialect::kXyce}) {
+        DeckOptions options;
+        options.bench = bench;
+        options.dialect = dialect;
+        options.points = 8;
+        options.samples = 8;
+        options.die = &die;
+        const std::string deck = nnadc::spice::pipelineDeck(design, options);
+        const std::string stage1 = deck.substr(deck.find("nnadc_stage1"));
+        CHECK(stage1.find("mh1n") != std::string::npos);
+        CHECK(stage1.find(delvto) != std::string::npos);
+      }
+    }
+    // A single-stage design: its stage deck writes the die too.
+    nnadc::adc::Design single = design;
+    single.pipeline = nnadc::adc::singleStagePipeline(design.stage(1));
+    nnadc::adc::PipelineConductances one;
+    one.adc = {die.adc[1]};
+    one.cmos = {die.cmos[1]};
+    DeckOptions options;
+    options.bench = nnadc::spice::Bench::kStage;
+    options.points = 8;
+    options.die = &one;
+    const std::string deck = nnadc::spice::stageDeck(single, options);
+    CHECK(deck.find(delvto) != std::string::npos);
+    CHECK(elementValue(deck, "r_u0_in", "") == doctest::Approx(1.0 / die.adc[1].g1(0, 0)));
   }
 }
