@@ -212,4 +212,39 @@ TEST_SUITE("spice") {
     CHECK(deck.find(delvto) != std::string::npos);
     CHECK(elementValue(deck, "r_u0_in", "") == doctest::Approx(1.0 / die.adc[1].g1(0, 0)));
   }
+
+  TEST_CASE("ADiesAmplifiersAreTheResidueSources") {
+    // An MDAC die (mdac.h draws its capacitors): its gain error and per-level DAC errors replace
+    // the design's amplifier in b_res0.
+    auto design = tinyNetworkPipeline();
+    design.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kAmplifier;
+    const nnadc::adc::PipelineModel model(design.pipeline, design);
+    nnadc::adc::PipelineConductances die = model.nominal();
+    die.amplifier = {design.pipeline.stages[0].amplifier, design.pipeline.stages[1].amplifier};
+    die.amplifier[0].gain_error = -0.03;
+    die.amplifier[0].dac_error_v = {0.001, -0.002, 0.0, 0.0035};
+    DeckOptions options;
+    options.points = 8;
+    const std::string nominal = nnadc::spice::pipelineDeck(design, options);
+    options.die = &die;
+    const std::string deck = nnadc::spice::pipelineDeck(design, options);
+    const auto line = [](const std::string& text) {  // b_res0 and its continuation lines
+      std::size_t end = text.find("b_res0 ");
+      const std::size_t at = end;
+      while ((end = text.find('\n', end)) != std::string::npos &&
+             text.compare(end + 1, 1, "+") == 0) {
+        ++end;
+      }
+      return text.substr(at, end - at);
+    };
+    CHECK(line(nominal).find("0.97*") == std::string::npos);
+    CHECK(line(deck).find("0.97*") != std::string::npos);
+    CHECK(line(deck).find("0.0035") != std::string::npos);
+    CHECK(line(deck).find("-0.002") != std::string::npos);
+    // The wrong number of amplifiers is refused.
+    die.amplifier.pop_back();
+    CHECK_THROWS_WITH_AS((void)nnadc::spice::pipelineDeck(design, options),
+                         doctest::Contains("NNADC-NET-013]: die: 1 amplifiers for 2 stages"),
+                         nnadc::InputError);
+  }
 }
