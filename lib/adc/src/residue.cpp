@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/core/assert.h"
 #include "nnadc/core/rng.h"
 
 namespace nnadc::adc {
@@ -56,6 +57,7 @@ void forwardPass(const ResidueConductances& g, const Eigen::MatrixXd& rows,
     vtc.evaluate(f.u, f.h, f.dh);
     vtc.evaluate(f.h, f.hb, f.dhb);
   } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    NNADC_ASSERT(g.shift_hb.size() == g.shift_h.size());
     vtc.evaluate(f.u.rowwise() - g.shift_h.transpose().array(), f.h, f.dh);
     vtc.evaluate(f.h.rowwise() - g.shift_hb.transpose().array(), f.hb, f.dhb);
   }

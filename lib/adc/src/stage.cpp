@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/core/assert.h"
+
 namespace nnadc::adc {
 
 namespace {
@@ -204,6 +206,7 @@ void StageModel::forward(const StageConductances& g, const Eigen::VectorXd& x,
     vtc_.evaluate(f.u, f.h, f.dh);
     vtc_.evaluate(f.h, f.hb, f.dhb);
   } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    NNADC_ASSERT(g.shift_hb.size() == g.shift_h.size());
     vtc_.evaluate(f.u.rowwise() - g.shift_h.transpose().array(), f.h, f.dh);
     vtc_.evaluate(f.h.rowwise() - g.shift_hb.transpose().array(), f.hb, f.dhb);
   }
@@ -272,6 +275,7 @@ std::vector<Word> StageModel::words(const StageConductances& g, const Eigen::Vec
     vtc_.values(u, h);
     vtc_.values(h, hb);
   } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    NNADC_ASSERT(g.shift_hb.size() == g.shift_h.size());
     vtc_.values(u.rowwise() - g.shift_h.transpose().array(), h);
     vtc_.values(h.rowwise() - g.shift_hb.transpose().array(), hb);
   }
