@@ -21,7 +21,7 @@ namespace nnadc::adc {
 
 class DieLookup {
  public:
-  static constexpr int kScanPoints = 4096;
+  static constexpr int kScanPoints = 1024;
   static constexpr double kToleranceV = 1e-11;  ///< bisection width of every transition [V]
 
   /// Tabulates every stage of `model` (which must outlive the lookup) for the die `g`.
