@@ -17,10 +17,10 @@ namespace {
 
 // What makes two runs the same campaign (resume and merge check it); spec, until-ci, workers
 // and shard are not part of it (the journal header records the shard beside it).
-io::Json campaignKey(const McCliOptions& o) {
+io::Json campaignKey(const McCliOptions& o, const mc::Recipe& recipe) {
   return {{"design", o.deck.design},
           {"design_digest", io::fileDigest(o.deck.design)},
-          {"recipe", io::recipeJson(io::loadVariationRecipe(o.recipe))},
+          {"recipe", io::recipeJson(recipe)},
           {"seed", o.campaign.seed},
           {"dies", o.campaign.dies},
           {"engine", o.engine},
@@ -72,7 +72,8 @@ int runMc(CLI::App& sub, McCliOptions& o) {
   if (o.slurm) return writeSlurm(o);
   if (!o.die && o.spec.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --spec FILE");
   const adc::Design design = io::loadDesign(o.deck.design);
-  const mc::Recipe recipe = io::loadVariationRecipe(o.recipe);
+  mc::Recipe recipe = io::loadVariationRecipe(o.recipe);
+  io::resolveMismatch(recipe, design);
   mc::BehaviouralEngine engine(design, recipe, o.behavioural);
   io::Provenance provenance;
   provenance.command = "mc";
@@ -84,7 +85,7 @@ int runMc(CLI::App& sub, McCliOptions& o) {
     return runOneDie(o, engine, prov);
   }
   const mc::Spec spec = io::loadSpec(o.spec);
-  const io::Json key = campaignKey(o);
+  const io::Json key = campaignKey(o, recipe);
   io::Journal journal(o.common.output,
                       {{"campaign", key}, {"shard", {o.campaign.shard, o.campaign.shards}}});
   StderrLogger logger(&o.common.quiet);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/adc/mismatch.h"
+
 namespace nnadc::adc {
 
 namespace {
@@ -24,6 +26,11 @@ struct Bracket {
 
 DieLookup::DieLookup(const PipelineModel& model, const PipelineConductances& g, int scan_points)
     : model_(model), g_(g) {
+  if (!g_.cmos.empty()) {
+    // CMOS mismatch enters as inverter threshold shifts, applied as PipelineModel::trace does.
+    applyThresholdShifts(model.pipeline_, g_);
+    g_.cmos.clear();
+  }
   const double vdd = model.pipeline_.stages.front().adc.shape.vdd_v;
   for (std::size_t si = 0; si < model.pipeline_.stages.size(); ++si) {
     const StageModel& m = model.models_[si];

@@ -105,6 +105,15 @@ PipelineConductances PipelineModel::draw(const rram::VariationOptions& variation
 
 void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& x,
                           PipelineTrace& out, Rng* noise) const {
+  if (!g.cmos.empty()) {
+    // A die's CMOS mismatch enters as inverter threshold shifts (mismatch.h); applied on a copy
+    // whose cmos is then cleared, so this branch runs once.
+    PipelineConductances shifted = g;
+    applyThresholdShifts(pipeline_, shifted);
+    shifted.cmos.clear();
+    trace(shifted, x, out, noise);
+    return;
+  }
   const auto stages = static_cast<Eigen::Index>(pipeline_.stages.size());
   out.decisions.resize(x.size(), stages);
   out.inputs.resize(x.size(), stages);

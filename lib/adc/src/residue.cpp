@@ -52,8 +52,13 @@ void forwardPass(const ResidueConductances& g, const Eigen::MatrixXd& rows,
                  const nn::TabulatedActivation& vtc, int hidden, Forward& f) {
   f.den1 = g.g1.rowwise().sum().cwiseMax(kMinColumnConductance);
   f.u = (rows * g.g1.transpose()).array().rowwise() / f.den1.transpose().array();
-  vtc.evaluate(f.u, f.h, f.dh);
-  vtc.evaluate(f.h, f.hb, f.dhb);
+  if (g.shift_h.size() == 0) {
+    vtc.evaluate(f.u, f.h, f.dh);
+    vtc.evaluate(f.h, f.hb, f.dhb);
+  } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    vtc.evaluate(f.u.rowwise() - g.shift_h.transpose().array(), f.h, f.dh);
+    vtc.evaluate(f.h.rowwise() - g.shift_hb.transpose().array(), f.hb, f.dhb);
+  }
   f.a.resize(rows.rows(), 2 * hidden + rows.cols());
   f.a.leftCols(hidden) = f.h.matrix();
   f.a.middleCols(hidden, hidden) = f.hb.matrix();

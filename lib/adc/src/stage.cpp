@@ -93,11 +93,13 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
       c_b.noalias() = g2b_t * oi;
       for (int j = 0; j < hn; ++j) {
         const auto js = static_cast<std::size_t>(j);
-        const nn::LoadedPoint p = drive_->solve(u(i, j), s_h(j), c_h(j), &hint_h[js]);
+        const double dvm_h = g.shift_h.size() == 0 ? 0.0 : g.shift_h(j);  // a die's mismatch
+        const double dvm_b = g.shift_hb.size() == 0 ? 0.0 : g.shift_hb(j);
+        const nn::LoadedPoint p = drive_->solve(u(i, j) - dvm_h, s_h(j), c_h(j), &hint_h[js]);
         hi(j) = p.vout;
         ph(j) = 1.0 / (s_h(j) - p.di_dvout);
         gin(j) = p.di_dvin;
-        const nn::LoadedPoint q = drive_->solve(hi(j), s_b(j), c_b(j), &hint_b[js]);
+        const nn::LoadedPoint q = drive_->solve(hi(j) - dvm_b, s_b(j), c_b(j), &hint_b[js]);
         hbi(j) = q.vout;
         pb(j) = 1.0 / (s_b(j) - q.di_dvout);
         qb(j) = q.di_dvin * pb(j);
@@ -160,9 +162,12 @@ void StageModel::forward(const StageConductances& g, const Eigen::VectorXd& x,
   if (drive_) {
     loaded_o.swap(f.o);  // the previous pass's outputs start the solve
     settle(g, f.u, f.h, f.hb, loaded_o, &f.dh, &f.dhb);
-  } else {
+  } else if (g.shift_h.size() == 0) {
     vtc_.evaluate(f.u, f.h, f.dh);
     vtc_.evaluate(f.h, f.hb, f.dhb);
+  } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    vtc_.evaluate(f.u.rowwise() - g.shift_h.transpose().array(), f.h, f.dh);
+    vtc_.evaluate(f.h.rowwise() - g.shift_hb.transpose().array(), f.hb, f.dhb);
   }
   f.a.resize(b, shape_.outputRows());
   f.a.leftCols(hn) = f.h.matrix();
@@ -218,21 +223,28 @@ std::vector<Word> StageModel::words(const StageConductances& g, const Eigen::Vec
     settle(g, u, h, hb, o, nullptr, nullptr);
     for (int k = 0; k < shape_.outputs(); ++k) {
       const Word bit = Word{1} << k;
+      const double threshold = threshold_v_ + (g.shift_o.size() == 0 ? 0.0 : g.shift_o(k));
       for (Eigen::Index i = 0; i < b; ++i) {
-        if (o(i, k) < threshold_v_) out[static_cast<std::size_t>(i)] |= bit;
+        if (o(i, k) < threshold) out[static_cast<std::size_t>(i)] |= bit;
       }
     }
     return out;
   }
-  vtc_.values(u, h);
-  vtc_.values(h, hb);
+  if (g.shift_h.size() == 0) {
+    vtc_.values(u, h);
+    vtc_.values(h, hb);
+  } else {  // a Monte-Carlo die's inverter threshold shifts (mismatch.h)
+    vtc_.values(u.rowwise() - g.shift_h.transpose().array(), h);
+    vtc_.values(h.rowwise() - g.shift_hb.transpose().array(), hb);
+  }
   const Eigen::VectorXd den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
   // o = (h G2_h^T + hb G2_hb^T + VDD g_vdd) / den2; the ground row adds nothing.
   Eigen::MatrixXd o = h.matrix() * g.g2.leftCols(hn).transpose() +
                       hb.matrix() * g.g2.middleCols(hn, hn).transpose();
   o.rowwise() += (vdd * g.g2.col(2 * hn)).transpose();
   // o_k < threshold  <=>  raw_k < threshold * den2_k (den2 > 0).
-  const Eigen::RowVectorXd limit = (threshold_v_ * den2).transpose();
+  Eigen::RowVectorXd limit = (threshold_v_ * den2).transpose();
+  if (g.shift_o.size() != 0) limit += g.shift_o.cwiseProduct(den2).transpose();
   for (int k = 0; k < shape_.outputs(); ++k) {
     const double lim = limit(k);
     const Word bit = Word{1} << k;

@@ -10,6 +10,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/io/fields.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/mismatch_json.h"
 
 namespace nnadc::io {
 
@@ -31,40 +32,6 @@ std::string csvText(const std::string& s) {
 }
 }  // namespace
 
-adc::MismatchCoefficients loadMismatchFile(const fs::path& path) {
-  const Json j = loadJsonFile(path);
-  FieldReader r(j, path.string());
-  adc::MismatchCoefficients c;
-  constexpr double kMvUm = 1e-9;   // 1 mV um = 1e-3 V x 1e-6 m
-  constexpr double kPctUm = 1e-8;  // 1 % um = 1e-2 x 1e-6 m
-  bool n = false;
-  bool p = false;
-  for (const auto& [key, value] : j.items()) {
-    if (key == "description" || key.empty()) {
-      (void)r.raw(key);
-      continue;
-    }
-    FieldReader d = r.object(key);
-    adc::PelgromCoefficients k;
-    k.a_vt_v_m = d.number("a_vt_mv_um", std::nullopt, 0.0, 1000.0) * kMvUm;
-    k.a_beta_m = d.number("a_beta_pct_um", std::nullopt, 0.0, 1000.0) * kPctUm;
-    d.finish();
-    if (key.front() == 'n') {
-      c.nmos = k;
-      n = true;
-    } else if (key.front() == 'p') {
-      c.pmos = k;
-      p = true;
-    }
-  }
-  r.finish();
-  if (!n || !p) {
-    throw InputError("NNADC-CFG-005",
-                     path.string() + ": needs an NMOS and a PMOS entry (names starting n, p)");
-  }
-  return c;
-}
-
 mc::Recipe loadVariationRecipe(const fs::path& path) {
   const Json j = loadJsonFile(path);
   FieldReader r(j, path.string());
@@ -80,15 +47,22 @@ mc::Recipe loadVariationRecipe(const fs::path& path) {
   if (r.has("cmos_mismatch")) {
     FieldReader cmos = r.object("cmos_mismatch");
     recipe.cmos_scale = cmos.number("scale", 1.0, 0.0, 100.0);
-    const std::string file = cmos.string("file", std::nullopt);
+    if (cmos.has("file")) {
+      const fs::path file = cmos.string("file", std::nullopt);
+      recipe.cmos_file =
+          (file.is_absolute() ? file : path.parent_path() / file).lexically_normal().string();
+    }
     cmos.finish();
-    const fs::path p = fs::path(file).is_absolute() ? fs::path(file) : path.parent_path() / file;
-    recipe.cmos_file = p.lexically_normal().string();
-    recipe.cmos = loadMismatchFile(p);
   }
   r.finish();
   recipe.validate();
   return recipe;
+}
+
+void resolveMismatch(mc::Recipe& recipe, const adc::Design& design) {
+  if (recipe.cmos_scale <= 0.0) return;
+  if (recipe.cmos_file.empty()) recipe.cmos_file = mismatchFile(design.inverter).string();
+  recipe.cmos = loadMismatchCoefficients(recipe.cmos_file, design.inverter);
 }
 
 mc::Spec loadSpec(const fs::path& path) { return specFromJson(loadJsonFile(path), path.string()); }
@@ -125,6 +99,8 @@ Json recipeJson(const mc::Recipe& recipe) {
                {"stuck_on_rate", recipe.stuck_on_rate},
                {"read_noise_sigma", recipe.read_noise_sigma}};
   if (recipe.cmos_scale > 0.0) {
+    // The coefficients themselves (not only the file name): the campaign's identity changes when
+    // the card's file does.
     j["cmos_mismatch"] = {{"file", recipe.cmos_file},
                           {"scale", recipe.cmos_scale},
                           {"nmos_a_vt_v_m", recipe.cmos.nmos.a_vt_v_m},

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/pipeline.h"
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/netlist.h"
@@ -32,7 +33,7 @@ const char* const kSwitchModel = "nnadc_sh_sw";
 // A residue network's bit rows (bit_k VDD, (1 - bit_k) VDD) each feed one cell per hidden column
 // and one output cell, down to a few kOhm in all: they are driven by logic buffers of this many
 // characterised inverters in parallel (about 1/32 of the minimum inverter's on-resistance).
-constexpr int kBitBufferMultiplier = 32;
+constexpr int kBitBufferMultiplier = adc::kBitBufferInverters;
 const char* const kBufferInverter = "nnadc_inv_buf";
 
 std::string num(double v) { return spiceNumber(v); }
@@ -69,10 +70,9 @@ std::vector<std::string> decodeTree(const Writer& w, std::size_t index,
 
 // c + G ((1 + ge) e + off + a2 e^2 + a3 e^3) clamped to [0, VDD], zero terms left out.
 std::vector<std::string> residueExpression(const Writer& w, const adc::PipelineStage& stage,
-                                           std::size_t index, const adc::StageShape& next,
-                                           double vdd_v) {
+                                           const adc::AmplifierModel& a, std::size_t index,
+                                           const adc::StageShape& next, double vdd_v) {
   const adc::StageShape& s = stage.adc.shape;
-  const adc::AmplifierModel& a = stage.amplifier;
   const std::string d = w.voltage("d" + std::to_string(index));
   std::string e = "(" + w.voltage(pipelineInputNode(index)) + "-(" + num(s.input_lo_v) + "+(" + d +
                   "+0.5)*" + num(step(s)) + "))";
@@ -120,7 +120,9 @@ std::string bufferSubckt(const adc::InverterSizing& inverter, Dialect dialect) {
 }  // namespace
 
 std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet& levels,
-                          std::size_t index, Dialect dialect, bool scaled_drivers) {
+                          std::size_t index, Dialect dialect, bool scaled_drivers,
+                          const adc::PipelineConductances* die, const adc::InverterSizing* inverter,
+                          int driver_multiplier) {
   const adc::ResidueNetworkDesign& net = stage.network;
   const int outputs = stage.adc.shape.outputs();
   const int hidden = net.hidden;
@@ -137,6 +139,9 @@ std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet&
                                            " has no device (all cells at level 0), so the node "
                                            "would float");
   };
+  const adc::InverterLayout layout{stage.adc.shape.hidden, outputs, hidden};
+  const detail::DieView view = detail::dieView(die, index, true, hidden, rows_in, 1,
+                                               2 * hidden + rows_in, layout.size(), inverter);
   // Input rows as adc::ResidueModel orders them.
   std::vector<std::string> rows = {"in", "inb"};
   for (int k = 0; k < outputs; ++k) rows.push_back("bit_" + std::to_string(k));
@@ -183,9 +188,13 @@ std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet&
     const std::string b = std::to_string(k);
     const bool bit = row_used[static_cast<std::size_t>(2 + k)];
     if (bit || row_used[static_cast<std::size_t>(2 + outputs + k)]) {
-      w.instance("bn" + b, {"out_" + b, "bitb_" + b, "vdd", "gnd"}, kBufferInverter);
+      detail::inverter(w, "bn" + b, "out_" + b, "bitb_" + b, kBufferInverter,
+                       view.inverter(layout.bufferN(k)), view.sizing, kBitBufferMultiplier);
     }
-    if (bit) w.instance("bp" + b, {"bitb_" + b, "bit_" + b, "vdd", "gnd"}, kBufferInverter);
+    if (bit) {
+      detail::inverter(w, "bp" + b, "bitb_" + b, "bit_" + b, kBufferInverter,
+                       view.inverter(layout.bufferP(k)), view.sizing, kBitBufferMultiplier);
+    }
   }
   w.comment("layer 1: divider columns u_j over the input rows");
   for (int j = 0; j < hidden; ++j) {
@@ -194,31 +203,38 @@ std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet&
     bool any = false;
     for (int r = 0; r < rows_in; ++r) {
       const int level = net.hidden_cells(j, r);
-      if (level == 0) continue;
+      const double g = view.cell1(j, r, level, levels);
+      if (g <= 0.0) continue;
       any = true;
       w.resistor("r_u" + std::to_string(j) + "_" + label(rows[static_cast<std::size_t>(r)]), u,
-                 rows[static_cast<std::size_t>(r)], 1.0 / levels.conductance(level));
+                 rows[static_cast<std::size_t>(r)], 1.0 / g);
     }
     if (!any) throw column_error(u);
   }
   w.comment("hidden inverters h_j = f(u_j), complements hb_j = f(h_j)");
   const std::string driver = scaled_drivers ? "nnadc_inv_drv" : "nnadc_inv";
+  const int driver_m = scaled_drivers ? driver_multiplier : 1;
   for (int j = 0; j < hidden; ++j) {
     if (!unit[static_cast<std::size_t>(j)]) continue;
     const std::string t = std::to_string(j);
-    w.instance("h" + t, {"u_" + t, "h_" + t, "vdd", "gnd"}, driver);
-    if (out_cell(hidden + j)) w.instance("hb" + t, {"h_" + t, "hb_" + t, "vdd", "gnd"}, driver);
+    detail::inverter(w, "h" + t, "u_" + t, "h_" + t, driver, view.inverter(layout.networkH(j)),
+                     view.sizing, driver_m);
+    if (out_cell(hidden + j)) {
+      detail::inverter(w, "hb" + t, "h_" + t, "hb_" + t, driver, view.inverter(layout.networkHb(j)),
+                       view.sizing, driver_m);
+    }
   }
   w.comment("output column res over [h_j, hb_j, input rows]: the residue is its node voltage");
   bool any = false;
   for (int m = 0; m < 2 * hidden + rows_in; ++m) {
     const int level = net.output_cells(0, m);
-    if (level == 0) continue;
+    const double g = view.cell2(0, m, level, levels);
+    if (g <= 0.0) continue;
     any = true;
     const std::string row = m < hidden       ? "h_" + std::to_string(m)
                             : m < 2 * hidden ? "hb_" + std::to_string(m - hidden)
                                              : rows[static_cast<std::size_t>(m - 2 * hidden)];
-    w.resistor("r_res_" + label(row), "res", row, 1.0 / levels.conductance(level));
+    w.resistor("r_res_" + label(row), "res", row, 1.0 / g);
   }
   if (!any) throw column_error("res");
   w.ends(name);
@@ -357,9 +373,11 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
   if (networks) w.raw(bufferSubckt(design.inverter, dialect));
   for (std::size_t i = 0; i < stages; ++i) {
-    w.raw(stageSubckt(pipeline.stages[i].adc, levels, i, dialect, scaled));
+    w.raw(stageSubckt(pipeline.stages[i].adc, levels, i, dialect, scaled, options.die,
+                      &design.inverter, options.driver_multiplier));
     if (i + 1 < stages && pipeline.stages[i].residue == adc::ResidueStyle::kNetwork) {
-      w.raw(residueSubckt(pipeline.stages[i], levels, i, dialect, scaled));
+      w.raw(residueSubckt(pipeline.stages[i], levels, i, dialect, scaled, options.die,
+                          &design.inverter, options.driver_multiplier));
     }
   }
 
@@ -385,6 +403,15 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
     w.comment("residue networks xres<i> (the paper's): RRAM and inverters on the stage's supply;");
     w.comment("an ideal unity buffer e_res<i> takes their output node rnet<i> to the next stage");
   }
+  const adc::PipelineConductances* die = options.die;
+  if (die != nullptr && !die->amplifier.empty() && die->amplifier.size() != stages) {
+    throw InputError("NNADC-NET-013", "die: " + std::to_string(die->amplifier.size()) +
+                                          " amplifiers for " + std::to_string(stages) + " stages");
+  }
+  const auto amplifier = [&](std::size_t i) -> const adc::AmplifierModel& {
+    return die == nullptr || die->amplifier.empty() ? pipeline.stages[i].amplifier
+                                                    : die->amplifier[i];
+  };
   for (std::size_t i = 0; i + 1 < stages; ++i) {
     const adc::PipelineStage& stage = pipeline.stages[i];
     const int outputs = stage.adc.shape.outputs();
@@ -399,8 +426,9 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
       w.instance("res" + s, nodes, "nnadc_res" + s);
       w.vcvs("e_res" + s, residue, "0", "rnet" + s, "0", 1.0);
     } else {
-      w.behavioural("b_res" + s, residue, "0",
-                    residueExpression(w, stage, i, pipeline.stages[i + 1].adc.shape, vdd));
+      w.behavioural(
+          "b_res" + s, residue, "0",
+          residueExpression(w, stage, amplifier(i), i, pipeline.stages[i + 1].adc.shape, vdd));
     }
     saved.push_back(pipelineDecisionVector(i));
   }

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/pipeline.h"
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/models.h"
@@ -40,6 +41,53 @@ double binWidth(const adc::StageShape& shape, int points) {
 }
 
 }  // namespace
+
+namespace detail {
+
+DieView dieView(const adc::PipelineConductances* die, std::size_t index, bool network,
+                Eigen::Index rows1, Eigen::Index cols1, Eigen::Index rows2, Eigen::Index cols2,
+                std::size_t inverters, const adc::InverterSizing* sizing) {
+  DieView view;
+  if (die == nullptr) return view;
+  const std::string what = "die: stage " + std::to_string(index) + (network ? " residue" : "");
+  const Eigen::MatrixXd* g1 = nullptr;
+  const Eigen::MatrixXd* g2 = nullptr;
+  if (network) {
+    if (index < die->residue.size()) {
+      g1 = &die->residue[index].g1;
+      g2 = &die->residue[index].g2;
+    }
+  } else if (index < die->adc.size()) {
+    g1 = &die->adc[index].g1;
+    g2 = &die->adc[index].g2;
+  }
+  if (g1 == nullptr || g1->rows() != rows1 || g1->cols() != cols1 || g2->rows() != rows2 ||
+      g2->cols() != cols2) {
+    throw InputError("NNADC-NET-013", what + " conductances do not match the design (" +
+                                          std::to_string(rows1) + " x " + std::to_string(cols1) +
+                                          " and " + std::to_string(rows2) + " x " +
+                                          std::to_string(cols2) + " expected)");
+  }
+  view.g1 = g1;
+  view.g2 = g2;
+  if (!die->cmos.empty()) {
+    if (index >= die->cmos.size() || die->cmos[index].inverters.size() < inverters) {
+      throw InputError("NNADC-NET-013", what + " CMOS mismatch lists fewer inverters than its " +
+                                            std::to_string(inverters) + " (adc::inverterNames)");
+    }
+    if (sizing == nullptr || sizing->subckt_devices) {
+      throw InputError("NNADC-NET-013", what +
+                                            ": CMOS mismatch is written as BSIM4 instance "
+                                            "parameters, which need primitive devices (not "
+                                            "subckt-devices)");
+    }
+    view.cmos = &die->cmos[index];
+    view.sizing = sizing;
+  }
+  return view;
+}
+
+}  // namespace detail
 
 std::string supplySource(std::size_t stage) { return "vdd_stage" + std::to_string(stage); }
 std::string supplyVector(std::size_t stage) { return "i(" + supplySource(stage) + ")"; }
@@ -115,7 +163,9 @@ std::string inverterSubckts(const adc::InverterSizing& inverter, Dialect dialect
 }
 
 std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
-                        std::size_t index, Dialect dialect, bool scaled_drivers) {
+                        std::size_t index, Dialect dialect, bool scaled_drivers,
+                        const adc::PipelineConductances* die, const adc::InverterSizing* inverter,
+                        int driver_multiplier) {
   const auto& shape = stage.shape;
   const int hidden = shape.hidden;
   const int outputs = shape.outputs();
@@ -125,6 +175,9 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
                                            " has no device (all cells at level 0), so the node "
                                            "would float");
   };
+  const detail::DieView die_stage =
+      detail::dieView(die, index, false, hidden, adc::kInputRows, outputs, shape.outputRows(),
+                      adc::InverterLayout{hidden, outputs, 0}.size(), inverter);
   Writer w(dialect);
   w.comment("stage " + std::to_string(index) + ": " + std::to_string(shape.bits) + " bits, " +
             std::to_string(hidden) + " hidden, " + std::to_string(outputs) + " outputs (" +
@@ -142,19 +195,23 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
     bool any = false;
     for (int i = 0; i < adc::kInputRows; ++i) {
       const int level = stage.cells.hidden(j, i);
-      if (level == 0) continue;
+      const double g = die_stage.cell1(j, i, level, levels);
+      if (g <= 0.0) continue;
       any = true;
-      w.resistor("r_u" + std::to_string(j) + "_" + rows1[i], u, rows1[i],
-                 1.0 / levels.conductance(level));
+      w.resistor("r_u" + std::to_string(j) + "_" + rows1[i], u, rows1[i], 1.0 / g);
     }
     if (!any) throw column_error(u);
   }
   w.comment("hidden inverters h_j = f(u_j) and complements hb_j = f(h_j)");
   const std::string driver = inverterName(scaled_drivers);
+  const adc::InverterLayout layout{hidden, outputs, 0};
+  const int driver_m = scaled_drivers ? driver_multiplier : 1;
   for (int j = 0; j < hidden; ++j) {
     const std::string s = std::to_string(j);
-    w.instance("h" + s, {"u_" + s, "h_" + s, "vdd", "gnd"}, driver);
-    w.instance("hb" + s, {"h_" + s, "hb_" + s, "vdd", "gnd"}, driver);
+    detail::inverter(w, "h" + s, "u_" + s, "h_" + s, driver, die_stage.inverter(layout.h(j)),
+                     die_stage.sizing, driver_m);
+    detail::inverter(w, "hb" + s, "h_" + s, "hb_" + s, driver, die_stage.inverter(layout.hb(j)),
+                     die_stage.sizing, driver_m);
   }
 
   w.comment("layer 2: divider columns o_k over rows [h_j, hb_j, vdd, gnd]");
@@ -163,7 +220,8 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
     bool any = false;
     for (int m = 0; m < shape.outputRows(); ++m) {
       const int level = stage.cells.output(k, m);
-      if (level == 0) continue;
+      const double g = die_stage.cell2(k, m, level, levels);
+      if (g <= 0.0) continue;
       any = true;
       std::string row;
       if (m < hidden) {
@@ -175,14 +233,15 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
       }
       std::string label = row;
       std::erase(label, '_');
-      w.resistor("r_o" + std::to_string(k) + "_" + label, o, row, 1.0 / levels.conductance(level));
+      w.resistor("r_o" + std::to_string(k) + "_" + label, o, row, 1.0 / g);
     }
     if (!any) throw column_error(o);
   }
   w.comment("output inverters: bit k = 1 when o_k is below the threshold (out_k high)");
   for (int k = 0; k < outputs; ++k) {
     const std::string s = std::to_string(k);
-    w.instance("o" + s, {"o_" + s, "out_" + s, "vdd", "gnd"}, inverterName(false));
+    detail::inverter(w, "o" + s, "o_" + s, "out_" + s, inverterName(false),
+                     die_stage.inverter(layout.out(k)), die_stage.sizing, 1);
   }
   w.ends(name);
   return w.text();
@@ -229,7 +288,8 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   }
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
-  w.raw(stageSubckt(stage, levels, index, dialect, scaled));
+  w.raw(stageSubckt(stage, levels, index, dialect, scaled, options.die, &design.inverter,
+                    options.driver_multiplier));
 
   w.comment("bench: supply (power = |i(" + supplySource(index) + ")| x VDD) and input");
   w.dcSource(supplySource(index), "vdd", "0", shape.vdd_v);

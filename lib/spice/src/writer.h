@@ -1,11 +1,14 @@
 #pragma once
 // Per-dialect syntax of the few elements the decks use (private to the spice module: the stage
 // and pipeline emitters share it).
+#include <Eigen/Core>
 #include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "nnadc/adc/mismatch.h"
+#include "nnadc/rram/levels.h"
 #include "nnadc/spice/netlist.h"
 #include "nnadc/spice/stage_deck.h"
 
@@ -51,10 +54,11 @@ class Writer {
   // SPICE decides the element by its first letter; PDK devices wrapped in subcircuits are X.
   void mosfet(const std::string& name, const std::string& d, const std::string& g,
               const std::string& s, const std::string& b, const std::string& model, double w_m,
-              double l_m, bool subckt_device, int multiplier) {
+              double l_m, bool subckt_device, int multiplier, const std::string& extra = {}) {
     const std::string nodes = d + " " + g + " " + s + " " + b;
-    const std::string size = " w=" + spiceNumber(w_m) + " l=" + spiceNumber(l_m) +
-                             (multiplier == 1 ? std::string() : " m=" + std::to_string(multiplier));
+    const std::string size =
+        " w=" + spiceNumber(w_m) + " l=" + spiceNumber(l_m) +
+        (multiplier == 1 ? std::string() : " m=" + std::to_string(multiplier)) + extra;
     const std::string prefix = subckt_device ? "x" : "m";
     if (spectre()) {
       line(prefix + name + " (" + nodes + ") " + model + size);
@@ -231,5 +235,61 @@ class Writer {
   Dialect dialect_;
   std::string text_;
 };
+
+// One inverter instance x<name> (in -> out, supplies vdd/gnd): the shared subcircuit `master` when
+// `mismatch` is null, else (a Monte-Carlo die) its two transistors m<name>p, m<name>n written out
+// in place with the die's BSIM4 instance parameters delvto and mulu0 (per-instance values cannot
+// live in a shared subcircuit; written out, they need no subcircuit parameters in any dialect),
+// `multiplier` copies in parallel as the master has them.
+inline void inverter(Writer& w, const std::string& name, const std::string& in,
+                     const std::string& out, const std::string& master,
+                     const adc::InverterMismatch* mismatch, const adc::InverterSizing* sizing,
+                     int multiplier) {
+  if (mismatch == nullptr || sizing == nullptr) {
+    w.instance(name, {in, out, "vdd", "gnd"}, master);
+    return;
+  }
+  const auto params = [](const adc::TransistorMismatch& t) {
+    char text[80];
+    std::snprintf(text, sizeof text, " delvto=%.6e mulu0=%.8f", t.dvt_v, t.beta_factor);
+    return std::string(text);
+  };
+  w.mosfet(name + "p", out, in, "vdd", "vdd", sizing->pmos, sizing->wp_m, sizing->l_m,
+           sizing->subckt_devices, multiplier, params(mismatch->p));
+  w.mosfet(name + "n", out, in, "gnd", "gnd", sizing->nmos, sizing->wn_m, sizing->l_m,
+           sizing->subckt_devices, multiplier, params(mismatch->n));
+}
+
+// What one subcircuit (a sub-ADC or a residue network) writes for a die (DeckOptions::die), or
+// the design's nominal values when there is none.
+struct DieView {
+  const Eigen::MatrixXd* g1 = nullptr;  // null = nominal levels
+  const Eigen::MatrixXd* g2 = nullptr;
+  const adc::StageMismatch* cmos = nullptr;  // null = the shared inverter subcircuits
+  const adc::InverterSizing* sizing = nullptr;
+  // Cell conductance [S] of a design cell at `level` (0 = no device, whatever the die holds).
+  [[nodiscard]] double cell1(int r, int c, int level, const rram::LevelSet& levels) const {
+    return cell(g1, r, c, level, levels);
+  }
+  [[nodiscard]] double cell2(int r, int c, int level, const rram::LevelSet& levels) const {
+    return cell(g2, r, c, level, levels);
+  }
+  [[nodiscard]] const adc::InverterMismatch* inverter(std::size_t k) const {
+    return cmos == nullptr ? nullptr : &cmos->inverters[k];
+  }
+
+ private:
+  static double cell(const Eigen::MatrixXd* g, int r, int c, int level,
+                     const rram::LevelSet& levels) {
+    if (level == 0) return 0.0;
+    return g == nullptr ? levels.conductance(level) : (*g)(r, c);
+  }
+};
+
+// The die's view of stage `index`: its sub-ADC (network = false) or its residue network
+// (network = true; `layout` then includes it). NNADC-NET-013 when the die does not fit the design.
+DieView dieView(const adc::PipelineConductances* die, std::size_t index, bool network,
+                Eigen::Index rows1, Eigen::Index cols1, Eigen::Index rows2, Eigen::Index cols2,
+                std::size_t inverters, const adc::InverterSizing* sizing);
 
 }  // namespace nnadc::spice::detail

@@ -47,7 +47,8 @@ struct PipelineConductances {
   std::vector<ResidueConductances> residue;
   /// One die's residue amplifiers (an MDAC's capacitors drawn, mdac.h); empty = the design's.
   std::vector<AmplifierModel> amplifier;
-  /// One die's CMOS mismatch per stage (mismatch.h); empty = nominal transistors.
+  /// One die's CMOS mismatch per stage (mismatch.h); empty = nominal transistors. PipelineModel
+  /// applies it as inverter threshold shifts (applyThresholdShifts) on every conversion.
   std::vector<StageMismatch> cmos;
 };
 

@@ -27,6 +27,9 @@ struct ResidueNetworkDesign {
 struct ResidueConductances {
   Eigen::MatrixXd g1;
   Eigen::MatrixXd g2;
+  /// One die's inverter threshold shifts [V] (as StageConductances'); empty = nominal.
+  Eigen::VectorXd shift_h;   ///< H
+  Eigen::VectorXd shift_hb;  ///< H
 };
 
 class ResidueModel {

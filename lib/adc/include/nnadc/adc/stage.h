@@ -72,6 +72,12 @@ struct StageForward {
 struct StageConductances {
   Eigen::MatrixXd g1;  ///< H x 4
   Eigen::MatrixXd g2;  ///< M x (2H+2)
+  /// One die's inverter switching-threshold shifts dV_M [V] (CMOS mismatch, adc/mismatch.h
+  /// thresholdShift), each empty = nominal: h_j = f(u_j - shift_h_j), hb_j = f(h_j - shift_hb_j)
+  /// (with a drive table, I(vin - shift, vout)), bit k = 1 when o_k < threshold + shift_o_k.
+  Eigen::VectorXd shift_h;   ///< H
+  Eigen::VectorXd shift_hb;  ///< H
+  Eigen::VectorXd shift_o;   ///< M
 };
 
 class StageModel {

@@ -12,11 +12,12 @@
 namespace nnadc::io {
 
 /// Variation recipe (examples/mc/variation.json). Paths inside it are relative to the file.
-/// NNADC-CFG-001/002/003/005 name the file and field.
+/// NNADC-CFG-001/002/003/005 name the file and field. The CMOS coefficients are not read here:
+/// resolveMismatch() reads them for a design.
 mc::Recipe loadVariationRecipe(const std::filesystem::path& path);
-/// Pelgrom coefficients of a card (models/cmos130.mismatch.json: a_vt_mv_um, a_beta_pct_um per
-/// device; the first device whose name starts with 'n' is NMOS, with 'p' PMOS).
-adc::MismatchCoefficients loadMismatchFile(const std::filesystem::path& path);
+/// Reads the recipe's Pelgrom coefficients for the design's inverter (io/mismatch_json.h): the
+/// recipe's cmos_mismatch.file, or the design's card's file when the recipe names none.
+void resolveMismatch(mc::Recipe& recipe, const adc::Design& design);
 /// Spec (examples/mc/spec.json): {"confidence": 0.95, "criteria": {"enob": {"min": 13.5}, ...}}.
 mc::Spec loadSpec(const std::filesystem::path& path);
 /// The same from JSON already read (`file` names it in errors).

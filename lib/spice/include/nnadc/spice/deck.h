@@ -4,6 +4,10 @@
 #include <cstddef>
 #include <string>
 
+namespace nnadc::adc {
+struct PipelineConductances;
+}  // namespace nnadc::adc
+
 namespace nnadc::spice {
 
 enum class Dialect { kNgspice, kSpectre, kXyce };
@@ -34,6 +38,20 @@ struct DeckOptions {
   /// (J as pipeline_deck.h staticSineCycles) instead of a ramp, solved as DC operating points: the
   /// static converter measured the IEEE 1241 way (FFT/sine-fit ENOB), free of sampling dynamics.
   bool static_sine = false;
+  /// One Monte-Carlo die (not owned; must outlive the emitter call), or null for the nominal
+  /// design (the deck is then byte-for-byte the nominal one). When set, the stage and pipeline
+  /// emitters (every bench) write:
+  ///  - each RRAM cell as R = 1 / die->adc[i].g1/g2 (sub-ADC) and die->residue[i].g1/g2 (residue
+  ///    network), conductances in siemens as adc::StageModel::conductances gives them; a cell the
+  ///    die has at 0 S (stuck off) is left open; which cells exist is the design's (level 0 =
+  ///    none);
+  ///  - when die->cmos is non-empty, each inverter's two transistors written out in place with the
+  ///    die's BSIM4 instance parameters delvto and mulu0 (adc/mismatch.h, in the order of
+  ///    adc::inverterNames) instead of an instance of the shared nnadc_inv subcircuit;
+  ///  - when die->amplifier is non-empty, stage i's residue source b_res<i> from die->amplifier[i]
+  ///    (an MDAC die's gain error and per-level DAC errors) instead of the design's amplifier.
+  /// Its vectors must match the design (one entry per stage; NNADC-NET-013 otherwise).
+  const adc::PipelineConductances* die = nullptr;
   /// Throws InputError NNADC-NET-012 naming the field and its allowed range.
   void validate() const;
 };

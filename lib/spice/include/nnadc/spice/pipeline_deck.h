@@ -69,9 +69,12 @@ std::string pipelineDecisionVector(std::size_t stage);         ///< "v(d2)"
 std::string pipelineInputVector(std::size_t stage);            ///< "v(vs2)"
 
 /// Subcircuit nnadc_res<index> of a residue-network stage (see the file comment). Throws
-/// NNADC-NET-013 for a stage without a network or a column with no device.
+/// NNADC-NET-013 for a stage without a network or a column with no device. `die`, `inverter`: as
+/// stageSubckt's.
 std::string residueSubckt(const adc::PipelineStage& stage, const rram::LevelSet& levels,
-                          std::size_t index, Dialect dialect, bool scaled_drivers);
+                          std::size_t index, Dialect dialect, bool scaled_drivers,
+                          const adc::PipelineConductances* die = nullptr,
+                          const adc::InverterSizing* inverter = nullptr, int driver_multiplier = 1);
 
 /// Which samples of the transient record one deck simulates: `warmup` samples before
 /// `first_sample` (fewer when the record starts earlier), then `sample_count` reported samples

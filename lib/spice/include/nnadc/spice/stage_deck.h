@@ -73,9 +73,12 @@ std::string modelSection(const adc::InverterSizing& inverter, Dialect dialect);
 std::string inverterSubckts(const adc::InverterSizing& inverter, Dialect dialect,
                             int driver_multiplier);
 /// Subcircuit nnadc_stage<index> of one stage (see the file comment). Throws NNADC-NET-013 for a
-/// column with no device.
+/// column with no device. With `die` (DeckOptions::die), its stage `index`: cell conductances and,
+/// when die->cmos is set, the inverters written out with their mismatch (`inverter` then required).
 std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
-                        std::size_t index, Dialect dialect, bool scaled_drivers);
+                        std::size_t index, Dialect dialect, bool scaled_drivers,
+                        const adc::PipelineConductances* die = nullptr,
+                        const adc::InverterSizing* inverter = nullptr, int driver_multiplier = 1);
 
 /// The deck. Throws InputError NNADC-NET-012 (options), NNADC-NET-013 (design not emittable: a
 /// pipeline, a stage index out of range, a column with no device, which would float), NNADC-NET-
