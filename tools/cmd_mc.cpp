@@ -6,10 +6,10 @@
 
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
-#include "nnadc/core/rng.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/mc/fan_out.h"
+#include "nnadc/mc/spice_engine.h"
 
 namespace nnadc::cli {
 
@@ -27,70 +27,63 @@ io::Json campaignKey(const McCliOptions& o, const mc::Recipe& recipe) {
           {"sine_log2", o.behavioural.sine_log2},
           {"ramp_per_level", o.behavioural.ramp_per_code},
           {"recalibrate", o.behavioural.recalibrate},
-          {"lookup", o.behavioural.lookup}};
-}
-
-int runOneDie(const McCliOptions& o, mc::BehaviouralEngine& engine, const io::Json& provenance) {
-  const int k = *o.die;
-  const auto d = engine.detail(k);
-  mc::DieResult r;
-  r.index = k;
-  r.seed = Rng::sampleSeed(o.campaign.seed, static_cast<std::uint64_t>(k));
-  r.metrics = d.metrics;
-  io::Json j = io::dieJson(r);
-  j.erase("pass");
-  j.erase("violated");
-  j["transitions_v"] = d.transitions_v;
-  j["table_v"] = d.codes.table;
-  io::Json stages = io::Json::array();
-  for (const auto& s : d.g.adc) {
-    stages.push_back({{"g1_s", std::vector<double>(s.g1.data(), s.g1.data() + s.g1.size())},
-                      {"g2_s", std::vector<double>(s.g2.data(), s.g2.data() + s.g2.size())}});
-  }
-  j["conductances"] = stages;
-  j["provenance"] = provenance;
-  const auto path = std::filesystem::path(o.common.output) / ("die-" + std::to_string(k) + ".json");
-  io::writeFileAtomic(path, io::dumpJson(j));
-  printSummary(o.common, "mc: die " + std::to_string(k) + " (seed " + std::to_string(r.seed) +
-                             ") ENOB " + std::to_string(d.metrics[0].value_or(0.0)) + " -> " +
-                             path.string());
-  return kExitOk;
+          {"lookup", o.behavioural.lookup},
+          {"bench", o.engine == "spice" ? io::Json{{"bench", o.deck.bench},
+                                                   {"points", o.deck.deck.points},
+                                                   {"static_sine", o.deck.deck.static_sine},
+                                                   {"samples", o.deck.deck.samples}}
+                                        : io::Json(nullptr)}};
 }
 
 int runMc(CLI::App& sub, McCliOptions& o) {
   if (o.deck.design.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --design FILE");
   if (o.recipe.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --recipe FILE.json");
-  if (o.engine != "behavioural") {
-    throw InputError("NNADC-MC-001", "--engine '" + o.engine + "' is not one of behavioural");
+  if (o.engine != "behavioural" && o.engine != "spice") {
+    throw InputError("NNADC-MC-001",
+                     "--engine '" + o.engine + "' is not one of behavioural, spice");
   }
   resolveShard(o);
   o.campaign.seed = o.common.seed.value_or(1);
   o.behavioural.seed = o.campaign.seed;
   o.behavioural.lookup = !o.direct;
-  o.behavioural.threads = o.pool.workers > 0 ? o.pool.workers : mc::defaultThreads(64);
+  const bool spice = o.engine == "spice";  // its workers are processes; the model only calibrates
+  o.behavioural.threads = spice ? 1 : o.pool.workers > 0 ? o.pool.workers : mc::defaultThreads(64);
   o.campaign.validate();
   if (o.slurm) return writeSlurm(o);
   if (!o.die && o.spec.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --spec FILE");
   const adc::Design design = io::loadDesign(o.deck.design);
   mc::Recipe recipe = io::loadVariationRecipe(o.recipe);
   io::resolveMismatch(recipe, design);
-  mc::BehaviouralEngine engine(design, recipe, o.behavioural);
+  StderrLogger logger(&o.common.quiet);
+  std::unique_ptr<sim::WorkerPool> pool;
+  std::unique_ptr<mc::Engine> engine;
+  if (spice) {
+    o.deck.resolve("ngspice");
+    eval::BenchOptions bench;
+    bench.deck = o.deck.deck;
+    bench.timeout_s = o.pool.timeout_s;
+    bench.validate(design);  // input errors before any worker starts
+    pool = std::make_unique<sim::WorkerPool>(o.pool.pool(logger));
+    engine = std::make_unique<mc::SpiceEngine>(*pool, design, recipe, bench, o.behavioural);
+  } else {
+    engine = std::make_unique<mc::BehaviouralEngine>(design, recipe, o.behavioural);
+  }
   io::Provenance provenance;
   provenance.command = "mc";
   provenance.config = effectiveConfig(sub);
   provenance.seed = o.campaign.seed;
+  if (pool) provenance.ngspice_version = pool->version();
   const io::Json prov = io::provenanceJson(provenance);
   if (o.die) {
     requireInRange("NNADC-CFG-003", "die", *o.die, 0, o.campaign.dies - 1);
-    return runOneDie(o, engine, prov);
+    return runOneDie(o, *engine, prov);
   }
   const mc::Spec spec = io::loadSpec(o.spec);
   const io::Json key = campaignKey(o, recipe);
   io::Journal journal(o.common.output,
                       {{"campaign", key}, {"shard", {o.campaign.shard, o.campaign.shards}}});
-  StderrLogger logger(&o.common.quiet);
   const auto s = mc::runCampaign(
-      engine, spec, o.campaign, journal.resumed(),
+      *engine, spec, o.campaign, journal.resumed(),
       [&](const mc::DieResult& d) { journal.append(d); }, logger.progress());
   io::writeCampaignFolder(o.common.output, s, o.campaign, spec, prov, key);
   char line[512];
@@ -118,7 +111,10 @@ void addMcCommand(CLI::App& app, int& exit_code) {
   addPoolOptions(*sub, o.pool, 600.0);
   sub->add_option("--recipe", o.recipe, "Variation recipe JSON (examples/mc/variation.json)");
   sub->add_option("--spec", o.spec, "Pass/fail spec JSON (examples/mc/spec.json)");
-  sub->add_option("--engine", o.engine, "behavioural")->capture_default_str();
+  sub->add_option("--engine", o.engine,
+                  "behavioural | spice (each die's deck on the worker pool: --bench static "
+                  "--static-sine --points 1024, or transient)")
+      ->capture_default_str();
   sub->add_option("--dies", o.campaign.dies, "Dies in the campaign")->capture_default_str();
   sub->add_option("--shard", o.shard, "k/N: run dies k, k+N, ... (merge with nnadc mc merge)")
       ->capture_default_str();

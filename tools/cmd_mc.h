@@ -32,6 +32,9 @@ struct McCliOptions {
 void resolveShard(McCliOptions& o);
 /// Writes the Slurm scripts into DIR/slurm (nnadc mc --slurm).
 int writeSlurm(McCliOptions& o);
+/// `nnadc mc --die K`: die K alone with its insides -> DIR/die-K.json (the SPICE engine also
+/// writes its deck DIR/die-K.cir, which `nnadc sim --deck` runs keeping every node).
+int runOneDie(const McCliOptions& o, mc::Engine& engine, const io::Json& provenance);
 /// Registers `nnadc mc merge DIR... -o OUT` under `mc`.
 void addMcMergeCommand(CLI::App& mc, int& exit_code);
 

@@ -2,10 +2,13 @@
 // and codes as PipelineModel::trace/convert on real dies of the shipped 14-bit design.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "../test_paths.h"
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/die_lookup.h"
 #include "nnadc/io/design_json.h"
+#include "nnadc/io/mismatch_json.h"
 #include "nnadc/mc/campaign.h"
 
 using namespace nnadc;
@@ -17,6 +20,8 @@ TEST_SUITE("mc") {
     mc::Recipe recipe;
     recipe.rram_sigma = 0.02;  // twice the campaign's spread: more moved thresholds
     recipe.stuck_off_rate = 0.002;
+    recipe.cmos_scale = 2.0;  // and twice the card's Pelgrom mismatch: moved inverter thresholds
+    recipe.cmos = io::loadMismatchCoefficients(io::mismatchFile(design.inverter), design.inverter);
     const double lo = design.pipeline.lo();
     const double hi = design.pipeline.hi();
     // A dense ramp (4 points per code) and an off-grid sine: 2^16 + 2^12 inputs.
@@ -27,6 +32,7 @@ TEST_SUITE("mc") {
     for (const int die : {0, 1, 7}) {
       CAPTURE(die);
       const auto g = mc::drawDie(model, design, recipe, 11, die);
+      REQUIRE(!g.cmos.empty());
       const adc::DieLookup lookup(model, g);
       adc::PipelineTrace t;
       model.trace(g, x, t);
@@ -36,8 +42,13 @@ TEST_SUITE("mc") {
       CHECK((fast.array() != t.decisions.array()).count() == 0);
       CHECK(model.codes(fast) == model.convert(g, x));
       for (std::size_t s = 0; s < design.pipeline.stages.size(); ++s) {
-        // A 3-bit stage has at least its 7 level changes (words may change more often).
-        CHECK(lookup.transitions(s).size() >= 7);
+        // Transitions ascend inside [0, vdd], and a stage that decides anything has some (a
+        // 3-bit stage has up to 7 level changes; a die at twice the spread may lose one).
+        const auto& t = lookup.transitions(s);
+        CHECK(!t.empty());
+        CHECK(std::is_sorted(t.begin(), t.end()));
+        CHECK(t.front() > 0.0);
+        CHECK(t.back() < design.vdd_v);
       }
     }
   }
@@ -46,6 +57,8 @@ TEST_SUITE("mc") {
     const adc::Design design = io::loadDesign(test::sourceDir() / "training/adc14.design.json");
     mc::Recipe recipe;
     recipe.rram_sigma = 0.01;
+    recipe.cmos_scale = 1.0;
+    recipe.cmos = io::loadMismatchCoefficients(io::mismatchFile(design.inverter), design.inverter);
     mc::BehaviouralOptions fast;
     fast.seed = 5;
     fast.sine_log2 = 12;

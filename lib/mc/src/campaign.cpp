@@ -142,6 +142,15 @@ BehaviouralEngine::BehaviouralEngine(const adc::Design& design, Recipe recipe,
   }
 }
 
+std::vector<std::vector<double>> BehaviouralEngine::calibratedTable(
+    const adc::PipelineConductances& g) const {
+  if (!options_.recalibrate) return model_.pipeline().table;
+  if (!options_.lookup) return model_.calibrate(g, options_.calibration_points);
+  const adc::DieLookup lookup(model_, g);
+  const Eigen::VectorXd cal = model_.calibrationRamp(options_.calibration_points);
+  return model_.calibrateFrom(cal, lookup.decisions(cal));
+}
+
 BehaviouralEngine::Codes BehaviouralEngine::convertDie(const adc::PipelineConductances& g) const {
   adc::PipelineModel die = model_;
   Codes c;

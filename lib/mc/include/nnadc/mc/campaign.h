@@ -131,6 +131,11 @@ class BehaviouralEngine final : public Engine {
   };
   [[nodiscard]] Codes convertDie(const adc::PipelineConductances& g) const;
   [[nodiscard]] const adc::PipelineModel& model() const { return model_; }
+  [[nodiscard]] std::uint64_t seed() const { return options_.seed; }
+  /// The die's combination table after its foreground calibration (the design's without
+  /// recalibrate).
+  [[nodiscard]] std::vector<std::vector<double>> calibratedTable(
+      const adc::PipelineConductances& g) const;
   /// One die alone with everything inside it (`nnadc mc --die K`).
   struct Detail {
     adc::PipelineConductances g;
