@@ -544,7 +544,7 @@ void fomPlot(Section& s) {
 Plot enobHistogram(const std::vector<double>& enob, double spec, const std::string& title) {
   const auto [lo_it, hi_it] = std::minmax_element(enob.begin(), enob.end());
   const double lo = std::min(*lo_it, spec) - 0.05;
-  const double hi = std::max(*hi_it, spec) + 0.05;
+  const double hi = *hi_it + 0.05;
   const double width = (hi - lo) / kHistogramBins;
   std::vector<int> counts(kHistogramBins, 0);
   for (const double e : enob) {
