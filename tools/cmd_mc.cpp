@@ -79,6 +79,7 @@ int runMc(CLI::App& sub, McCliOptions& o) {
     return runOneDie(o, *engine, prov);
   }
   const mc::Spec spec = io::loadSpec(o.spec);
+  mc::requireMeasurable(*engine, spec);  // before the journal creates DIR
   const io::Json key = campaignKey(o, recipe);
   io::Journal journal(o.common.output,
                       {{"campaign", key}, {"shard", {o.campaign.shard, o.campaign.shards}}});

@@ -124,6 +124,45 @@ TEST_SUITE("mc_cli") {
     CHECK(other.output.find("NNADC-MC-005") != std::string::npos);
   }
 
+  TEST_CASE("BadInputsAreRefusedNamingTheFieldAndWriteNothing") {
+    const fs::path dir = nnadc::test::scratchDir("mc_bad");
+    const fs::path src = nnadc::test::sourceDir();
+    const std::string base = nnadc::test::nnadcExe().string() + " mc --design " +
+                             (src / "training/adc14.design.json").string() + " --dies 2";
+    const auto write = [&](const char* name, const char* text) {
+      std::ofstream(dir / name) << text;
+      return (dir / name).string();
+    };
+    const std::string recipe = (src / "examples/mc/variation.json").string();
+    struct Case {
+      std::string args;
+      const char* id;
+      const char* names;
+    };
+    const Case cases[] = {
+        {" --recipe " + recipe + " --spec " +
+             write("power.json", R"({"criteria": {"power_w": {"max": 1e-3}}})"),
+         "NNADC-MC-002", "power_w"},
+        {" --recipe " + recipe + " --spec " + write("none.json", R"({"criteria": {"enob": {}}})"),
+         "NNADC-MC-002", "enob"},
+        {" --recipe " + write("typo.json", R"({"rram": {"sigmaa": 0.01}})") + " --spec " +
+             (src / "examples/mc/spec.json").string(),
+         "NNADC-CFG-001", "sigmaa"},
+        {" --recipe " + recipe + " --spec " + (src / "examples/mc/spec.json").string() +
+             " --engine hspice",
+         "NNADC-MC-001", "hspice"},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.args);
+      const fs::path out = dir / "out";
+      const auto r = runCommand(base + c.args + " -o " + out.string());
+      CHECK(r.exit_code == 2);
+      CHECK(r.output.find(c.id) != std::string::npos);
+      CHECK(r.output.find(c.names) != std::string::npos);
+      CHECK_FALSE(fs::exists(out));
+    }
+  }
+
   TEST_CASE("SlurmScriptsRunLocallyGiveTheUnshardedTable") {
     const fs::path dir = nnadc::test::scratchDir("mc_slurm");
     const auto whole = runCommand(campaign(6) + " --workers 2 -o " + (dir / "whole").string());

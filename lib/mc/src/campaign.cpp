@@ -309,11 +309,7 @@ CampaignSummary summarize(std::vector<DieResult> dies, const Spec& spec,
   return s;
 }
 
-CampaignSummary runCampaign(Engine& engine, const Spec& spec, const CampaignOptions& options,
-                            std::vector<DieResult> done,
-                            const std::function<void(const DieResult&)>& record,
-                            Progress& progress) {
-  options.validate();
+void requireMeasurable(const Engine& engine, const Spec& spec) {
   spec.validate();
   for (const Criterion& c : spec.criteria) {
     if (!engine.provides(c.metric)) {
@@ -322,6 +318,14 @@ CampaignSummary runCampaign(Engine& engine, const Spec& spec, const CampaignOpti
                                            " engine does not measure it");
     }
   }
+}
+
+CampaignSummary runCampaign(Engine& engine, const Spec& spec, const CampaignOptions& options,
+                            std::vector<DieResult> done,
+                            const std::function<void(const DieResult&)>& record,
+                            Progress& progress) {
+  options.validate();
+  requireMeasurable(engine, spec);
   std::map<int, DieResult> results;
   for (DieResult& d : done) {
     judge(spec, d);

@@ -185,6 +185,10 @@ struct CampaignSummary {
   std::vector<int> worst;              ///< indices into dies: failing first, then lowest ENOB
 };
 
+/// NNADC-MC-002 (and Spec::validate's) if the spec asks for a metric the engine does not
+/// measure; runCampaign checks it, callers that create files first check it before.
+void requireMeasurable(const Engine& engine, const Spec& spec);
+
 /// Dies this shard runs, ascending.
 std::vector<int> shardDies(const CampaignOptions& options);
 
