@@ -62,6 +62,43 @@ nnadc::adc::MismatchCoefficients card() {
   return c;
 }
 
+// A long-channel square-law inverter (VDD 1.2 V, VT_n 0.30 V, |VT_p| 0.25 V, k = 100 uA/V^2 each)
+// with its drive table I = I_p - I_n (current into the output node): the NMOS is off below
+// 0.30 V, the PMOS above 0.95 V.
+constexpr double kVtn = 0.30;
+constexpr double kVtp = 0.25;
+double squareLaw(double vov, double vds) {
+  constexpr double kK = 1e-4;
+  if (vov <= 0.0) return 0.0;
+  return vds >= vov ? 0.5 * kK * vov * vov : kK * (vov * vds - 0.5 * vds * vds);
+}
+nnadc::Vtc squareLawVtc() {
+  nnadc::InverterDrive drive;
+  for (int i = 0; i <= 240; ++i) drive.vin_v.push_back(0.005 * i);
+  for (int i = 0; i <= 240; ++i) drive.vout_v.push_back(0.005 * i);
+  for (const double vi : drive.vin_v) {
+    for (const double vo : drive.vout_v) {
+      drive.current_a.push_back(squareLaw(1.2 - vi - kVtp, 1.2 - vo) - squareLaw(vi - kVtn, vo));
+    }
+  }
+  // The unloaded curve: I(vin, vout) = 0, by bisection on vout.
+  std::vector<double> vin;
+  std::vector<double> vout;
+  for (const double vi : drive.vin_v) {
+    double a = 0.0;
+    double b = 1.2;
+    for (int it = 0; it < 60; ++it) {
+      const double m = 0.5 * (a + b);
+      (squareLaw(1.2 - vi - kVtp, 1.2 - m) - squareLaw(vi - kVtn, m) > 0.0 ? a : b) = m;
+    }
+    vin.push_back(vi);
+    vout.push_back(0.5 * (a + b));
+  }
+  nnadc::Vtc vtc = nnadc::analyzeVtc(vin, vout, 1.2);
+  vtc.drive = drive;
+  return vtc;
+}
+
 double rms(const std::vector<double>& v) {
   double s = 0.0;
   for (const double x : v) s += x * x;
@@ -214,5 +251,56 @@ TEST_SUITE("adc") {
         CHECK(f.hb(i, j) == doctest::Approx(stage.vtc().value(f.h(i, j) - g.shift_hb(j))));
       }
     }
+  }
+
+  TEST_CASE("ALoadedInvertersThresholdShiftFollowsTheDeviceThatConducts") {
+    // A die's NMOS threshold shift cannot move an inverter whose NMOS is off, and moves one whose
+    // PMOS is off by the whole dVT_n (only the NMOS conducts: I_die(vin) = I(vin - dVT_n)).
+    auto design = tinyNetworkPipeline();
+    design.vtc = squareLawVtc();
+    const nnadc::adc::StageModel stage = nnadc::adc::stageModel(design, 0);
+    REQUIRE(stage.loaded());
+    const nnadc::adc::StageConductances g = stage.conductances(design.stage(0).cells);
+    constexpr double kDvtn = 0.02;
+    // dV_M/dVT_n of the square law at the switching point: ov_p / (ov_n + ov_p).
+    const double vm = design.vtc.threshold_v;
+    const double share = (1.2 - vm - kVtp) / ((vm - kVtn) + (1.2 - vm - kVtp));
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(241, 0.0, 1.2);
+    nnadc::adc::StageForward nominal;
+    stage.forward(g, x, nominal);
+    int off_n = 0;
+    int off_p = 0;
+    for (int j = 0; j < 3; ++j) {  // one inverter shifted at a time: nothing else moves o
+      nnadc::adc::StageConductances n_only = g;  // dVT_n on inverter h_j alone
+      n_only.shift_h = Eigen::VectorXd::Zero(3);
+      n_only.shift_h(j) = share * kDvtn;
+      n_only.shift_h_n = n_only.shift_h;
+      n_only.shift_h_p = Eigen::VectorXd::Zero(3);
+      nnadc::adc::StageConductances uniform = g;  // the whole dVT_n as a plain input shift
+      uniform.shift_h = Eigen::VectorXd::Zero(3);
+      uniform.shift_h(j) = kDvtn;
+      nnadc::adc::StageForward shifted;
+      nnadc::adc::StageForward whole;
+      stage.forward(n_only, x, shifted);
+      stage.forward(uniform, x, whole);
+      for (Eigen::Index i = 0; i < x.size(); ++i) {
+        const double u = nominal.u(i, j);
+        // 1e-6: the operating-point solver stops at 1e-8 V.
+        if (u + kDvtn < kVtn - 0.01) {
+          ++off_n;
+          CHECK(shifted.h(i, j) == doctest::Approx(nominal.h(i, j)).epsilon(1e-6));
+          CHECK(whole.h(i, j) != doctest::Approx(nominal.h(i, j)).epsilon(1e-4));
+        } else if (u > 1.2 - kVtp + 0.01) {
+          const double change = whole.h(i, j) - nominal.h(i, j);
+          if (std::abs(change) < 1e-3) continue;
+          ++off_p;
+          // 2 %: the model takes the NMOS share at V_M from the drive table's finite
+          // differences (5 mV grid), not from the square law.
+          CHECK((shifted.h(i, j) - nominal.h(i, j)) / change == doctest::Approx(1.0).epsilon(0.02));
+        }
+      }
+    }
+    CHECK(off_n > 0);
+    CHECK(off_p > 0);
   }
 }

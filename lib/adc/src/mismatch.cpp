@@ -111,9 +111,17 @@ void applyThresholdShifts(const Pipeline& pipeline, PipelineConductances& die,
     StageConductances& g = die.adc[i];
     g.shift_h.resize(layout.hidden);
     g.shift_hb.resize(layout.hidden);
+    g.shift_h_n.resize(layout.hidden);
+    g.shift_h_p.resize(layout.hidden);
+    g.shift_hb_n.resize(layout.hidden);
+    g.shift_hb_p.resize(layout.hidden);
     for (int j = 0; j < layout.hidden; ++j) {
       g.shift_h(j) = shift(layout.h(j));
       g.shift_hb(j) = shift(layout.hb(j));
+      g.shift_h_n(j) = s.dvm_dvtn * inv[layout.h(j)].n.dvt_v;
+      g.shift_h_p(j) = s.dvm_dvtp * inv[layout.h(j)].p.dvt_v;
+      g.shift_hb_n(j) = s.dvm_dvtn * inv[layout.hb(j)].n.dvt_v;
+      g.shift_hb_p(j) = s.dvm_dvtp * inv[layout.hb(j)].p.dvt_v;
     }
     g.shift_o.resize(layout.outputs);
     for (int k = 0; k < layout.outputs; ++k) g.shift_o(k) = shift(layout.out(k));

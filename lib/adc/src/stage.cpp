@@ -10,6 +10,10 @@ namespace {
 // A column whose cells are all open would float. Training never keeps such a column (the
 // trainer repairs it), but the forward pass must not divide by zero on the way there.
 constexpr double kMinColumnConductance = 1e-30;
+// Below this total transconductance [S] (both devices off: outside any used input range) the
+// mismatch weights fall back to equal shares; shares are kept off 0 and 1 at the threshold.
+constexpr double kMinShareGm = 1e-12;
+constexpr double kMinShare = 0.05;
 }  // namespace
 
 StageModel::StageModel(StageShape shape, nn::TabulatedActivation vtc, double threshold_v,
@@ -22,7 +26,40 @@ StageModel::StageModel(StageShape shape, nn::TabulatedActivation vtc, double thr
 StageModel::StageModel(StageShape shape, const Vtc& vtc, rram::LevelSet levels)
     : StageModel(std::move(shape), nn::TabulatedActivation(vtc), vtc.threshold_v,
                  std::move(levels)) {
-  if (!vtc.drive.empty()) drive_ = std::make_shared<const nn::DriveTable>(vtc.drive);
+  if (vtc.drive.empty()) return;
+  drive_ = std::make_shared<const nn::DriveTable>(vtc.drive);
+  // gm_n = -dI(vin, VDD)/dvin (only the NMOS conducts into a node at VDD), gm_p = -dI(vin, 0)/dvin.
+  const auto& grid = vtc.drive.vin_v;
+  const double lo_out = vtc.drive.vout_v.front();
+  const double hi_out = vtc.drive.vout_v.back();
+  share_vin0_ = grid.front();
+  share_dvin_ = grid[1] - grid[0];
+  for (std::size_t i = 0; i < grid.size(); ++i) {
+    const double a = grid[i == 0 ? 0 : i - 1];
+    const double b = grid[std::min(i + 1, grid.size() - 1)];
+    const double gm_n = (drive_->current(a, hi_out) - drive_->current(b, hi_out)) / (b - a);
+    const double gm_p = (drive_->current(a, lo_out) - drive_->current(b, lo_out)) / (b - a);
+    const double sum = std::max(gm_n, 0.0) + std::max(gm_p, 0.0);
+    share_n_.push_back(sum > kMinShareGm ? std::max(gm_n, 0.0) / sum : 0.5);
+  }
+  share_at_threshold_ = std::clamp(shareN(threshold_v_), kMinShare, 1.0 - kMinShare);
+}
+
+double StageModel::shareN(double vin) const {
+  const double t =
+      std::clamp((vin - share_vin0_) / share_dvin_, 0.0, static_cast<double>(share_n_.size() - 1));
+  const auto i = std::min(static_cast<std::size_t>(t), share_n_.size() - 2);
+  const double f = t - static_cast<double>(i);
+  return (1.0 - f) * share_n_[i] + f * share_n_[i + 1];
+}
+
+double StageModel::mismatchShift(const Eigen::VectorXd& total, const Eigen::VectorXd& n,
+                                 const Eigen::VectorXd& p, int j, double vin) const {
+  if (total.size() == 0) return 0.0;
+  if (n.size() == 0 || share_n_.size() < 2) return total(j);
+  const double w = shareN(vin);
+  return total(j) - n(j) - p(j) + n(j) * w / share_at_threshold_ +
+         p(j) * (1.0 - w) / (1.0 - share_at_threshold_);
 }
 
 namespace {
@@ -93,12 +130,13 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
       c_b.noalias() = g2b_t * oi;
       for (int j = 0; j < hn; ++j) {
         const auto js = static_cast<std::size_t>(j);
-        const double dvm_h = g.shift_h.size() == 0 ? 0.0 : g.shift_h(j);  // a die's mismatch
-        const double dvm_b = g.shift_hb.size() == 0 ? 0.0 : g.shift_hb(j);
+        // A die's mismatch (zero when nominal).
+        const double dvm_h = mismatchShift(g.shift_h, g.shift_h_n, g.shift_h_p, j, u(i, j));
         const nn::LoadedPoint p = drive_->solve(u(i, j) - dvm_h, s_h(j), c_h(j), &hint_h[js]);
         hi(j) = p.vout;
         ph(j) = 1.0 / (s_h(j) - p.di_dvout);
         gin(j) = p.di_dvin;
+        const double dvm_b = mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, j, hi(j));
         const nn::LoadedPoint q = drive_->solve(hi(j) - dvm_b, s_b(j), c_b(j), &hint_b[js]);
         hbi(j) = q.vout;
         pb(j) = 1.0 / (s_b(j) - q.di_dvout);

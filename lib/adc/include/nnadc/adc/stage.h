@@ -78,6 +78,14 @@ struct StageConductances {
   Eigen::VectorXd shift_h;   ///< H
   Eigen::VectorXd shift_hb;  ///< H
   Eigen::VectorXd shift_o;   ///< M
+  /// The NMOS and PMOS threshold parts of shift_h / shift_hb (dV_M/dVT_n dVT_n, dV_M/dVT_p dVT_p;
+  /// the rest is the current-factor part). A loaded inverter does not sit at its switching point:
+  /// where one device is (nearly) off, the other's dVT shifts the curve alone. With a drive table
+  /// the model weights each part by that device's share of the transconductance at the actual
+  /// input, gm_n(vin) / (gm_n + gm_p), relative to the share at the switching point (see
+  /// mismatchShift in stage.cpp); empty = shift_h / shift_hb applied uniformly.
+  Eigen::VectorXd shift_h_n, shift_h_p;    ///< H
+  Eigen::VectorXd shift_hb_n, shift_hb_p;  ///< H
 };
 
 class StageModel {
@@ -115,6 +123,19 @@ class StageModel {
   double threshold_v_;
   rram::LevelSet levels_;
   std::shared_ptr<const nn::DriveTable> drive_;
+  // With a drive table: the NMOS share of the transconductance gm_n / (gm_n + gm_p) on the drive
+  // table's input grid (each device's gm from the table's rail columns, where the other device
+  // carries no current), and its value at the switching point.
+  std::vector<double> share_n_;
+  double share_vin0_ = 0.0;
+  double share_dvin_ = 1.0;
+  double share_at_threshold_ = 0.5;
+
+  /// Share of the NMOS in the transconductance at vin (linear in the table, clamped to it).
+  [[nodiscard]] double shareN(double vin) const;
+  /// A die's threshold shift of inverter j at input vin [V] (see StageConductances::shift_h_n).
+  [[nodiscard]] double mismatchShift(const Eigen::VectorXd& total, const Eigen::VectorXd& n,
+                                     const Eigen::VectorXd& p, int j, double vin) const;
 
   /// Loaded operating point of every sample: h, hb, o from u (see the file comment); dh, dhb
   /// (optional) get the loaded local slopes. An `o` already sized B x M on entry is the initial
