@@ -18,8 +18,8 @@ namespace {
 // What makes two runs the same campaign (resume and merge check it); spec, until-ci, workers
 // and shard are not part of it (the journal header records the shard beside it).
 io::Json campaignKey(const McCliOptions& o, const mc::Recipe& recipe) {
-  return {{"design", o.deck.design},
-          {"design_digest", io::fileDigest(o.deck.design)},
+  // The design by content, not path: a campaign resumes or merges from another working directory.
+  return {{"design_digest", io::fileDigest(o.deck.design)},
           {"recipe", io::recipeJson(recipe)},
           {"seed", o.campaign.seed},
           {"dies", o.campaign.dies},
@@ -36,6 +36,8 @@ io::Json campaignKey(const McCliOptions& o, const mc::Recipe& recipe) {
 }
 
 int runMc(CLI::App& sub, McCliOptions& o) {
+  resolveConfigPaths(o.common,
+                     {{&o.deck.design, "design"}, {&o.recipe, "recipe"}, {&o.spec, "spec"}});
   if (o.deck.design.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --design FILE");
   if (o.recipe.empty()) throw InputError("NNADC-CFG-005", "nnadc mc needs --recipe FILE.json");
   if (o.engine != "behavioural" && o.engine != "spice") {
@@ -56,18 +58,7 @@ int runMc(CLI::App& sub, McCliOptions& o) {
   io::resolveMismatch(recipe, design);
   StderrLogger logger(&o.common.quiet);
   std::unique_ptr<sim::WorkerPool> pool;
-  std::unique_ptr<mc::Engine> engine;
-  if (spice) {
-    o.deck.resolve("ngspice");
-    eval::BenchOptions bench;
-    bench.deck = o.deck.deck;
-    bench.timeout_s = o.pool.timeout_s;
-    bench.validate(design);  // input errors before any worker starts
-    pool = std::make_unique<sim::WorkerPool>(o.pool.pool(logger));
-    engine = std::make_unique<mc::SpiceEngine>(*pool, design, recipe, bench, o.behavioural);
-  } else {
-    engine = std::make_unique<mc::BehaviouralEngine>(design, recipe, o.behavioural);
-  }
+  const auto engine = makeEngine(o, design, recipe, logger, pool);
   io::Provenance provenance;
   provenance.command = "mc";
   provenance.config = effectiveConfig(sub);

@@ -6,6 +6,8 @@
 #include "nnadc/mc/campaign.h"
 #include "option_groups.h"
 
+#include <memory>
+
 namespace nnadc::cli {
 
 struct McCliOptions {
@@ -35,6 +37,10 @@ int writeSlurm(McCliOptions& o);
 /// `nnadc mc --die K`: die K alone with its insides -> DIR/die-K.json (the SPICE engine also
 /// writes its deck DIR/die-K.cir, which `nnadc sim --deck` runs keeping every node).
 int runOneDie(const McCliOptions& o, mc::Engine& engine, const io::Json& provenance);
+/// The campaign's engine: the behavioural model, or SPICE on a worker pool it starts into `pool`.
+std::unique_ptr<mc::Engine> makeEngine(McCliOptions& o, const adc::Design& design,
+                                       const mc::Recipe& recipe, Logger& logger,
+                                       std::unique_ptr<sim::WorkerPool>& pool);
 /// Registers `nnadc mc merge DIR... -o OUT` under `mc`.
 void addMcMergeCommand(CLI::App& mc, int& exit_code);
 

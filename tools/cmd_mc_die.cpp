@@ -1,4 +1,4 @@
-// nnadc mc --die K: one die of a campaign alone, with everything inside it (lib/mc).
+// nnadc mc: the campaign's engine, and --die K: one die alone with everything inside it.
 #include <filesystem>
 
 #include "cmd_mc.h"
@@ -8,6 +8,20 @@
 #include "nnadc/mc/spice_engine.h"
 
 namespace nnadc::cli {
+
+std::unique_ptr<mc::Engine> makeEngine(McCliOptions& o, const adc::Design& design,
+                                       const mc::Recipe& recipe, Logger& logger,
+                                       std::unique_ptr<sim::WorkerPool>& pool) {
+  if (o.engine != "spice")
+    return std::make_unique<mc::BehaviouralEngine>(design, recipe, o.behavioural);
+  o.deck.resolve("ngspice");
+  eval::BenchOptions bench;
+  bench.deck = o.deck.deck;
+  bench.timeout_s = o.pool.timeout_s;
+  bench.validate(design);  // input errors before any worker starts
+  pool = std::make_unique<sim::WorkerPool>(o.pool.pool(logger));
+  return std::make_unique<mc::SpiceEngine>(*pool, design, recipe, bench, o.behavioural);
+}
 
 int runOneDie(const McCliOptions& o, mc::Engine& engine, const io::Json& provenance) {
   const int k = *o.die;
