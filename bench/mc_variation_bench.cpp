@@ -180,8 +180,17 @@ int main(int argc, char** argv) {
       }
     }
     const double n = static_cast<double>(points) * dies / 100.0;
-    std::printf("%-36s ENOB mean %.3f sd %.3f p5 %.3f min %.3f bits\n", name(source), e.mean(),
-                e.sd(), e.quantile(0.05), e.quantile(0.0));
+    const auto at_least = [&](double bits_min) {
+      return 100.0 *
+             static_cast<double>(
+                 std::count_if(e.v.begin(), e.v.end(), [&](double b) { return b >= bits_min; })) /
+             static_cast<double>(e.v.size());
+    };
+    std::printf(
+        "%-36s ENOB mean %.3f sd %.3f p5 %.3f min %.3f bits; dies >= 13.5 / 13 / 12 "
+        "bits: %.1f / %.1f / %.1f %%\n",
+        name(source), e.mean(), e.sd(), e.quantile(0.05), e.quantile(0.0), at_least(13.5),
+        at_least(13.0), at_least(12.0));
     std::printf("%36s sub-ADC error [%%]:", "");
     for (const double w : wrong) std::printf(" %6.2f", w / n);
     std::printf("\n%36s over range [%%]:   ", "");

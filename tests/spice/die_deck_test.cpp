@@ -15,6 +15,7 @@
 #include "nnadc/core/vtc.h"
 #include "nnadc/spice/lint.h"
 #include "nnadc/spice/pipeline_deck.h"
+#include "nnadc/spice/stage_deck.h"
 
 using nnadc::spice::DeckOptions;
 
@@ -58,6 +59,13 @@ nnadc::adc::Design tinyNetworkPipeline() {
   last.adc = s;
   d.pipeline.stages = {first, last};
   return d;
+}
+
+nnadc::adc::MismatchCoefficients card() {
+  nnadc::adc::MismatchCoefficients c;
+  c.nmos = {3.5e-9, 1e-8};
+  c.pmos = {4e-9, 1e-8};
+  return c;
 }
 
 // The value written on the line of element `name` (first word), as a number.
@@ -161,6 +169,82 @@ TEST_SUITE("spice") {
     CHECK_THROWS_WITH_AS((void)nnadc::spice::pipelineDeck(design, options),
                          doctest::Contains("NNADC-NET-013]: die: stage 1 conductances do not "
                                            "match the design"),
+                         nnadc::InputError);
+  }
+
+  TEST_CASE("EveryBenchAndDialectWritesTheDie") {
+    const auto design = tinyNetworkPipeline();
+    const nnadc::adc::PipelineModel model(design.pipeline, design);
+    nnadc::Rng rng(21);
+    nnadc::rram::VariationOptions variation;
+    variation.lognormal_sigma = 0.05;
+    nnadc::adc::PipelineConductances die = model.draw(variation, rng);
+    nnadc::adc::drawCmosMismatch(design, card(), 1.0, rng, die);
+    const auto& h1 = die.cmos[1].inverters[nnadc::adc::InverterLayout{3, 2, 0}.h(1)];
+    char delvto[40];
+    std::snprintf(delvto, sizeof delvto, "delvto=%.6e", h1.n.dvt_v);
+    for (const auto bench : {nnadc::spice::Bench::kStatic, nnadc::spice::Bench::kTransient}) {
+      for (const auto dialect : {nnadc::spice::Dialect::kNgspice, nnadc::spice::Dialect::kSpectre,
+                                 nnadc::spice::Dialect::kXyce}) {
+        DeckOptions options;
+        options.bench = bench;
+        options.dialect = dialect;
+        options.points = 8;
+        options.samples = 8;
+        options.die = &die;
+        const std::string deck = nnadc::spice::pipelineDeck(design, options);
+        const std::string stage1 = deck.substr(deck.find("nnadc_stage1"));
+        CHECK(stage1.find("mh1n") != std::string::npos);
+        CHECK(stage1.find(delvto) != std::string::npos);
+      }
+    }
+    // A single-stage design: its stage deck writes the die too.
+    nnadc::adc::Design single = design;
+    single.pipeline = nnadc::adc::singleStagePipeline(design.stage(1));
+    nnadc::adc::PipelineConductances one;
+    one.adc = {die.adc[1]};
+    one.cmos = {die.cmos[1]};
+    DeckOptions options;
+    options.bench = nnadc::spice::Bench::kStage;
+    options.points = 8;
+    options.die = &one;
+    const std::string deck = nnadc::spice::stageDeck(single, options);
+    CHECK(deck.find(delvto) != std::string::npos);
+    CHECK(elementValue(deck, "r_u0_in", "") == doctest::Approx(1.0 / die.adc[1].g1(0, 0)));
+  }
+
+  TEST_CASE("ADiesAmplifiersAreTheResidueSources") {
+    // An MDAC die (mdac.h draws its capacitors): its gain error and per-level DAC errors replace
+    // the design's amplifier in b_res0.
+    auto design = tinyNetworkPipeline();
+    design.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kAmplifier;
+    const nnadc::adc::PipelineModel model(design.pipeline, design);
+    nnadc::adc::PipelineConductances die = model.nominal();
+    die.amplifier = {design.pipeline.stages[0].amplifier, design.pipeline.stages[1].amplifier};
+    die.amplifier[0].gain_error = -0.03;
+    die.amplifier[0].dac_error_v = {0.001, -0.002, 0.0, 0.0035};
+    DeckOptions options;
+    options.points = 8;
+    const std::string nominal = nnadc::spice::pipelineDeck(design, options);
+    options.die = &die;
+    const std::string deck = nnadc::spice::pipelineDeck(design, options);
+    const auto line = [](const std::string& text) {  // b_res0 and its continuation lines
+      std::size_t end = text.find("b_res0 ");
+      const std::size_t at = end;
+      while ((end = text.find('\n', end)) != std::string::npos &&
+             text.compare(end + 1, 1, "+") == 0) {
+        ++end;
+      }
+      return text.substr(at, end - at);
+    };
+    CHECK(line(nominal).find("0.97*") == std::string::npos);
+    CHECK(line(deck).find("0.97*") != std::string::npos);
+    CHECK(line(deck).find("0.0035") != std::string::npos);
+    CHECK(line(deck).find("-0.002") != std::string::npos);
+    // The wrong number of amplifiers is refused.
+    die.amplifier.pop_back();
+    CHECK_THROWS_WITH_AS((void)nnadc::spice::pipelineDeck(design, options),
+                         doctest::Contains("NNADC-NET-013]: die: 1 amplifiers for 2 stages"),
                          nnadc::InputError);
   }
 }
