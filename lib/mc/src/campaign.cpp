@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -349,6 +350,8 @@ CampaignSummary runCampaign(Engine& engine, const Spec& spec, const CampaignOpti
     stop = stopped();
   }
   ProgressTask task(progress, "Monte-Carlo dies (" + engine.name() + ")", todo.size());
+  int passed = 0;  // of results, for the running yield beside the bar (under mutex)
+  for (const auto& [k, d] : results) passed += d.pass ? 1 : 0;
   std::exception_ptr error;
   const auto work = [&] {
     for (;;) {
@@ -385,7 +388,12 @@ CampaignSummary runCampaign(Engine& engine, const Spec& spec, const CampaignOpti
         stop = true;
         return;
       }
+      passed += d.pass ? 1 : 0;
       results.emplace(d.index, std::move(d));
+      char yield[48];
+      std::snprintf(yield, sizeof yield, "yield %.1f %%",
+                    100.0 * passed / static_cast<double>(results.size()));
+      progress.detail(yield);  // before the count moves, so the redraw shows it
       task.advance();
       if (stopped()) stop = true;
     }
