@@ -30,6 +30,7 @@ int runApp(const std::vector<std::string>& args) {
   addMetricsCommand(app, exit_code);
   addAxTrainCommand(app, exit_code);
   addFlowCommand(app, exit_code);
+  addMcCommand(app, exit_code);
   addReportCommand(app, exit_code);
   // CLI11 parses argv without the program name when given a vector in reverse order.
   std::vector<std::string> rest(args.rbegin(), args.rend());

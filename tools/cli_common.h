@@ -87,5 +87,6 @@ void addTrainCommand(CLI::App& app, int& exit_code);
 void addEvalCommand(CLI::App& app, int& exit_code);
 void addFlowCommand(CLI::App& app, int& exit_code);
 void addReportCommand(CLI::App& app, int& exit_code);
+void addMcCommand(CLI::App& app, int& exit_code);
 
 }  // namespace nnadc::cli

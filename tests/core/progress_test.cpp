@@ -47,6 +47,30 @@ TEST_SUITE("core") {
     CHECK(c.writes[3] == "\r\x1b[K");
   }
 
+  TEST_CASE("ProgressShowsARunningDetailBesideTheCount") {
+    Capture bar_capture;
+    TextProgress bar = bar_capture.make(TextProgress::Style::kBar);
+    bar.begin("dies", 4);
+    bar.detail("yield 50.0 %");
+    bar_capture.now_s = 1.0;
+    bar.advance(2);  // 2 of 4 in 1 s: ETA 0:01
+    CHECK(bar_capture.writes.back() ==
+          "\r\x1b[Kdies [===============>              ]  50%  2/4  "
+          "yield 50.0 %  ETA 0:01");
+    Capture line_capture;
+    TextProgress lines = line_capture.make(TextProgress::Style::kLines, 10.0);
+    lines.begin("dies", 4);
+    lines.detail("yield 100.0 %");
+    line_capture.now_s = 11.0;
+    lines.advance(1);
+    REQUIRE(line_capture.writes.size() == 1);
+    CHECK(line_capture.writes[0] == "dies: 25% (1/4), yield 100.0 %, ETA 0:33\n");
+    lines.begin("next", 1);  // a new task starts without the old detail
+    line_capture.now_s = 22.0;
+    lines.advance(1);
+    CHECK(line_capture.writes.back() == "next: 100% (1/1), ETA 0:00\n");
+  }
+
   TEST_CASE("ProgressLinesArePeriodicAndShortTasksStaySilent") {
     Capture c;
     TextProgress p = c.make(TextProgress::Style::kLines, 10.0);

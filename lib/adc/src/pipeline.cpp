@@ -186,22 +186,36 @@ std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
   PipelineTrace local;
   PipelineTrace& t = trace_out != nullptr ? *trace_out : local;
   trace(g, x, t, noise);
-  std::vector<std::int64_t> codes(static_cast<std::size_t>(x.size()));
-  for (Eigen::Index k = 0; k < x.size(); ++k) {
-    codes[static_cast<std::size_t>(k)] =
-        combine(t.decisions.cols(), [&](Eigen::Index i) { return t.decisions(k, i); });
-  }
-  return codes;
+  return codes(t.decisions);
 }
 
-std::vector<std::vector<double>> PipelineModel::calibrate(const PipelineConductances& g,
-                                                          int points) const {
+std::vector<std::int64_t> PipelineModel::codes(const Eigen::MatrixXi& decisions) const {
+  std::vector<std::int64_t> out(static_cast<std::size_t>(decisions.rows()));
+  for (Eigen::Index k = 0; k < decisions.rows(); ++k) {
+    out[static_cast<std::size_t>(k)] =
+        combine(decisions.cols(), [&](Eigen::Index i) { return decisions(k, i); });
+  }
+  return out;
+}
+
+Eigen::VectorXd PipelineModel::calibrationRamp(int points) const {
   Eigen::VectorXd x(points);
   const double lo = pipeline_.lo();
   const double hi = pipeline_.hi();
   for (int k = 0; k < points; ++k) x(k) = lo + (hi - lo) * (k + 0.5) / points;
+  return x;
+}
+
+std::vector<std::vector<double>> PipelineModel::calibrate(const PipelineConductances& g,
+                                                          int points) const {
+  const Eigen::VectorXd x = calibrationRamp(points);
   PipelineTrace t;
   trace(g, x, t);
+  return calibrateFrom(x, t.decisions);
+}
+
+std::vector<std::vector<double>> PipelineModel::calibrateFrom(
+    const Eigen::VectorXd& x, const Eigen::MatrixXi& decisions) const {
   std::vector<Eigen::Index> offset;
   Eigen::Index unknowns = 0;
   for (const auto& st : pipeline_.stages) {
@@ -213,7 +227,7 @@ std::vector<std::vector<double>> PipelineModel::calibrate(const PipelineConducta
   std::vector<Eigen::Index> idx(pipeline_.stages.size());
   for (Eigen::Index k = 0; k < x.size(); ++k) {
     for (std::size_t i = 0; i < idx.size(); ++i) {
-      idx[i] = offset[i] + t.decisions(k, static_cast<Eigen::Index>(i));
+      idx[i] = offset[i] + decisions(k, static_cast<Eigen::Index>(i));
     }
     for (const Eigen::Index a : idx) {
       atb(a) += x(k);

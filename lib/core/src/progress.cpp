@@ -64,6 +64,7 @@ std::string TextProgress::formatBar(std::string_view label, std::size_t done, st
 void TextProgress::begin(std::string_view label, std::size_t total) {
   const std::lock_guard lock(mutex_);
   label_ = label;
+  detail_.clear();
   total_ = total;
   done_ = 0;
   active_ = true;
@@ -91,6 +92,11 @@ void TextProgress::end() {
   active_ = false;
 }
 
+void TextProgress::detail(std::string_view text) {
+  const std::lock_guard lock(mutex_);
+  detail_ = text;
+}
+
 void TextProgress::clearLine() {
   const std::lock_guard lock(mutex_);
   if (drawn_) sink_("\r\x1b[K");
@@ -105,7 +111,13 @@ void TextProgress::draw(bool final_line) {
       drawn_ = false;
       return;
     }
-    sink_("\r\x1b[K" + formatBar(label_, done_, total_, elapsed));
+    std::string bar = formatBar(label_, done_, total_, elapsed);
+    if (!detail_.empty()) {
+      // Before the ETA: "... 12/27  yield 93.4 %  ETA 0:13".
+      const std::size_t eta = bar.rfind("  ETA ");
+      bar.insert(eta == std::string::npos ? bar.size() : eta, "  " + detail_);
+    }
+    sink_("\r\x1b[K" + bar);
     drawn_ = true;
     return;
   }
@@ -117,6 +129,7 @@ void TextProgress::draw(bool final_line) {
   } else if (total_ > 0) {
     line += std::to_string(percentOf(done_, total_)) + "% (" + std::to_string(done_) + "/" +
             std::to_string(total_) + ")";
+    if (!detail_.empty()) line += ", " + detail_;
     const double eta = etaSeconds(done_, total_, elapsed);
     if (eta >= 0) line += ", ETA " + formatDuration(eta);
   } else {

@@ -26,8 +26,7 @@ std::string simRole(const io::Json& j) {
 
 using Reader = std::function<void(const fs::path&, io::Json, Result&)>;
 
-/// The one table of result kinds (provenance.command -> how its JSON is filed). A future
-/// `nnadc mc` campaign folder adds its row here and its section in render.cpp.
+/// The one table of result kinds (provenance.command -> how its JSON is filed).
 const std::vector<std::pair<std::string, Reader>>& readers() {
   static const std::vector<std::pair<std::string, Reader>> table = {
       // A flow's summary.json stands for its folder (readResult reads the folder instead).
@@ -61,6 +60,11 @@ const std::vector<std::pair<std::string, Reader>>& readers() {
       {"axtrain",
        [](const fs::path& p, io::Json j, Result& r) {
          r.files["axtrain"] = {p.filename().string(), std::move(j)};
+       }},
+      // An `nnadc mc` campaign's mc.json (its folder reads as this file).
+      {"mc",
+       [](const fs::path& p, io::Json j, Result& r) {
+         r.files["mc"] = {p.filename().string(), std::move(j)};
        }},
   };
   return table;
@@ -103,7 +107,13 @@ const std::vector<std::string>& resultKinds() {
 
 Result readResult(const fs::path& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return readFlowFolder(path);
+  if (fs::is_directory(path, ec)) {
+    // A campaign folder (nnadc mc -o DIR) stands for its mc.json.
+    if (!fs::exists(path / "summary.json", ec) && fs::is_regular_file(path / "mc.json", ec)) {
+      return readResult(path / "mc.json");
+    }
+    return readFlowFolder(path);
+  }
   io::Json j = io::loadJsonFile(path);
   std::string command;
   if (j.is_object() && j.contains("provenance") && j["provenance"].is_object()) {

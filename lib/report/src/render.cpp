@@ -540,18 +540,11 @@ void fomPlot(Section& s) {
   s.plot(std::move(p), "FoM among published converters", figs);
 }
 
-void monteCarloPlot(Section& s, const ReportOptions& options) {
-  const Json* j = fileOf(s.result(), "behavioural");
-  if (j == nullptr || !j->contains("variation")) return;
-  const Json& v = (*j)["variation"];
-  std::vector<double> enob;
-  for (const Json& e : v.value("enob", Json::array())) enob.push_back(e.get<double>());
-  if (enob.empty()) return;
-  const int bits = j->value("bits", 0);
-  const double spec = bits - options.enob_spec_margin_bits;
+/// A histogram of per-die ENOB with the spec as a dashed line (eval --draws and mc campaigns).
+Plot enobHistogram(const std::vector<double>& enob, double spec, const std::string& title) {
   const auto [lo_it, hi_it] = std::minmax_element(enob.begin(), enob.end());
-  double lo = std::min(*lo_it, spec) - 0.05;
-  double hi = *hi_it + 0.05;
+  const double lo = std::min(*lo_it, spec) - 0.05;
+  const double hi = *hi_it + 0.05;
   const double width = (hi - lo) / kHistogramBins;
   std::vector<int> counts(kHistogramBins, 0);
   for (const double e : enob) {
@@ -562,21 +555,11 @@ void monteCarloPlot(Section& s, const ReportOptions& options) {
   for (int b = 0; b < kHistogramBins; ++b) {
     d << lo + (b + 0.5) * width << ' ' << counts[static_cast<std::size_t>(b)] << '\n';
   }
-  const auto n = static_cast<double>(enob.size());
-  const auto pass = static_cast<double>(
-      std::count_if(enob.begin(), enob.end(), [&](double e) { return e >= spec; }));
-  // Wilson score interval (95 %): well-behaved at yields of 0 and 1, unlike the normal one.
-  const double y = pass / n;
-  const double z2 = kZ95 * kZ95;
-  const double centre = (y + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = kZ95 * std::sqrt(y * (1 - y) / n + z2 / (4 * n * n)) / (1 + z2 / n);
   Plot p;
   p.height_px = 320;
   p.data = {{"mc.dat", d.str()}};
-  p.script = "set title " +
-             gq("Monte-Carlo ENOB, " + std::to_string(enob.size()) + " dies, RRAM sigma " +
-                fixed(v.value("sigma", 0.0) * 100, 1) + " %") +
-             "\nset style fill solid 0.6 border -1\nset boxwidth " + fixed(width * 0.9, 6) +
+  p.script = "set title " + gq(title) + "\nset style fill solid 0.6 border -1\nset boxwidth " +
+             fixed(width * 0.9, 6) +
              "\nset grid\nset xlabel \"ENOB [bits]\"\nset ylabel \"dies\"\nset yrange [0:*]\n"
              "set xrange [" +
              fixed(lo, 3) + ":" + fixed(hi, 3) + "]\nset arrow 1 from " + fixed(spec, 3) +
@@ -585,6 +568,29 @@ void monteCarloPlot(Section& s, const ReportOptions& options) {
              "plot @FILE(mc.dat)@ using 1:2 with boxes lc rgb '#1f77b4' title 'dies per bin', "
              "NaN with lines lw 2 dt 2 lc rgb '#d62728' title " +
              gq("spec: ENOB >= " + fixed(spec, 2) + " bits") + "\n";
+  return p;
+}
+
+void monteCarloPlot(Section& s, const ReportOptions& options) {
+  const Json* j = fileOf(s.result(), "behavioural");
+  if (j == nullptr || !j->contains("variation")) return;
+  const Json& v = (*j)["variation"];
+  std::vector<double> enob;
+  for (const Json& e : v.value("enob", Json::array())) enob.push_back(e.get<double>());
+  if (enob.empty()) return;
+  const int bits = j->value("bits", 0);
+  const double spec = bits - options.enob_spec_margin_bits;
+  const auto n = static_cast<double>(enob.size());
+  const auto pass = static_cast<double>(
+      std::count_if(enob.begin(), enob.end(), [&](double e) { return e >= spec; }));
+  // Wilson score interval (95 %): well-behaved at yields of 0 and 1, unlike the normal one.
+  const double y = pass / n;
+  const double z2 = kZ95 * kZ95;
+  const double centre = (y + z2 / (2 * n)) / (1 + z2 / n);
+  const double half = kZ95 * std::sqrt(y * (1 - y) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+  Plot p = enobHistogram(enob, spec,
+                         "Monte-Carlo ENOB, " + std::to_string(enob.size()) + " dies, RRAM sigma " +
+                             fixed(v.value("sigma", 0.0) * 100, 1) + " %");
   std::vector<std::size_t> order(enob.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
@@ -603,9 +609,43 @@ void monteCarloPlot(Section& s, const ReportOptions& options) {
       ") " + fixed(100 * y, 1) + " % (" + fixed(pass, 0) + "/" + fixed(n, 0) +
       ", 95 % Wilson interval " + fixed(100 * std::max(0.0, centre - half), 1) + "-" +
       fixed(100 * std::min(1.0, centre + half), 1) + " %); worst dies: " + worst +
-      ". The behavioural study records ENOB per die only: DNL and power histograms need a SPICE "
-      "Monte-Carlo campaign (nnadc mc, not yet in nnadc).";
+      ". The behavioural study records ENOB per die only: a campaign (nnadc mc) records every "
+      "metric per die against a spec.";
   s.plot(std::move(p), "Monte-Carlo: ENOB histogram, yield, worst dies", figs);
+}
+
+/// An `nnadc mc` campaign: its ENOB histogram against the spec, the yield with the interval the
+/// campaign computed, and its worst dies with their seeds.
+void campaignPlot(Section& s) {
+  const Json* j = fileOf(s.result(), "mc");
+  if (j == nullptr) return;
+  std::vector<double> enob;
+  for (const Json& e :
+       at(*j, "/histogram_data/enob").is_array() ? at(*j, "/histogram_data/enob") : Json::array()) {
+    enob.push_back(e.get<double>());
+  }
+  if (enob.empty()) return;
+  const Json spec_min = at(*j, "/spec/criteria/enob/min");
+  const double spec =
+      spec_min.is_number() ? spec_min.get<double>() : *std::min_element(enob.begin(), enob.end());
+  Plot p = enobHistogram(enob, spec,
+                         "Monte-Carlo campaign ENOB, " + std::to_string(enob.size()) + " dies");
+  std::string worst;
+  for (const Json& w : j->value("worst_dies", Json::array())) {
+    worst += std::string(worst.empty() ? "" : ", ") + "die " + std::to_string(w.value("die", 0)) +
+             " (seed " + std::to_string(w.value("seed", 0ULL)) + ", " +
+             (w.value("pass", false) ? "pass" : "fail") + ")";
+  }
+  const std::string figs =
+      "yield " + s.fig("mc", "/yield", 1, 100.0) + " % (" + s.fig("mc", "/passed", 0) + "/" +
+      s.fig("mc", "/dies", 0) + ", " + s.fig("mc", "/confidence", 0, 100.0) +
+      " % Wilson interval " + s.fig("mc", "/yield_wilson/0", 1, 100.0) + "-" +
+      s.fig("mc", "/yield_wilson/1", 1, 100.0) + " %, Clopper-Pearson " +
+      s.fig("mc", "/yield_clopper_pearson/0", 1, 100.0) + "-" +
+      s.fig("mc", "/yield_clopper_pearson/1", 1, 100.0) + " %); median ENOB " +
+      s.fig("mc", "/statistics/enob/median", 3) + ", 5th percentile " +
+      s.fig("mc", "/statistics/enob/p5", 3) + " bits; worst dies: " + worst + ".";
+  s.plot(std::move(p), "Monte-Carlo campaign: ENOB histogram, yield, worst dies", figs);
 }
 
 void trainingPlot(Section& s) {
@@ -692,6 +732,13 @@ void axtrainPlot(Section& s) {
 
 void figureTable(Section& s) {
   const Result& r = s.result();
+  if (fileOf(r, "mc") != nullptr) {
+    s.row("Monte-Carlo dies / yield / Wilson interval / median ENOB",
+          s.td("mc", "/dies", 0) + s.td("mc", "/yield", 1, 100.0, "%") + "<td>" +
+              s.fig("mc", "/yield_wilson/0", 1, 100.0) + "-" +
+              s.fig("mc", "/yield_wilson/1", 1, 100.0) + " %</td>" +
+              s.td("mc", "/statistics/enob/median", 3, 1, "bits"));
+  }
   if (fileOf(r, "behavioural") != nullptr) {
     s.row("behavioural ENOB (sine) / SNDR / SFDR", s.td("behavioural", "/enob", 3, 1, "bits") +
                                                        s.td("behavioural", "/sndr_db", 2, 1, "dB") +
@@ -751,6 +798,7 @@ void buildSection(Section& s, const ReportOptions& options) {
   powerPlot(s);
   fomPlot(s);
   monteCarloPlot(s, options);
+  campaignPlot(s);
   trainingPlot(s);
   axtrainPlot(s);
 }

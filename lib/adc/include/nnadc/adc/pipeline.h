@@ -81,10 +81,20 @@ class PipelineModel {
   /// over the window, with a weak pull to the ideal table for levels the ramp never hits.
   [[nodiscard]] std::vector<std::vector<double>> calibrate(const PipelineConductances& g,
                                                            int points) const;
+  /// The foreground ramp calibrate() converts: `points` inputs at the centres of equal steps
+  /// over the window.
+  [[nodiscard]] Eigen::VectorXd calibrationRamp(int points) const;
+  /// calibrate() from given stage decisions (samples x stages) of the ramp inputs x: the least
+  /// squares alone, for callers that traced the ramp another way (DieLookup).
+  [[nodiscard]] std::vector<std::vector<double>> calibrateFrom(
+      const Eigen::VectorXd& x, const Eigen::MatrixXi& decisions) const;
+  /// Output codes of traced decisions (samples x stages) through the combination table.
+  [[nodiscard]] std::vector<std::int64_t> codes(const Eigen::MatrixXi& decisions) const;
   /// Same pipeline with another combination table.
   void setTable(std::vector<std::vector<double>> table) { pipeline_.table = std::move(table); }
 
  private:
+  friend class DieLookup;  // the per-die lookup reads the stage models it tabulates
   template <typename Decision>
   [[nodiscard]] std::int64_t combine(Eigen::Index stages, Decision decision) const;
 

@@ -21,6 +21,9 @@ class Progress {
   virtual void advance(std::size_t units = 1) = 0;
   /// The task is over.
   virtual void end() = 0;
+  /// A short running figure shown beside the count (e.g. a Monte-Carlo campaign's "yield 93.4 %"),
+  /// replacing the previous one until the task ends. Safe from several threads. Default: ignored.
+  virtual void detail(std::string_view /*text*/) {}
 };
 
 /// Ignores everything: what a Logger reports to unless its owner draws progress.
@@ -70,6 +73,8 @@ class TextProgress final : public Progress {
   void begin(std::string_view label, std::size_t total) override;
   void advance(std::size_t units) override;
   void end() override;
+  /// Shown after the count: "... 12/27  yield 93.4 %  ETA 0:13" (bar), ", yield 93.4 %" (lines).
+  void detail(std::string_view text) override;
   /// Erases a drawn bar so that a log line can be written (the next advance redraws it).
   void clearLine();
 
@@ -87,6 +92,7 @@ class TextProgress final : public Progress {
   Clock clock_;
   std::mutex mutex_;
   std::string label_;
+  std::string detail_;
   std::size_t total_ = 0;
   std::size_t done_ = 0;
   bool active_ = false;
