@@ -27,7 +27,9 @@ TEST_SUITE("mc") {
     // A dense ramp (4 points per code) and an off-grid sine: 2^16 + 2^12 inputs.
     constexpr Eigen::Index kRamp = Eigen::Index{1} << 16;
     Eigen::VectorXd x(kRamp + 4096);
-    for (Eigen::Index k = 0; k < kRamp; ++k) x(k) = lo + (hi - lo) * (k + 0.37) / kRamp;
+    for (Eigen::Index k = 0; k < kRamp; ++k) {
+      x(k) = lo + (hi - lo) * (static_cast<double>(k) + 0.37) / static_cast<double>(kRamp);
+    }
     x.tail(4096) = adc::coherentSine(lo, hi, 4096, 67);
     for (const int die : {0, 1, 7}) {
       CAPTURE(die);
@@ -44,11 +46,11 @@ TEST_SUITE("mc") {
       for (std::size_t s = 0; s < design.pipeline.stages.size(); ++s) {
         // Transitions ascend inside [0, vdd], and a stage that decides anything has some (a
         // 3-bit stage has up to 7 level changes; a die at twice the spread may lose one).
-        const auto& t = lookup.transitions(s);
-        CHECK(!t.empty());
-        CHECK(std::is_sorted(t.begin(), t.end()));
-        CHECK(t.front() > 0.0);
-        CHECK(t.back() < design.vdd_v);
+        const auto& edges = lookup.transitions(s);
+        CHECK(!edges.empty());
+        CHECK(std::is_sorted(edges.begin(), edges.end()));
+        CHECK(edges.front() > 0.0);
+        CHECK(edges.back() < design.vdd_v);
       }
     }
   }
