@@ -1,6 +1,7 @@
 // nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
 // self-contained deck of a trained stage or pipeline and one of its test benches.
 #include "cli_common.h"
+#include "cmd_sim_buildable.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/spice/pipeline_deck.h"
@@ -14,9 +15,11 @@ struct EmitCliOptions {
   CommonOptions common;
   DeckCliOptions deck;
   std::string dialect = "ngspice";
+  BuildableCliOptions buildable;
 };
 
 int runEmit(EmitCliOptions& o) {
+  if (o.deck.bench == "buildable") return emitBuildable(o.common, o.deck, o.buildable, o.dialect);
   o.deck.resolve(o.dialect);
   requireDistinctOutput(o.common, {{"--design", o.deck.design}});
   const adc::Design design = io::loadDesign(o.deck.design);
@@ -38,6 +41,7 @@ void addEmitCommand(CLI::App& app, int& exit_code) {
   addDeckOptions(*sub, options->deck);
   sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")
       ->capture_default_str();
+  addBuildableOptions(*sub, options->buildable);
   setRun(
       *sub, options->common, [options] { return runEmit(*options); }, exit_code);
 }

@@ -1,10 +1,10 @@
-// nnadc sim: run a SPICE deck through libngspice in an isolated worker process and write its
-// vectors as JSON (--deck), or run a trained design's bench on the worker pool and measure it
-// against the behavioural model (--design, eval::measureBench).
+// nnadc sim: a SPICE deck in an isolated ngspice worker (--deck), or a design's bench on the
+// worker pool measured against the behavioural model (--design; --bench buildable: the MDACs).
 #include <cmath>
 #include <cstdio>
 
 #include "cli_common.h"
+#include "cmd_sim_buildable.h"
 #include "nnadc/core/error.h"
 #include "nnadc/eval/bench.h"
 #include "nnadc/io/design_json.h"
@@ -27,6 +27,7 @@ struct SimOptions {
   bool allow_shell = false;
   DeckCliOptions design;
   PoolCliOptions pool;
+  BuildableCliOptions buildable;
 };
 
 io::Provenance provenanceOf(CLI::App& sub, std::string ngspice_version) {
@@ -51,7 +52,6 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   provenance.seed = design.seed;
   j["provenance"] = io::provenanceJson(provenance);
   io::writeOutput(o.common.output, io::dumpJson(j));
-
   const double enob = s.analysis && s.analysis->spectrum ? s.analysis->spectrum->enob
                       : s.ramp_enob                      ? *s.ramp_enob
                                                          : std::nan("");
@@ -74,6 +74,9 @@ int runSim(CLI::App& sub, SimOptions& o) {
   requireDistinctOutput(o.common, {{"--design", o.design.design}, {"--deck", o.deck_path}});
   if (!o.design.design.empty() && !o.deck_path.empty()) {
     throw InputError("NNADC-CFG-003", "nnadc sim takes --deck FILE or --design FILE, not both");
+  }
+  if (o.design.bench == "buildable") {
+    return runBuildableSim(sub, o.common, o.design, o.pool, o.buildable, logger);
   }
   if (!o.design.design.empty()) return runDesignSim(sub, o, logger);
   if (o.deck_path.empty()) {
@@ -139,6 +142,7 @@ void addSimCommand(CLI::App& app, int& exit_code) {
                 "(refused by default, NNADC-NET-021)");
   addDeckOptions(*sub, o.design);
   addPoolOptions(*sub, o.pool, 600.0);
+  addBuildableOptions(*sub, o.buildable);
   setRun(
       *sub, options->common, [sub, options] { return runSim(*sub, *options); }, exit_code);
 }

@@ -15,7 +15,9 @@ void DeckCliOptions::resolve(const std::string& dialect) {
 
 void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--design", o.design, "Design JSON written by nnadc train");
-  sub.add_option("--bench", o.bench, "Test bench: static | transient | stage")
+  sub.add_option("--bench", o.bench,
+                 "Test bench: static | transient | stage (emit) | buildable (sim: transistor-level "
+                 "MDACs, docs/buildable.md)")
       ->capture_default_str();
   sub.add_option(
          "--points", o.deck.points,

@@ -176,12 +176,19 @@ std::string otaSubckt(const OtaParams& p, const ModelSource& models, const std::
 }
 
 std::string bootstrapSwitchSubckt(const BootstrapSwitchParams& p, const ModelSource& models,
-                                  const std::string& name) {
+                                  const std::string& name, int outputs) {
   p.validate();
+  requireInRange(kRangeId, "bootstrap outputs", outputs, 1, 64);
   const std::string& n = models.nmos;
   const std::string& pm = models.pmos;
   std::ostringstream s;
-  s << ".subckt " << name << " in out clk clkb vdd vss\n"
+  s << ".subckt " << name << " in";
+  if (outputs == 1) {
+    s << " out";
+  } else {
+    for (int k = 0; k < outputs; ++k) s << " out" << k;
+  }
+  s << " clk clkb vdd vss\n"
     << "* off (clk low): cboot charged to vdd (mc1, mc2), gate g held at 0 (mg1, mg2)\n"
     << mos("c1", "cbot", "clkb", "vss", "vss", n, p.helper) << "\n"
     << mos("c2", "vdd", "g", "ctop", "ctop", pm, p.helper) << "\n"
@@ -192,9 +199,17 @@ std::string bootstrapSwitchSubckt(const BootstrapSwitchParams& p, const ModelSou
     << mos("h2", "h", "clk", "vdd", "vdd", pm, p.helper) << "\n"
     << mos("p3", "g", "h", "ctop", "ctop", pm, p.helper) << "\n"
     << mos("b", "cbot", "g", "in", "vss", n, p.helper) << "\n"
-    << "cb ctop cbot " << spiceNumber(p.cboot_f) << "\n"
-    << mos("s", "out", "g", "in", "vss", n, p.main) << "\n"
-    << ".ends " << name;
+    << "cb ctop cbot " << spiceNumber(p.cboot_f) << "\n";
+  if (outputs == 1) {
+    s << mos("s", "out", "g", "in", "vss", n, p.main) << "\n";
+  } else {
+    s << "* " << outputs << " sampling transistors share the bootstrapped gate g\n";
+    for (int k = 0; k < outputs; ++k) {
+      s << mos("s" + std::to_string(k), "out" + std::to_string(k), "g", "in", "vss", n, p.main)
+        << "\n";
+    }
+  }
+  s << ".ends " << name;
   return s.str();
 }
 

@@ -85,8 +85,11 @@ struct TransmissionGateParams {
 /// Subcircuit texts (`.subckt NAME ... .ends`) using the model names of `models`.
 std::string otaSubckt(const OtaParams& params, const ModelSource& models,
                       const std::string& name = "nnadc_ota");
+/// With `outputs` > 1, one bootstrap circuit drives that many sampling transistors (pins in
+/// out0 .. out<N-1> clk clkb vdd vss), as the capacitors of one MDAC side share it; cboot_f must
+/// then be sized for their gate capacitance.
 std::string bootstrapSwitchSubckt(const BootstrapSwitchParams& params, const ModelSource& models,
-                                  const std::string& name = "nnadc_bootsw");
+                                  const std::string& name = "nnadc_bootsw", int outputs = 1);
 std::string transmissionGateSubckt(const TransmissionGateParams& params, const ModelSource& models,
                                    const std::string& name = "nnadc_tg");
 

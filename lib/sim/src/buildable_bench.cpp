@@ -1,0 +1,117 @@
+#include "nnadc/sim/buildable_bench.h"
+
+#include "bench_jobs.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "nnadc/adc/pipeline.h"
+#include "nnadc/core/error.h"
+
+namespace nnadc::sim {
+
+namespace {
+
+const Vector& require(const RunResult& result, const std::string& name, const std::string& where) {
+  const Vector* v = result.find(name);
+  if (v == nullptr || v->is_complex) {
+    throw SimulationError("NNADC-SIM-008", where + ": vector '" + name + "' missing");
+  }
+  return *v;
+}
+
+// Mean of y(t) over [from, to] (trapezoids on the simulator's points, ends interpolated).
+double timeAverage(const std::vector<double>& t, const std::vector<double>& y, double from,
+                   double to) {
+  double area = 0.0;
+  double t_prev = from;
+  double y_prev = interpolate(t, y, from);
+  for (auto it = std::upper_bound(t.begin(), t.end(), from); it != t.end() && *it < to; ++it) {
+    const auto k = static_cast<std::size_t>(it - t.begin());
+    area += 0.5 * (y_prev + y[k]) * (t[k] - t_prev);
+    t_prev = t[k];
+    y_prev = y[k];
+  }
+  area += 0.5 * (y_prev + interpolate(t, y, to)) * (to - t_prev);
+  return area / (to - from);
+}
+
+}  // namespace
+
+BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,
+                          const spice::BuildableOptions& options, double timeout_s,
+                          int chunk_samples) {
+  BuildableRun run;
+  run.plan = spice::buildablePlan(design, options);  // validates
+  const int samples = options.samples;
+  const int chunk = chunk_samples <= 0 ? samples : chunk_samples;
+  const std::size_t stages = design.pipeline.stages.size();
+  const auto supplies = spice::buildableSupplies(design);
+  std::vector<spice::BuildablePlan> plans;
+  std::vector<RunRequest> jobs;
+  for (int first = 0; first < samples; first += chunk) {
+    spice::BuildableOptions o = options;
+    o.first_sample = first;
+    o.sample_count = std::min(chunk, samples - first);
+    o.warmup = kBuildableWarmupSamples;
+    plans.push_back(spice::buildablePlan(design, o));
+    RunRequest job;
+    job.deck = spice::buildableDeck(design, o);
+    for (std::size_t i = 0; i < stages; ++i) job.vectors.push_back("v(d" + std::to_string(i) + ")");
+    for (const auto& [source, block] : supplies) job.vectors.push_back("i(" + source + ")");
+    job.vectors.emplace_back("time");
+    job.timeout_s = timeout_s;
+    jobs.push_back(std::move(job));
+  }
+  run.jobs = jobs.size();
+  const adc::PipelineModel combination(design.pipeline, design);
+  std::vector<double> energy(supplies.size(), 0.0);  // sum over chunks of P x periods
+  const auto name = [&](std::size_t c) {
+    return "buildable transient chunk " + std::to_string(c) + " (samples " +
+           std::to_string(plans[c].first_sample) + ".." +
+           std::to_string(plans[c].first_sample + plans[c].sample_count - 1) + ")";
+  };
+  run.elapsed_s = runChunks(pool, jobs, name, [&](std::size_t c, const RunResult& result) {
+    const spice::BuildablePlan& plan = plans[c];
+    const std::string where = name(c);
+    const Vector& time = require(result, "time", where);
+    const auto count = static_cast<std::size_t>(plan.sample_count);
+    std::vector<std::vector<int>> decisions(count, std::vector<int>(stages, 0));
+    for (std::size_t i = 0; i < stages; ++i) {
+      const Vector& d = require(result, "v(d" + std::to_string(i) + ")", where);
+      for (std::size_t j = 0; j < count; ++j) {
+        decisions[j][i] =
+            static_cast<int>(std::lround(interpolate(time.real, d.real, plan.read_times_s[i][j])));
+      }
+    }
+    for (auto& d : decisions) {
+      run.codes.push_back(combination.code(d));
+      run.decisions.push_back(std::move(d));
+    }
+    // Power over the reported samples' periods (from the first reported sample's start).
+    const double from = plan.warmup * plan.period_s;
+    const double to = from + static_cast<double>(count) * plan.period_s;
+    for (std::size_t s = 0; s < supplies.size(); ++s) {
+      const Vector& i = require(result, "i(" + supplies[s].first + ")", where);
+      const double avg = timeAverage(time.real, i.real, from, to);
+      const double v = supplies[s].first == "vcmi"
+                           ? options.cell.vcm_in_v
+                           : (supplies[s].first == "vcm" ? 0.5 * design.vdd_v : design.vdd_v);
+      // SPICE sign: a source delivering power carries negative current.
+      const bool reference = supplies[s].first == "vcm" || supplies[s].first == "vcmi";
+      const double p = reference ? std::abs(v * avg) : -v * avg;
+      energy[s] += p * static_cast<double>(count);
+    }
+  });
+  for (std::size_t s = 0; s < supplies.size(); ++s) {
+    BlockPower b;
+    b.source = supplies[s].first;
+    b.block = supplies[s].second;
+    b.power_w = energy[s] / samples;
+    run.power_w += b.power_w;
+    run.power.push_back(std::move(b));
+  }
+  return run;
+}
+
+}  // namespace nnadc::sim

@@ -1,0 +1,191 @@
+// The buildable converter's deck (transistor-level MDACs, spice/buildable_deck.h) in ngspice, on a
+// two-stage cut of the shipped design (stage 0's MDAC and the last stage's flash): the residue the
+// MDAC settles to against the ideal charge-redistribution result, the second stage's decisions
+// against the behavioural model, the injected noise against the values drawn in C++, and the
+// kT/C budget against physics.
+#include "nnadc/spice/buildable_deck.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "../test_paths.h"
+#include "nnadc/adc/pipeline.h"
+#include "nnadc/core/error.h"
+#include "nnadc/eval/buildable.h"
+#include "nnadc/io/design_json.h"
+#include "nnadc/sim/pool.h"
+#include "nnadc/sim/stage_bench.h"
+
+namespace {
+
+using nnadc::adc::Design;
+using nnadc::spice::BuildableOptions;
+
+const Design& adc14() {
+  static const Design design =
+      nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+  return design;
+}
+
+// Stage 0 of the shipped design followed by its last stage (a flash): one MDAC, 5 bits.
+Design twoStages() {
+  Design d = adc14();
+  auto& stages = d.pipeline.stages;
+  stages = {stages.front(), stages.back()};
+  d.pipeline.bits = nnadc::adc::pipelineResolution({3, 3}, d.pipeline.redundancy);
+  d.pipeline.calibrated = false;
+  d.pipeline.table = nnadc::adc::idealTable(d.pipeline);
+  return d;
+}
+
+struct Run {
+  nnadc::spice::BuildablePlan plan;
+  std::vector<double> residue_v;  // stage 0: out0p - out0n at the end of each amplification
+  std::vector<int> d0, d1;        // latched decisions
+};
+
+Run simulate(const Design& design, const BuildableOptions& o) {
+  Run r;
+  r.plan = nnadc::spice::buildablePlan(design, o);
+  nnadc::sim::PoolOptions po;
+  po.workers = 1;
+  po.threads_per_worker = 1;
+  nnadc::sim::WorkerPool pool(po);
+  nnadc::sim::RunRequest job;
+  job.deck = nnadc::spice::buildableDeck(design, o);
+  job.vectors = {"time", "v(out0p)", "v(out0n)", "v(d0)", "v(d1)"};
+  job.timeout_s = 600;
+  const nnadc::sim::RunResult result = pool.run(job);
+  const auto& t = result.find("time")->real;
+  const auto& p = result.find("v(out0p)")->real;
+  const auto& n = result.find("v(out0n)")->real;
+  const double period = r.plan.period_s;
+  const double high = period / 2 - o.cell.nonoverlap_s;
+  for (int j = 0; j < r.plan.sample_count; ++j) {
+    // Stage 0 amplifies sample j over [(w + j) T + T/2, + high]: read just before its end.
+    const double end = (r.plan.warmup + j) * period + period / 2 + high - 0.5e-9;
+    r.residue_v.push_back(nnadc::sim::interpolate(t, p, end) - nnadc::sim::interpolate(t, n, end));
+    r.d0.push_back(static_cast<int>(std::lround(nnadc::sim::interpolate(
+        t, result.find("v(d0)")->real, r.plan.read_times_s[0][static_cast<std::size_t>(j)]))));
+    r.d1.push_back(static_cast<int>(std::lround(nnadc::sim::interpolate(
+        t, result.find("v(d1)")->real, r.plan.read_times_s[1][static_cast<std::size_t>(j)]))));
+  }
+  return r;
+}
+
+BuildableOptions heldOptions() {
+  BuildableOptions o;
+  o.samples = 16;
+  o.cycles = 3;
+  o.first_sample = 1;
+  o.sample_count = 4;
+  o.warmup = 1;
+  o.held_input = true;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("BuildableKtcBudgetIsPhysics") {
+  // Stage 0 samples on 8 x 0.2 pF per side: the differential kT/C is sqrt(2 kT / 1.6 pF).
+  const double kt = 1.380649e-23 * 300.0;
+  BuildableOptions o;
+  const auto rms = nnadc::eval::buildableNoiseRms(adc14(), o);
+  REQUIRE(rms.size() == adc14().pipeline.stages.size());
+  const double ktc = std::sqrt(2 * kt / (8 * o.cell.unit_cap_f));
+  CHECK(rms[0] >= ktc);          // the amplifier adds to it
+  CHECK(rms[0] < 1.6 * ktc);     // ... but kT/C dominates at this capacitance
+  CHECK(rms.back() == 0.0);      // the last stage has no MDAC
+  CHECK(rms[1] > rms[0]);        // half the capacitors: more noise
+  CHECK(rms[1] < 2.0 * rms[0]);  // but only sqrt(2) more kT/C
+}
+
+TEST_CASE("BuildableNoiseDrawsHaveTheirRmsAndDependOnlyOnTheSample") {
+  BuildableOptions o;
+  o.samples = 4096;
+  o.noise_v_rms = {1e-4, 2e-4, 0.0};
+  double s0 = 0;
+  double s1 = 0;
+  for (int n = 0; n < o.samples; ++n) {
+    const auto v = nnadc::spice::buildableNoise(o, 3, n);
+    s0 += v[0] * v[0];
+    s1 += v[1] * v[1];
+    CHECK(v[2] == 0.0);
+  }
+  // 4096 draws: the rms estimate has a relative sd of 1 / sqrt(2 x 4096) = 1.1 %.
+  CHECK(std::sqrt(s0 / o.samples) == doctest::Approx(1e-4).epsilon(0.05));
+  CHECK(std::sqrt(s1 / o.samples) == doctest::Approx(2e-4).epsilon(0.05));
+  CHECK(nnadc::spice::buildableNoise(o, 3, 17) == nnadc::spice::buildableNoise(o, 3, 17));
+}
+
+TEST_CASE("BuildableDeckRefusesWhatItDoesNotBuild") {
+  Design d = adc14();
+  d.pipeline.stages[0].gain = 2.0;
+  CHECK_THROWS_AS(nnadc::spice::buildableDeck(d, BuildableOptions{}), nnadc::InputError);
+  BuildableOptions o;
+  o.cycles = 4;  // even
+  CHECK_THROWS_AS(nnadc::spice::buildablePlan(adc14(), o), nnadc::InputError);
+  const std::string deck = nnadc::spice::buildableDeck(adc14(), BuildableOptions{});
+  CHECK(deck.find("* ideal elements") != std::string::npos);
+  CHECK(deck.find("e_inb") == std::string::npos);  // no ideal complement source
+  CHECK(deck.find("b_res") == std::string::npos);  // no behavioural residue amplifier
+}
+
+TEST_CASE("BuildableMdacSettlesToTheChargeRedistributionResidue") {
+  // Held samples of a sine through stage 0's transistor-level MDAC: the settled residue must be
+  // 4 vd - (VDD / 2)(2 d - 7) for the latched decision d (vd = 2 (x - VDD / 2)). Measured: 0.6 to
+  // 2.1 mV differential, growing towards full scale (docs/buildable.md); a wrong capacitor ratio
+  // or DAC level would be >= 150 mV off. Limit 2.5 mV; and the flash behind it must decide as the
+  // model's last stage does on that residue.
+  const Design design = twoStages();
+  const BuildableOptions o = heldOptions();
+  const Run r = simulate(design, o);
+  const nnadc::adc::PipelineModel model(design.pipeline, design);
+  const double vdd = design.vdd_v;
+  for (int j = 0; j < r.plan.sample_count; ++j) {
+    const double x = r.plan.x_v[static_cast<std::size_t>(j)];
+    const int d = r.d0[static_cast<std::size_t>(j)];
+    CAPTURE(j);
+    CAPTURE(x);
+    CAPTURE(d);
+    const double ideal = 4 * 2 * (x - vdd / 2) - vdd / 2 * (2 * d - 7);
+    CHECK(std::abs(r.residue_v[static_cast<std::size_t>(j)] - ideal) < 2.5e-3);
+    // The model's stage 0 decides d or, at a threshold, a neighbour (redundancy covers it).
+    Eigen::VectorXd xv(1);
+    xv[0] = x;
+    nnadc::adc::PipelineTrace trace;
+    model.trace(model.nominal(), xv, trace);
+    CHECK(std::abs(trace.decisions(0, 0) - d) <= 1);
+    // The flash on the SPICE residue, as the model's last stage sees it (single-ended x').
+    const double next = vdd / 2 + r.residue_v[static_cast<std::size_t>(j)] / 2;
+    const double step = vdd / 8;
+    const int expected = std::clamp(static_cast<int>(std::floor(next / step)), 0, 7);
+    CHECK(std::abs(r.d1[static_cast<std::size_t>(j)] - expected) <= 1);
+  }
+}
+
+TEST_CASE("BuildableNoiseSourcesAddTheDrawnValuesToTheResidue") {
+  // The same held samples with a large noise (2 mV differential at stage 0's input): the residue
+  // moves by 4 x the value drawn for that sample (the MDAC's gain), where the decision is the same.
+  const Design design = twoStages();
+  BuildableOptions o = heldOptions();
+  const Run quiet = simulate(design, o);
+  o.noise_v_rms = {2e-3, 0.0};
+  o.seed = 5;
+  const Run noisy = simulate(design, o);
+  int compared = 0;
+  for (int j = 0; j < quiet.plan.sample_count; ++j) {
+    if (quiet.d0[static_cast<std::size_t>(j)] != noisy.d0[static_cast<std::size_t>(j)]) continue;
+    const int n = o.first_sample + j;
+    const double drawn = nnadc::spice::buildableNoise(o, 2, n)[0];
+    CAPTURE(j);
+    CAPTURE(drawn);
+    const double moved =
+        noisy.residue_v[static_cast<std::size_t>(j)] - quiet.residue_v[static_cast<std::size_t>(j)];
+    CHECK(std::abs(moved - 4 * drawn) < 0.3e-3);
+    ++compared;
+  }
+  CHECK(compared >= 3);
+}

@@ -1,0 +1,36 @@
+#pragma once
+// nnadc sim --design D --bench buildable: the transistor-level, fully-differential converter
+// (spice/buildable_deck.h) on the worker pool, measured against the behavioural model.
+#include <CLI/CLI.hpp>
+
+#include "cli_common.h"
+#include "nnadc/adc/design.h"
+#include "nnadc/core/log.h"
+#include "nnadc/spice/buildable_deck.h"
+#include "option_groups.h"
+
+namespace nnadc::cli {
+
+struct BuildableCliOptions {
+  bool held_input = false;
+  bool no_noise = false;
+  double unit_cap_f = 0.2e-12;
+  double amplitude = 0.95;
+};
+void addBuildableOptions(CLI::App& sub, BuildableCliOptions& options);
+
+/// The deck options the command line asks for (noise from the design's stages unless
+/// --no-noise, drawn from --seed).
+spice::BuildableOptions buildableOptions(const adc::Design& design, const CommonOptions& common,
+                                         const DeckCliOptions& deck, const BuildableCliOptions& o);
+
+/// nnadc emit --bench buildable: writes the whole record's deck (ngspice dialect only).
+int emitBuildable(const CommonOptions& common, const DeckCliOptions& deck,
+                  const BuildableCliOptions& o, const std::string& dialect);
+
+/// Runs the bench (o.bench == "buildable") and writes its JSON; returns the exit code.
+int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOptions& deck,
+                    const PoolCliOptions& pool_options, const BuildableCliOptions& o,
+                    Logger& logger);
+
+}  // namespace nnadc::cli
