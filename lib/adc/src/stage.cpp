@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/nn/parallel.h"
+
 namespace nnadc::adc {
 
 namespace {
@@ -29,6 +31,8 @@ namespace {
 // Newton on o stops when no output moves by more than this [V] (SPICE's own vntol: 1e-6 V).
 constexpr double kSettleTolV = 1e-8;
 constexpr int kSettleMaxIter = 60;
+// Samples per unit of parallel work in the operating-point solve (fixed: see settle()).
+constexpr Eigen::Index kSettleChunk = 64;
 }  // namespace
 
 void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
@@ -56,83 +60,108 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
 
   const Eigen::MatrixXd g2h_t = g2h.transpose();  // H x M
   const Eigen::MatrixXd g2b_t = g2b.transpose();
-  Eigen::VectorXd oi(m);
-  Eigen::VectorXd hi(hn);
-  Eigen::VectorXd hbi(hn);
-  Eigen::VectorXd ph(hn);   // dh_j/d(sum_k G o_k) given o
-  Eigen::VectorXd pb(hn);   // dhb_j/d(sum_k G o_k) given h
-  Eigen::VectorXd qb(hn);   // dhb_j/dh_j
-  Eigen::VectorXd gin(hn);  // dI/dvin of the first inverter (for dh)
-  Eigen::VectorXd c_h(hn);
-  Eigen::VectorXd c_b(hn);
-  Eigen::VectorXd phi(m);
-  Eigen::VectorXd r(m);
-  Eigen::VectorXd step(m);
-  Eigen::MatrixXd dhdo(hn, m);
-  Eigen::MatrixXd dhbdo(hn, m);
-  Eigen::MatrixXd jac(m, m);
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
-  // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
-  // training batches) sit close, so the next search starts there.
-  std::vector<int> hint_h(static_cast<std::size_t>(hn), -1);
-  std::vector<int> hint_b(static_cast<std::size_t>(hn), -1);
-  for (Eigen::Index i = 0; i < b; ++i) {
-    if (warm) {
-      // The caller's previous solution (training reuses its buffers between small steps).
-      for (int k = 0; k < m; ++k) oi(k) = o(i, k);
-    } else if (i == 0) {
-      // Start from the unloaded point; later samples start from their predecessor's solution.
+  // Solves samples [first, last) in order. With a warm start every sample starts from its own
+  // previous solution; without, the range's first sample starts from its unloaded point and
+  // every later one from its predecessor's solution. The batch is cut into fixed chunks of
+  // kSettleChunk samples (never a function of the thread count) that run in parallel, so the
+  // result is the same on any number of threads. (The grid hints only speed the table search
+  // up: the root's cell is unique, so they never change a result.)
+  const auto solve_range = [&](Eigen::Index first, Eigen::Index last) {
+    Eigen::VectorXd oi(m);
+    Eigen::VectorXd hi(hn);
+    Eigen::VectorXd hbi(hn);
+    Eigen::VectorXd ph(hn);   // dh_j/d(sum_k G o_k) given o
+    Eigen::VectorXd pb(hn);   // dhb_j/d(sum_k G o_k) given h
+    Eigen::VectorXd qb(hn);   // dhb_j/dh_j
+    Eigen::VectorXd gin(hn);  // dI/dvin of the first inverter (for dh)
+    Eigen::VectorXd c_h(hn);
+    Eigen::VectorXd c_b(hn);
+    Eigen::VectorXd phi(m);
+    Eigen::VectorXd r(m);
+    Eigen::VectorXd step(m);
+    Eigen::MatrixXd dhdo(hn, m);
+    Eigen::MatrixXd dhbdo(hn, m);
+    Eigen::MatrixXd jac(m, m);
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
+    // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
+    // training batches) sit close, so the next search starts there.
+    std::vector<int> hint_h(static_cast<std::size_t>(hn), -1);
+    std::vector<int> hint_b(static_cast<std::size_t>(hn), -1);
+    std::vector<nn::DriveTable::InputCell> at_u(static_cast<std::size_t>(hn));
+    for (Eigen::Index i = first; i < last; ++i) {
+      // The first inverters' inputs u are fixed during the solve: locate them once.
+      for (int j = 0; j < hn; ++j) at_u[static_cast<std::size_t>(j)] = drive_->inputCell(u(i, j));
+      if (warm) {
+        // The caller's previous solution (training reuses its buffers between small steps).
+        for (int k = 0; k < m; ++k) oi(k) = o(i, k);
+      } else if (i == first) {
+        // Start from the unloaded point; later samples start from their predecessor's solution.
+        for (int j = 0; j < hn; ++j) {
+          hi(j) = vtc_.value(u(i, j));
+          hbi(j) = vtc_.value(hi(j));
+        }
+        oi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+      }
+      for (int it = 0; it < kSettleMaxIter; ++it) {
+        c_h.noalias() = g2h_t * oi;
+        c_b.noalias() = g2b_t * oi;
+        for (int j = 0; j < hn; ++j) {
+          const auto js = static_cast<std::size_t>(j);
+          // dI/dvin of the first inverter only matters at the solution (for dh): computed there.
+          const nn::LoadedPoint p =
+              drive_->solveAt(at_u[js], s_h(j), c_h(j), &hint_h[js], /*want_di_dvin=*/false);
+          hi(j) = p.vout;
+          ph(j) = 1.0 / (s_h(j) - p.di_dvout);
+          const nn::LoadedPoint q = drive_->solve(hi(j), s_b(j), c_b(j), &hint_b[js]);
+          hbi(j) = q.vout;
+          pb(j) = 1.0 / (s_b(j) - q.di_dvout);
+          qb(j) = q.di_dvin * pb(j);
+        }
+        phi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+        r = oi - phi;
+        if (r.cwiseAbs().maxCoeff() < kSettleTolV) {
+          oi = phi;
+          break;
+        }
+        // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
+        // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj.
+        dhdo.noalias() = ph.asDiagonal() * g2h_t;
+        dhbdo.noalias() = qb.asDiagonal() * dhdo;
+        dhbdo.noalias() += pb.asDiagonal() * g2b_t;
+        jac.setIdentity();
+        jac.noalias() -= w_h * dhdo;
+        jac.noalias() -= w_b * dhbdo;
+        lu.compute(jac);
+        step.noalias() = lu.solve(r);
+        // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
+        // fall back to the plain fixed-point update when its step is not finite or too large.
+        if (step.allFinite() && step.cwiseAbs().maxCoeff() < vdd) {
+          oi -= step;
+        } else {
+          oi = phi;
+        }
+      }
       for (int j = 0; j < hn; ++j) {
-        hi(j) = vtc_.value(u(i, j));
-        hbi(j) = vtc_.value(hi(j));
+        h(i, j) = hi(j);
+        hb(i, j) = hbi(j);
+        if (dh != nullptr) {
+          const auto js = static_cast<std::size_t>(j);
+          gin(j) = drive_->diDvin(at_u[js], hi(j), hint_h[js]);
+          (*dh)(i, j) = gin(j) * ph(j);
+        }
+        if (dhb != nullptr) (*dhb)(i, j) = qb(j);
       }
-      oi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+      for (int k = 0; k < m; ++k) o(i, k) = oi(k);
     }
-    for (int it = 0; it < kSettleMaxIter; ++it) {
-      c_h.noalias() = g2h_t * oi;
-      c_b.noalias() = g2b_t * oi;
-      for (int j = 0; j < hn; ++j) {
-        const auto js = static_cast<std::size_t>(j);
-        const nn::LoadedPoint p = drive_->solve(u(i, j), s_h(j), c_h(j), &hint_h[js]);
-        hi(j) = p.vout;
-        ph(j) = 1.0 / (s_h(j) - p.di_dvout);
-        gin(j) = p.di_dvin;
-        const nn::LoadedPoint q = drive_->solve(hi(j), s_b(j), c_b(j), &hint_b[js]);
-        hbi(j) = q.vout;
-        pb(j) = 1.0 / (s_b(j) - q.di_dvout);
-        qb(j) = q.di_dvin * pb(j);
-      }
-      phi.noalias() = w_h * hi + w_b * hbi + o_vdd;
-      r = oi - phi;
-      if (r.cwiseAbs().maxCoeff() < kSettleTolV) {
-        oi = phi;
-        break;
-      }
-      // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
-      // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj.
-      dhdo.noalias() = ph.asDiagonal() * g2h_t;
-      dhbdo.noalias() = qb.asDiagonal() * dhdo;
-      dhbdo.noalias() += pb.asDiagonal() * g2b_t;
-      jac.setIdentity();
-      jac.noalias() -= w_h * dhdo;
-      jac.noalias() -= w_b * dhbdo;
-      lu.compute(jac);
-      step.noalias() = lu.solve(r);
-      // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
-      // fall back to the plain fixed-point update when its step is not finite or too large.
-      if (step.allFinite() && step.cwiseAbs().maxCoeff() < vdd) {
-        oi -= step;
-      } else {
-        oi = phi;
-      }
-    }
-    for (int j = 0; j < hn; ++j) {
-      h(i, j) = hi(j);
-      hb(i, j) = hbi(j);
-      if (dh != nullptr) (*dh)(i, j) = gin(j) * ph(j);
-      if (dhb != nullptr) (*dhb)(i, j) = qb(j);
-    }
-    for (int k = 0; k < m; ++k) o(i, k) = oi(k);
+  };
+  if (b > kSettleChunk) {
+    const auto chunks = static_cast<int>((b + kSettleChunk - 1) / kSettleChunk);
+    nn::parallelFor(chunks, [&](int k) {
+      const Eigen::Index first = k * kSettleChunk;
+      solve_range(first, std::min(b, first + kSettleChunk));
+    });
+  } else {
+    solve_range(0, b);
   }
 }
 
