@@ -13,6 +13,8 @@ DriveTable::DriveTable(const InverterDrive& drive) {
   dvin_ = (drive.vin_v.back() - vin0_) / (nin_ - 1);
   vout0_ = drive.vout_v.front();
   dvout_ = (drive.vout_v.back() - vout0_) / (nout_ - 1);
+  inv_dvin_ = 1.0 / dvin_;
+  inv_dvout_ = 1.0 / dvout_;
   i_ = drive.current_a;
 }
 

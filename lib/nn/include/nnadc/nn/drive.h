@@ -48,8 +48,10 @@ class DriveTable {
  private:
   double vin0_ = 0.0;
   double dvin_ = 1.0;
+  double inv_dvin_ = 1.0;  // 1 / dvin_: the solver multiplies (a division costs ~10x)
   double vout0_ = 0.0;
   double dvout_ = 1.0;
+  double inv_dvout_ = 1.0;
   int nin_ = 0;
   int nout_ = 0;
   std::vector<double> i_;  // row-major (vin, vout)
@@ -67,9 +69,10 @@ inline void locate(double x, double x0, double dx, int n, int& cell, double& t) 
 }  // namespace detail
 
 inline DriveTable::InputCell DriveTable::inputCell(double vin) const {
-  int i = 0;
   InputCell at;
-  detail::locate(vin, vin0_, dvin_, nin_, i, at.t);
+  const double x = std::clamp((vin - vin0_) * inv_dvin_, 0.0, static_cast<double>(nin_ - 1));
+  const int i = std::min(static_cast<int>(x), nin_ - 2);
+  at.t = x - i;
   at.r0 = &i_[static_cast<std::size_t>(i) * static_cast<std::size_t>(nout_)];
   at.r1 = at.r0 + nout_;
   return at;
@@ -79,8 +82,8 @@ inline double DriveTable::diDvin(const InputCell& at, double vout, int cell) con
   const int lo = cell;
   const double* r0 = at.r0;
   const double* r1 = at.r1;
-  const double sv = std::clamp((vout - (vout0_ + dvout_ * lo)) / dvout_, 0.0, 1.0);
-  return ((1 - sv) * (r1[lo] - r0[lo]) + sv * (r1[lo + 1] - r0[lo + 1])) / dvin_;
+  const double sv = std::clamp((vout - (vout0_ + dvout_ * lo)) * inv_dvout_, 0.0, 1.0);
+  return ((1 - sv) * (r1[lo] - r0[lo]) + sv * (r1[lo + 1] - r0[lo + 1])) * inv_dvin_;
 }
 
 inline LoadedPoint DriveTable::solve(double vin, double s, double c, int* hint) const {
@@ -162,7 +165,7 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
   *hint = lo;
   const double a = (1 - t) * r0[lo] + t * r1[lo];
   const double b = (1 - t) * r0[lo + 1] + t * r1[lo + 1];
-  p.di_dvout = (b - a) / dvout_;
+  p.di_dvout = (b - a) * inv_dvout_;
   if (want_di_dvin) p.di_dvin = diDvin(at, p.vout, lo);
   return p;
 }
