@@ -30,9 +30,16 @@ double plainRate(const nnadc::nn::Dataset& train, const nnadc::nn::TrainOptions&
 
 // Runs the PyTorch peer at 1 and `threads` threads; returns its best rate (0 when skipped).
 double torchPeer(long samples, int threads) {
-  const std::string script = std::string(NNADC_SOURCE_DIR) + "/bench/torch_peer.py";
-  std::string command = "python3 '" + script + "' " + std::to_string(samples) + " 1";
-  if (threads > 1) command += " " + std::to_string(threads);
+  // Appended piece by piece (GCC 12 at -O3 warns, falsely, on `"literal" + std::string&&`).
+  std::string command = "python3 '";
+  command += NNADC_SOURCE_DIR;
+  command += "/bench/torch_peer.py' ";
+  command += std::to_string(samples);
+  command += " 1";
+  if (threads > 1) {
+    command += " ";
+    command += std::to_string(threads);
+  }
   command += " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) {
