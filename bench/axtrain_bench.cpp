@@ -1,18 +1,62 @@
-// AxTrain benchmark (issue 7): training throughput of the baseline 784-256-10 MLP (samples per
-// second per epoch, exact arithmetic), and the same epoch with passive (approximate-multiplier
-// forward), active (sensitivity penalty) and both, as ratios to plain. Uses Fashion-MNIST when
-// installed (Debian package dataset-fashion-mnist), else a synthetic set of the same shape:
-// throughput does not depend on pixel values. Prints figures; never fails on timing.
+// AxTrain benchmark (issues 7, 17): training throughput of the baseline 784-256-10 MLP (samples
+// per second per epoch, exact arithmetic) on every core and on one, and the same epoch with
+// passive (approximate-multiplier forward), active (sensitivity penalty) and both, as ratios to
+// plain; evaluation on the multiplier tables; and, when python3-torch is installed, the PyTorch
+// peer (bench/torch_peer.py) in the same run, with the ratio. Uses Fashion-MNIST when installed
+// (Debian package dataset-fashion-mnist), else a synthetic set of the same shape: throughput does
+// not depend on pixel values. Prints figures; never fails on timing.
+// Usage: axtrain_bench [samples] (NNADC_THREADS sets the thread count; default: every core).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "nnadc/axtrain/axtrain.h"
+#include "nnadc/nn/parallel.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+double plainRate(const nnadc::nn::Dataset& train, const nnadc::nn::TrainOptions& options) {
+  nnadc::nn::Mlp net({train.featureCount(), 256, 10});
+  nnadc::Rng init(1);
+  net.initialize(init);
+  nnadc::Rng rng(2);
+  return nnadc::nn::train(net, train, options, rng).history.front().samples_per_second;
+}
+
+// Runs the PyTorch peer at 1 and `threads` threads; returns its best rate (0 when skipped).
+double torchPeer(long samples, int threads) {
+  // Appended piece by piece (GCC 12 at -O3 warns, falsely, on `"literal" + std::string&&`).
+  std::string command = "python3 '";
+  command += NNADC_SOURCE_DIR;
+  command += "/bench/torch_peer.py' ";
+  command += std::to_string(samples);
+  command += " 1";
+  if (threads > 1) {
+    command += " ";
+    command += std::to_string(threads);
+  }
+  command += " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    std::printf("peer skipped: cannot run python3\n");
+    return 0.0;
+  }
+  double best = 0.0;
+  char line[512];
+  while (std::fgets(line, sizeof line, pipe) != nullptr) {
+    std::fputs(line, stdout);
+    const std::string text(line);
+    const auto at = text.find("samples_per_second ");
+    if (at != std::string::npos) best = std::max(best, std::atof(text.c_str() + at + 19));
+  }
+  if (pclose(pipe) != 0 && best == 0.0) std::printf("peer skipped: torch_peer.py failed\n");
+  return best;
+}
 
 }  // namespace
 
@@ -32,6 +76,7 @@ int main(int argc, char** argv) {
   train = nnadc::nn::sliceDataset(train, 0, samples);
   std::printf("data: %s, %ld training samples; MLP 784-256-10, batch 128, Adam, 1 epoch each\n",
               source, static_cast<long>(train.size()));
+  const int threads = nnadc::nn::threadCount();
 
   nnadc::nn::TrainOptions options;
   options.epochs = 1;
@@ -59,8 +104,15 @@ int main(int argc, char** argv) {
     const auto summary = nnadc::nn::train(net, train, options, rng, &hooks);
     const double rate = summary.history.front().samples_per_second;
     if (c.mode == nnadc::axtrain::Mode::kPlain) plain_rate = rate;
-    std::printf("%-38s %9.0f samples/s  (%.2fx plain)\n", c.name, rate, rate / plain_rate);
+    std::printf("%-38s %9.0f samples/s  (%.2fx plain, %d threads)\n", c.name, rate,
+                rate / plain_rate, threads);
   }
+  // Scaling: plain on one thread, in the same run.
+  nnadc::nn::setThreadCount(1);
+  const double one_thread = plainRate(train, options);
+  nnadc::nn::setThreadCount(threads);
+  std::printf("%-38s %9.0f samples/s  (%d threads: %.2fx one thread)\n", "plain, one thread",
+              one_thread, threads, plain_rate / one_thread);
   nnadc::nn::Mlp net({kPixels, 256, kClasses});
   nnadc::Rng init(1);
   net.initialize(init);
@@ -72,5 +124,10 @@ int main(int argc, char** argv) {
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf("evaluation on the approximate multiplier (LUT): %.0f samples/s\n",
               static_cast<double>(eval.size()) / s);
+  const double peer = torchPeer(static_cast<long>(train.size()), threads);
+  if (peer > 0.0) {
+    std::printf("plain / PyTorch peer (best of 1 and %d threads): %.2fx\n", threads,
+                plain_rate / peer);
+  }
   return 0;
 }

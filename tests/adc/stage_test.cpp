@@ -7,6 +7,7 @@
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/error.h"
+#include "nnadc/nn/parallel.h"
 
 namespace {
 
@@ -211,6 +212,60 @@ TEST_SUITE("adc") {
         CHECK(max_o > 1e-3);  // a 10 kOhm driver against 50 kOhm cells: a real shift
       }
     }
+  }
+
+  TEST_CASE("LoadingAwareTrainingGivesTheSameDesignOnOneAndTwoThreads") {
+    // Issue 17: training splits the operating-point solve into fixed chunks of samples, runs
+    // restarts side by side and scores refinement candidates in parallel; the design, its
+    // history and every figure must not depend on the thread count. A loaded model (a 10 kOhm
+    // driver table) with 256 training inputs (4 chunks) and two restarts.
+    const nnadc::Vtc base = syntheticVtc();
+    nnadc::Vtc vtc = base;
+    vtc.drive.vin_v = base.vin_v;
+    for (int j = 0; j <= 120; ++j) vtc.drive.vout_v.push_back(0.01 * j);
+    for (std::size_t i = 0; i < base.vin_v.size(); ++i) {
+      for (const double vo : vtc.drive.vout_v) {
+        vtc.drive.current_a.push_back(1e-4 * (base.vout_v[i] - vo));
+      }
+    }
+    nnadc::adc::StageShape shape;
+    shape.bits = 3;
+    shape.hidden = 6;
+    shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kSmooth, 3, 4);
+    const nnadc::adc::StageModel model(shape, vtc, nnadc::rram::LevelSet({}));
+    REQUIRE(model.loaded());
+    nnadc::adc::StageTrainOptions options;
+    options.iterations = 150;
+    options.eval_every = 50;
+    options.restarts = 2;
+    options.refine_sweeps = 1;
+    const int saved_threads = nnadc::nn::threadCount();
+    nnadc::nn::setThreadCount(1);
+    const auto one = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
+    nnadc::nn::setThreadCount(2);
+    const auto two = nnadc::adc::trainStage(model, options, nnadc::nullLogger());
+    nnadc::nn::setThreadCount(saved_threads);
+    REQUIRE_FALSE(one.diverged);
+    CHECK(one.cells.hidden == two.cells.hidden);
+    CHECK(one.cells.output == two.cells.output);
+    CHECK(one.best_enob_ramp == two.best_enob_ramp);
+    CHECK(one.trained_enob_ramp == two.trained_enob_ramp);
+    CHECK(one.best_restart == two.best_restart);
+    CHECK(one.refine_changes == two.refine_changes);
+    REQUIRE(one.history.size() == two.history.size());
+    for (std::size_t k = 0; k < one.history.size(); ++k) {
+      CHECK(one.history[k].loss == two.history[k].loss);
+      CHECK(one.history[k].enob_ramp == two.history[k].enob_ramp);
+    }
+    // Conversion too: a 997-point ramp (16 chunks, each starting from its unloaded point).
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(997, 0.001, 1.199);
+    const auto g = model.conductances(one.cells);
+    nnadc::nn::setThreadCount(1);
+    const auto w1 = model.words(g, x);
+    nnadc::nn::setThreadCount(2);
+    const auto w2 = model.words(g, x);
+    nnadc::nn::setThreadCount(saved_threads);
+    CHECK(w1 == w2);
   }
 
   TEST_CASE("BadTrainingOptionsNameTheField") {

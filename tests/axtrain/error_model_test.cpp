@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "nnadc/core/error.h"
+#include "nnadc/nn/parallel.h"
 
 using nnadc::axtrain::ErrorModelKind;
 using nnadc::axtrain::ErrorModelSpec;
@@ -113,6 +114,44 @@ TEST_SUITE("axtrain") {
         }
         // Same integer sum, scaled once: agree to rounding of one product and one sum (1e-12).
         CHECK(z(i, s) == doctest::Approx(acc * sw * sa + bias(i)).epsilon(1e-12));
+      }
+    }
+  }
+
+  TEST_CASE("MultiplierLayerOverManySamplesIsTheSameOnOneAndTwoThreads") {
+    // 70 samples: three column chunks of 32, each quantised and looked up on its own. The
+    // activation scale is the whole batch's, so every chunk must agree with the brute force.
+    const auto net = randomNet({9, 80, 3}, 23);
+    HardwareModel hw(ErrorModelSpec::parse("mult:udm"));
+    nnadc::Rng rng(1);
+    hw.draw(net, rng);
+    Eigen::MatrixXd x(9, 70);
+    nnadc::Rng data(3);
+    for (Eigen::Index k = 0; k < x.size(); ++k) x.data()[k] = data.normal();
+    const Eigen::VectorXd bias = Eigen::VectorXd::Zero(80);
+    const int saved_threads = nnadc::nn::threadCount();
+    Eigen::MatrixXd z1;
+    Eigen::MatrixXd z2;
+    nnadc::nn::setThreadCount(1);
+    hw.apply(0, net.weights(0), bias, x, z1);
+    nnadc::nn::setThreadCount(2);
+    hw.apply(0, net.weights(0), bias, x, z2);
+    nnadc::nn::setThreadCount(saved_threads);
+    CHECK(z1 == z2);
+    const auto w = net.weights(0);
+    const double sw = w.cwiseAbs().maxCoeff() / 255.0;
+    const double sa = x.cwiseAbs().maxCoeff() / 255.0;
+    for (const Eigen::Index s :
+         {Eigen::Index{0}, Eigen::Index{31}, Eigen::Index{32}, Eigen::Index{69}}) {
+      for (Eigen::Index i = 0; i < w.rows(); i += 13) {
+        double acc = 0.0;
+        for (Eigen::Index j = 0; j < w.cols(); ++j) {
+          const auto a = static_cast<std::uint32_t>(std::round(std::abs(x(j, s)) / sa));
+          const auto b = static_cast<std::uint32_t>(std::round(std::abs(w(i, j)) / sw));
+          const double sign = (x(j, s) < 0) == (w(i, j) < 0) ? 1.0 : -1.0;
+          acc += sign * nnadc::axtrain::approximateProduct(hw.spec().multiplier, a, b);
+        }
+        CHECK(z2(i, s) == doctest::Approx(acc * sw * sa).epsilon(1e-12));
       }
     }
   }

@@ -4,9 +4,13 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "nnadc/core/error.h"
+#include "nnadc/nn/parallel.h"
 #include "nnadc/nn/trainer.h"
 
 namespace {
@@ -89,6 +93,57 @@ TEST_SUITE("nn") {
       const double numeric = (up - down) / (2.0 * kStep);
       CHECK_MESSAGE(std::abs(g(k) - numeric) < kTolerance, "parameter " << k);
     }
+  }
+
+  TEST_CASE("WideLayersSplitOverThreadsGiveTheCentralDifferenceGradientAndTheSameBits") {
+    // 150 hidden units: three row chunks of the pool's fixed 64. The gradient must still match
+    // central differences (sampled parameters of both layers, biases included), and 1 and 2
+    // threads must give the same bits (issue 17: reproducible whatever the thread count).
+    Mlp net = randomNet({20, 150, 3}, 17);
+    nnadc::Rng rng(18);
+    const Eigen::MatrixXd x = randomBatch(20, 9, rng);
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1, 2, 0};
+    const int saved_threads = nnadc::nn::threadCount();
+    Eigen::VectorXd g1;
+    Eigen::VectorXd g2;
+    nnadc::nn::setThreadCount(1);
+    const double l1 = net.lossAndGradient(x, y, g1);
+    nnadc::nn::setThreadCount(2);
+    const double l2 = net.lossAndGradient(x, y, g2);
+    nnadc::nn::setThreadCount(saved_threads);
+    CHECK(l1 == l2);
+    CHECK(g1 == g2);
+    constexpr double kStep = 1e-5;
+    for (Eigen::Index k = 0; k < net.parameterCount(); k += 37) {
+      const double saved = net.parameters()(k);
+      net.parameters()(k) = saved + kStep;
+      const double up = loss(net, x, y);
+      net.parameters()(k) = saved - kStep;
+      const double down = loss(net, x, y);
+      net.parameters()(k) = saved;
+      CHECK_MESSAGE(std::abs(g2(k) - (up - down) / (2.0 * kStep)) < 1e-6, "parameter " << k);
+    }
+  }
+
+  TEST_CASE("ParallelForRunsEveryChunkOnceAndRethrowsTheLowestFailure") {
+    const int saved_threads = nnadc::nn::threadCount();
+    nnadc::nn::setThreadCount(2);
+    std::vector<int> hits(100, 0);
+    nnadc::nn::parallelFor(100, [&](int k) {
+      ++hits[static_cast<std::size_t>(k)];
+      // Nested use runs inline (the pool is busy): no deadlock, every inner chunk once.
+      int inner = 0;
+      nnadc::nn::parallelFor(3, [&](int) { ++inner; });
+      CHECK(inner == 3);
+    });
+    CHECK(std::count(hits.begin(), hits.end(), 1) == 100);
+    CHECK_THROWS_WITH(nnadc::nn::parallelFor(8,
+                                             [](int k) {
+                                               if (k == 5 || k == 6)
+                                                 throw std::runtime_error(std::to_string(k));
+                                             }),
+                      "5");
+    nnadc::nn::setThreadCount(saved_threads);
   }
 
   TEST_CASE("HardwareEvaluatorReplacesTheLinearPartButGradientsAreStraightThrough") {

@@ -1,8 +1,10 @@
 #include "nnadc/adc/stage.h"
 
-#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "nnadc/nn/parallel.h"
 
 #include "nnadc/core/assert.h"
 
@@ -68,6 +70,8 @@ namespace {
 // Newton on o stops when no output moves by more than this [V] (SPICE's own vntol: 1e-6 V).
 constexpr double kSettleTolV = 1e-8;
 constexpr int kSettleMaxIter = 60;
+// Samples per unit of parallel work in the operating-point solve (fixed: see settle()).
+constexpr Eigen::Index kSettleChunk = 64;
 }  // namespace
 
 void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
@@ -93,88 +97,183 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   if (dh != nullptr) dh->resize(b, hn);
   if (dhb != nullptr) dhb->resize(b, hn);
 
-  const Eigen::MatrixXd g2h_t = g2h.transpose();  // H x M
-  const Eigen::MatrixXd g2b_t = g2b.transpose();
-  Eigen::VectorXd oi(m);
-  Eigen::VectorXd hi(hn);
-  Eigen::VectorXd hbi(hn);
-  Eigen::VectorXd ph(hn);   // dh_j/d(sum_k G o_k) given o
-  Eigen::VectorXd pb(hn);   // dhb_j/d(sum_k G o_k) given h
-  Eigen::VectorXd qb(hn);   // dhb_j/dh_j
-  Eigen::VectorXd gin(hn);  // dI/dvin of the first inverter (for dh)
-  Eigen::VectorXd c_h(hn);
-  Eigen::VectorXd c_b(hn);
-  Eigen::VectorXd phi(m);
-  Eigen::VectorXd r(m);
-  Eigen::VectorXd step(m);
-  Eigen::MatrixXd dhdo(hn, m);
-  Eigen::MatrixXd dhbdo(hn, m);
-  Eigen::MatrixXd jac(m, m);
-  Eigen::PartialPivLU<Eigen::MatrixXd> lu(m);
-  // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
-  // training batches) sit close, so the next search starts there.
-  std::vector<int> hint_h(static_cast<std::size_t>(hn), -1);
-  std::vector<int> hint_b(static_cast<std::size_t>(hn), -1);
-  for (Eigen::Index i = 0; i < b; ++i) {
-    if (warm) {
-      // The caller's previous solution (training reuses its buffers between small steps).
-      for (int k = 0; k < m; ++k) oi(k) = o(i, k);
-    } else if (i == 0) {
-      // Start from the unloaded point; later samples start from their predecessor's solution.
-      for (int j = 0; j < hn; ++j) {
-        hi(j) = vtc_.value(u(i, j));
-        hbi(j) = vtc_.value(hi(j));
+  // Solves samples [first, last) in order. With a warm start every sample starts from its own
+  // previous solution; without, the range's first sample starts from its unloaded point and
+  // every later one from its predecessor's solution. The batch is cut into fixed chunks of
+  // kSettleChunk samples (never a function of the thread count) that run in parallel, so the
+  // result is the same on any number of threads. (The grid hints only speed the table search
+  // up: the root's cell is unique, so they never change a result.)
+  const auto solve_range = [&](Eigen::Index first, Eigen::Index last) {
+    // Small dense kernels by hand (m, H are ~6..24: Eigen's blocked products and LU cost more
+    // in set-up than in arithmetic at these sizes). Column-major like the Eigen matrices.
+    const auto ms = static_cast<std::size_t>(m);
+    const auto hs = static_cast<std::size_t>(hn);
+    const double* gh = g2h.data();  // (k, j) at k + j m
+    const double* gb = g2b.data();
+    const double* wh = w_h.data();
+    const double* wb = w_b.data();
+    std::vector<double> oi(ms);
+    std::vector<double> hi(hs);
+    std::vector<double> hbi(hs);
+    std::vector<double> ph(hs);  // dh_j/d(sum_k G o_k) given o
+    std::vector<double> pb(hs);  // dhb_j/d(sum_k G o_k) given h
+    std::vector<double> qb(hs);  // dhb_j/dh_j
+    std::vector<double> phi(ms);
+    std::vector<double> r(ms);
+    std::vector<double> jac(ms * ms);  // (k, l) at k + l m
+    std::vector<double> coef_h(ms);
+    std::vector<double> coef_b(ms);
+    std::vector<int> perm(ms);
+    // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
+    // training batches) sit close, so the next search starts there.
+    std::vector<int> hint_h(hs, -1);
+    std::vector<int> hint_b(hs, -1);
+    std::vector<nn::DriveTable::InputCell> at_u(hs);
+    // phi = W_h h + W_b hb + o_vdd.
+    const auto outputs_of = [&](std::vector<double>& out) {
+      for (std::size_t k = 0; k < ms; ++k) out[k] = 0.0;
+      for (std::size_t j = 0; j < hs; ++j) {
+        const double* ch = wh + j * ms;
+        const double* cb = wb + j * ms;
+        for (std::size_t k = 0; k < ms; ++k) out[k] += ch[k] * hi[j] + cb[k] * hbi[j];
       }
-      oi.noalias() = w_h * hi + w_b * hbi + o_vdd;
+      for (std::size_t k = 0; k < ms; ++k) out[k] += o_vdd(static_cast<Eigen::Index>(k));
+    };
+    for (Eigen::Index i = first; i < last; ++i) {
+      // The first inverters' inputs u are fixed during the solve: locate them once.
+      for (std::size_t j = 0; j < hs; ++j) {
+        // A die's mismatch moves the inverter's curve (zero when nominal).
+        const auto je = static_cast<Eigen::Index>(j);
+        const double dvm_h =
+            mismatchShift(g.shift_h, g.shift_h_n, g.shift_h_p, static_cast<int>(j), u(i, je));
+        at_u[j] = drive_->inputCell(u(i, je) - dvm_h);
+      }
+      if (warm) {
+        // The caller's previous solution (training reuses its buffers between small steps).
+        for (std::size_t k = 0; k < ms; ++k) oi[k] = o(i, static_cast<Eigen::Index>(k));
+      } else if (i == first) {
+        // Start from the unloaded point; later samples start from their predecessor's solution.
+        for (std::size_t j = 0; j < hs; ++j) {
+          hi[j] = vtc_.value(u(i, static_cast<Eigen::Index>(j)));
+          hbi[j] = vtc_.value(hi[j]);
+        }
+        outputs_of(oi);
+      }
+      for (int it = 0; it < kSettleMaxIter; ++it) {
+        for (std::size_t j = 0; j < hs; ++j) {
+          // Loads of node j: c = sum_k G_kj o_k through both of its inverters' rows.
+          double c_h = 0.0;
+          double c_b = 0.0;
+          const double* ch = gh + j * ms;
+          const double* cb = gb + j * ms;
+          for (std::size_t k = 0; k < ms; ++k) {
+            c_h += ch[k] * oi[k];
+            c_b += cb[k] * oi[k];
+          }
+          const auto je = static_cast<Eigen::Index>(j);
+          // dI/dvin of the first inverter only matters at the solution (for dh): computed there.
+          const nn::LoadedPoint p =
+              drive_->solveAt(at_u[j], s_h(je), c_h, &hint_h[j], /*want_di_dvin=*/false);
+          hi[j] = p.vout;
+          ph[j] = 1.0 / (s_h(je) - p.di_dvout);
+          const double dvm_b =
+              mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, static_cast<int>(j), hi[j]);
+          const nn::LoadedPoint q = drive_->solve(hi[j] - dvm_b, s_b(je), c_b, &hint_b[j]);
+          hbi[j] = q.vout;
+          pb[j] = 1.0 / (s_b(je) - q.di_dvout);
+          qb[j] = q.di_dvin * pb[j];
+        }
+        outputs_of(phi);
+        double worst = 0.0;
+        for (std::size_t k = 0; k < ms; ++k) {
+          r[k] = oi[k] - phi[k];
+          worst = std::max(worst, std::abs(r[k]));
+        }
+        if (worst < kSettleTolV) {
+          oi = phi;
+          break;
+        }
+        // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
+        // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj, so
+        // J = I - sum_j [(W_h,kj + W_b,kj qb_j) ph_j G_h,lj + W_b,kj pb_j G_b,lj].
+        std::fill(jac.begin(), jac.end(), 0.0);
+        for (std::size_t k = 0; k < ms; ++k) jac[k + k * ms] = 1.0;
+        for (std::size_t j = 0; j < hs; ++j) {
+          const double* whj = wh + j * ms;
+          const double* wbj = wb + j * ms;
+          for (std::size_t k = 0; k < ms; ++k) {
+            coef_h[k] = (whj[k] + wbj[k] * qb[j]) * ph[j];
+            coef_b[k] = wbj[k] * pb[j];
+          }
+          const double* ghj = gh + j * ms;
+          const double* gbj = gb + j * ms;
+          for (std::size_t l = 0; l < ms; ++l) {
+            double* col = &jac[l * ms];
+            const double a = ghj[l];
+            const double bb = gbj[l];
+            for (std::size_t k = 0; k < ms; ++k) col[k] -= coef_h[k] * a + coef_b[k] * bb;
+          }
+        }
+        // Step = J^-1 r by Gaussian elimination with partial pivoting (in place on jac, r).
+        bool singular = false;
+        for (std::size_t c = 0; c < ms; ++c) {
+          std::size_t pivot = c;
+          for (std::size_t k = c + 1; k < ms; ++k) {
+            if (std::abs(jac[k + c * ms]) > std::abs(jac[pivot + c * ms])) pivot = k;
+          }
+          if (!(std::abs(jac[pivot + c * ms]) > 0.0)) {
+            singular = true;
+            break;
+          }
+          if (pivot != c) {
+            for (std::size_t l = 0; l < ms; ++l) std::swap(jac[c + l * ms], jac[pivot + l * ms]);
+            std::swap(r[c], r[pivot]);
+          }
+          const double inv = 1.0 / jac[c + c * ms];
+          for (std::size_t k = c + 1; k < ms; ++k) {
+            const double f = jac[k + c * ms] * inv;
+            if (f == 0.0) continue;
+            for (std::size_t l = c + 1; l < ms; ++l) jac[k + l * ms] -= f * jac[c + l * ms];
+            r[k] -= f * r[c];
+          }
+        }
+        bool usable = !singular;
+        double largest = 0.0;
+        if (usable) {
+          for (std::size_t c = ms; c-- > 0;) {
+            double v = r[c];
+            for (std::size_t l = c + 1; l < ms; ++l) v -= jac[c + l * ms] * r[l];
+            r[c] = v / jac[c + c * ms];
+            if (!std::isfinite(r[c])) usable = false;
+            largest = std::max(largest, std::abs(r[c]));
+          }
+        }
+        // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
+        // fall back to the plain fixed-point update when its step is not finite or too large.
+        if (usable && largest < vdd) {
+          for (std::size_t k = 0; k < ms; ++k) oi[k] -= r[k];
+        } else {
+          oi = phi;
+        }
+      }
+      for (std::size_t j = 0; j < hs; ++j) {
+        const auto je = static_cast<Eigen::Index>(j);
+        h(i, je) = hi[j];
+        hb(i, je) = hbi[j];
+        if (dh != nullptr) (*dh)(i, je) = drive_->diDvin(at_u[j], hi[j], hint_h[j]) * ph[j];
+        if (dhb != nullptr) (*dhb)(i, je) = qb[j];
+      }
+      for (std::size_t k = 0; k < ms; ++k) o(i, static_cast<Eigen::Index>(k)) = oi[k];
     }
-    for (int it = 0; it < kSettleMaxIter; ++it) {
-      c_h.noalias() = g2h_t * oi;
-      c_b.noalias() = g2b_t * oi;
-      for (int j = 0; j < hn; ++j) {
-        const auto js = static_cast<std::size_t>(j);
-        // A die's mismatch (zero when nominal).
-        const double dvm_h = mismatchShift(g.shift_h, g.shift_h_n, g.shift_h_p, j, u(i, j));
-        const nn::LoadedPoint p = drive_->solve(u(i, j) - dvm_h, s_h(j), c_h(j), &hint_h[js]);
-        hi(j) = p.vout;
-        ph(j) = 1.0 / (s_h(j) - p.di_dvout);
-        gin(j) = p.di_dvin;
-        const double dvm_b = mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, j, hi(j));
-        const nn::LoadedPoint q = drive_->solve(hi(j) - dvm_b, s_b(j), c_b(j), &hint_b[js]);
-        hbi(j) = q.vout;
-        pb(j) = 1.0 / (s_b(j) - q.di_dvout);
-        qb(j) = q.di_dvin * pb(j);
-      }
-      phi.noalias() = w_h * hi + w_b * hbi + o_vdd;
-      r = oi - phi;
-      if (r.cwiseAbs().maxCoeff() < kSettleTolV) {
-        oi = phi;
-        break;
-      }
-      // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
-      // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj.
-      dhdo.noalias() = ph.asDiagonal() * g2h_t;
-      dhbdo.noalias() = qb.asDiagonal() * dhdo;
-      dhbdo.noalias() += pb.asDiagonal() * g2b_t;
-      jac.setIdentity();
-      jac.noalias() -= w_h * dhdo;
-      jac.noalias() -= w_b * dhbdo;
-      lu.compute(jac);
-      step.noalias() = lu.solve(r);
-      // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
-      // fall back to the plain fixed-point update when its step is not finite or too large.
-      if (step.allFinite() && step.cwiseAbs().maxCoeff() < vdd) {
-        oi -= step;
-      } else {
-        oi = phi;
-      }
-    }
-    for (int j = 0; j < hn; ++j) {
-      h(i, j) = hi(j);
-      hb(i, j) = hbi(j);
-      if (dh != nullptr) (*dh)(i, j) = gin(j) * ph(j);
-      if (dhb != nullptr) (*dhb)(i, j) = qb(j);
-    }
-    for (int k = 0; k < m; ++k) o(i, k) = oi(k);
+  };
+  if (b > kSettleChunk) {
+    const auto chunks = static_cast<int>((b + kSettleChunk - 1) / kSettleChunk);
+    nn::parallelFor(chunks, [&](int k) {
+      const Eigen::Index first = k * kSettleChunk;
+      solve_range(first, std::min(b, first + kSettleChunk));
+    });
+  } else {
+    solve_range(0, b);
   }
 }
 

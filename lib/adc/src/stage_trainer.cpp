@@ -1,12 +1,14 @@
 #include "nnadc/adc/stage_trainer.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/progress.h"
 #include "nnadc/core/text.h"
+#include "nnadc/nn/parallel.h"
 #include "nnadc/rram/variation.h"
 
 namespace nnadc::adc {
@@ -173,8 +175,10 @@ struct CellMap {
 
 namespace {
 
+// One restart. Reports its iterations to `progress` (shared by concurrent restarts: advance()
+// is thread-safe) and logs nothing, so restarts can run on several threads.
 StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& options,
-                           Logger& logger, const Eigen::VectorXd* inputs) {
+                           Progress& progress, const Eigen::VectorXd* inputs) {
   const auto start = std::chrono::steady_clock::now();
   const StageShape& shape = model.shape();
   Rng rng(options.seed);
@@ -219,8 +223,6 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   Eigen::ArrayXXd noise1;
   Eigen::ArrayXXd noise2;
   result.best_enob_ramp = -1e9;
-  ProgressTask progress(logger.progress(), "training iterations",
-                        static_cast<std::size_t>(options.iterations) + 1);
   for (int it = 0; it <= options.iterations; ++it) {
     progress.advance();
     g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
@@ -243,7 +245,6 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
       result.diverged = true;
       result.message = "training diverged at iteration " + std::to_string(it) + ": the loss is " +
                        formatDouble(loss);
-      logger.warning(result.message);
       break;
     }
     if (it % options.eval_every == 0 || it == options.iterations) {
@@ -288,34 +289,45 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   return result;
 }
 
-// Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB.
+// Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB. The
+// two candidates of a cell are scored at once (on two threads); the first in the order -1, +1
+// that improves is kept, exactly what trying them one after the other would keep.
 int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
            const Eigen::VectorXd& x, int sweeps, double& enob) {
   const int top = model.levels().count() - 1;
   int changes = 0;
   for (int sweep = 0; sweep < sweeps; ++sweep) {
     int changed_this_sweep = 0;
-    for (Eigen::MatrixXi* m : {&cells.hidden, &cells.output}) {
-      for (Eigen::Index i = 0; i < m->size(); ++i) {
+    for (const bool hidden_layer : {true, false}) {
+      Eigen::MatrixXi& m = hidden_layer ? cells.hidden : cells.output;
+      for (Eigen::Index i = 0; i < m.size(); ++i) {
         // Column-major storage: element i sits in row i % rows (its column of the crossbar).
-        int& cell = m->data()[i];
-        const Eigen::Index row = i % m->rows();
-        const int original = cell;
-        int chosen = original;
+        const Eigen::Index row = i % m.rows();
+        const int original = m.data()[i];
+        std::array<int, 2> candidates{};
+        int count = 0;
         for (const int delta : {-1, 1}) {
           const int candidate = original + delta;
           if (candidate < 0 || candidate > top) continue;
-          cell = candidate;
-          if (m->row(row).sum() == 0) continue;  // a column must keep at least one device
-          const double e = inputsEnob(model, cells, decoder, x);
-          if (e > enob + 1e-12) {
-            enob = e;
-            chosen = candidate;
+          // A column must keep at least one device.
+          if (m.row(row).sum() - original + candidate == 0) continue;
+          candidates[static_cast<std::size_t>(count++)] = candidate;
+        }
+        std::array<double, 2> scores{};
+        nn::parallelFor(count, [&](int k) {
+          StageCells trial = cells;
+          Eigen::MatrixXi& t = hidden_layer ? trial.hidden : trial.output;
+          t.data()[i] = candidates[static_cast<std::size_t>(k)];
+          scores[static_cast<std::size_t>(k)] = inputsEnob(model, trial, decoder, x);
+        });
+        for (int k = 0; k < count; ++k) {
+          if (scores[static_cast<std::size_t>(k)] > enob + 1e-12) {
+            enob = scores[static_cast<std::size_t>(k)];
+            m.data()[i] = candidates[static_cast<std::size_t>(k)];
+            ++changed_this_sweep;
             break;
           }
         }
-        cell = chosen;
-        if (chosen != original) ++changed_this_sweep;
       }
     }
     changes += changed_this_sweep;
@@ -330,13 +342,27 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
                             Logger& logger, const Eigen::VectorXd* inputs) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
+  // Restarts are independent (each from its own seed): they run side by side, and the best is
+  // chosen in restart order, as a sequential loop would.
+  std::vector<StageTrainResult> runs(static_cast<std::size_t>(options.restarts));
+  {
+    ProgressTask progress(logger.progress(), "training iterations",
+                          static_cast<std::size_t>(options.restarts) *
+                              (static_cast<std::size_t>(options.iterations) + 1));
+    nn::parallelFor(options.restarts, [&](int r) {
+      StageTrainOptions o = options;
+      o.seed = options.seed + static_cast<std::uint64_t>(r);
+      runs[static_cast<std::size_t>(r)] = trainOnce(model, o, logger.progress(), inputs);
+    });
+  }
   StageTrainResult best;
   bool have = false;
   for (int r = 0; r < options.restarts; ++r) {
-    StageTrainOptions o = options;
-    o.seed = options.seed + static_cast<std::uint64_t>(r);
-    StageTrainResult result = trainOnce(model, o, logger, inputs);
-    if (result.diverged) return result;
+    StageTrainResult& result = runs[static_cast<std::size_t>(r)];
+    if (result.diverged) {
+      logger.warning(result.message);
+      return result;
+    }
     result.best_restart = r;
     if (!have || result.best_enob_ramp > best.best_enob_ramp) {
       best = std::move(result);

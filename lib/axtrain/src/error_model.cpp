@@ -7,6 +7,7 @@
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/nn/parallel.h"
 #include "nnadc/rram/variation.h"
 
 namespace nnadc::axtrain {
@@ -18,6 +19,14 @@ constexpr double kStorageMaxCode = 127.0;     // 8-bit two's complement, symmetr
 constexpr int kStorageBits = 8;
 constexpr int kMaxRramBits = 8;
 constexpr double kMaxRramSigma = 2.0;  // beyond this the lognormal factor is meaningless
+// Signed weight codes -255..255 index the columns 0..510 of the signed error table.
+constexpr std::size_t kMaxCodeIndex = 255;
+constexpr std::size_t kSignedColumns = 2 * kMaxCodeIndex + 1;
+// Units of parallel work (fixed: results never depend on the thread count).
+constexpr Eigen::Index kRowsPerChunk = 64;
+constexpr Eigen::Index kColumnsPerChunk = 32;
+// Widest layer whose error sums fit an int32 accumulator: 2^14 products of |error| < 2^16.
+constexpr Eigen::Index kMaxInt32Inputs = Eigen::Index{1} << 14;
 
 [[noreturn]] void badSpec(std::string_view text, const std::string& why) {
   throw InputError("NNADC-AXT-002", "error model '" + std::string(text) + "': " + why +
@@ -146,6 +155,14 @@ HardwareModel::HardwareModel(const ErrorModelSpec& spec) : spec_(spec) {
   if (spec_.kind == ErrorModelKind::kMultiplier) {
     table_.emplace(spec_.multiplier);
     stats_ = table_->stats();
+    signed_errors_.assign(256 * kSignedColumns, 0);
+    for (std::uint32_t a = 0; a < 256; ++a) {
+      std::int32_t* row = &signed_errors_[a * kSignedColumns];
+      for (std::uint32_t b = 1; b < 256; ++b) {
+        row[kMaxCodeIndex + b] = table_->error(a, b);
+        row[kMaxCodeIndex - b] = -table_->error(a, b);
+      }
+    }
   }
 }
 
@@ -161,15 +178,14 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       const double top = maxAbs(w);
       q.scale = top > 0.0 ? top / kMultiplierMaxCode : 1.0;
       q.signed_codes.resize(w.rows(), w.cols());
-      q.codes.assign(static_cast<std::size_t>(w.size()), 0);
-      q.signs.assign(static_cast<std::size_t>(w.size()), 0);
+      q.index.assign(static_cast<std::size_t>(w.size()), 0);
       for (Eigen::Index j = 0; j < w.cols(); ++j) {
         for (Eigen::Index i = 0; i < w.rows(); ++i) {
           const double code = std::min(kMultiplierMaxCode, std::round(std::abs(w(i, j)) / q.scale));
           const auto t = static_cast<std::size_t>(j * w.rows() + i);
-          q.codes[t] = static_cast<std::uint8_t>(code);
-          q.signs[t] = static_cast<std::int8_t>(code == 0.0 ? 0 : (w(i, j) < 0.0 ? -1 : 1));
-          q.signed_codes(i, j) = w(i, j) < 0.0 ? -code : code;
+          const double signed_code = w(i, j) < 0.0 ? -code : code;
+          q.index[t] = static_cast<std::uint16_t>(signed_code + kMaxCodeIndex);
+          q.signed_codes(i, j) = signed_code;
         }
       }
     }
@@ -225,9 +241,45 @@ void HardwareModel::apply(int layer,
   }
   NNADC_ASSERT(l < weights_.size() && weights_[l].rows() == weights.rows() &&
                weights_[l].cols() == weights.cols());
-  z.noalias() = weights_[l] * input;
-  z.colwise() += bias;
+  const Eigen::MatrixXd& w = weights_[l];
+  z.resize(w.rows(), input.cols());
+  // Fixed row chunks (never the thread count): the same bits on any number of threads.
+  const Eigen::Index rows = w.rows();
+  const int chunks = static_cast<int>((rows + kRowsPerChunk - 1) / kRowsPerChunk);
+  nn::parallelFor(chunks, [&](int k) {
+    const Eigen::Index r0 = k * kRowsPerChunk;
+    const Eigen::Index n = std::min(kRowsPerChunk, rows - r0);
+    auto zr = z.middleRows(r0, n);
+    zr.noalias() = w.middleRows(r0, n) * input;
+    zr.colwise() += bias.segment(r0, n);
+  });
 }
+
+namespace {
+
+// Sum over the nonzero activations of one sample of the signed product errors (table lookups),
+// added to that sample's column of z. Acc is int32 when the layer is narrow enough that it cannot
+// overflow (|error| < 2^16 per product, at most 2^14 products), else int64.
+template <typename Acc>
+void addProductErrors(const std::int32_t* table, const std::uint16_t* index, Eigen::Index in,
+                      Eigen::Index out, const std::uint8_t* a_codes, const double* input, Acc* acc,
+                      double* z) {
+  std::fill(acc, acc + out, Acc{0});
+  for (Eigen::Index j = 0; j < in; ++j) {
+    const std::uint8_t a = a_codes[j];
+    if (a == 0) continue;
+    const std::int32_t* row = table + static_cast<std::size_t>(a) * kSignedColumns;
+    const std::uint16_t* idx = index + j * out;
+    if (input[j] < 0.0) {
+      for (Eigen::Index i = 0; i < out; ++i) acc[i] -= row[idx[i]];
+    } else {
+      for (Eigen::Index i = 0; i < out; ++i) acc[i] += row[idx[i]];
+    }
+  }
+  for (Eigen::Index i = 0; i < out; ++i) z[i] += static_cast<double>(acc[i]);
+}
+
+}  // namespace
 
 void HardwareModel::applyMultiplier(int layer, const Eigen::Ref<const Eigen::VectorXd>& bias,
                                     const Eigen::MatrixXd& input, Eigen::MatrixXd& z) const {
@@ -241,40 +293,44 @@ void HardwareModel::applyMultiplier(int layer, const Eigen::Ref<const Eigen::Vec
     return;
   }
   const double input_scale = top / kMultiplierMaxCode;
-  // Activation codes: sign-magnitude, magnitude round(|x| / scale) in [0, 255].
-  Eigen::MatrixXd signed_input(in, batch);
-  std::vector<std::uint8_t> a_codes(static_cast<std::size_t>(in * batch));
-  for (Eigen::Index k = 0; k < input.size(); ++k) {
-    const double code =
-        std::min(kMultiplierMaxCode, std::round(std::abs(input.data()[k]) / input_scale));
-    a_codes[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(code);
-    signed_input.data()[k] = input.data()[k] < 0.0 ? -code : code;
-  }
-  // Exact part of every product as one integer-valued GEMM (exact in double: |sum| < 2^53).
-  z.noalias() = q.signed_codes * signed_input;
-  // Error part: sum over nonzero activations of sign * (approx(a, b) - a * b) by table lookup.
-  // |error| < 2^16 per product, so an int64 accumulator cannot overflow for any layer width.
-  std::vector<std::int64_t> acc(static_cast<std::size_t>(out));
-  for (Eigen::Index s = 0; s < batch; ++s) {
-    std::fill(acc.begin(), acc.end(), 0);
-    for (Eigen::Index j = 0; j < in; ++j) {
-      const std::uint8_t a = a_codes[static_cast<std::size_t>(j + s * in)];
-      if (a == 0) continue;
-      const std::int32_t* row = table_->row(a);
-      const std::int64_t a_sign = input(j, s) < 0.0 ? -1 : 1;
-      const std::size_t base = static_cast<std::size_t>(j * out);
-      const std::uint8_t* codes = &q.codes[base];
-      const std::int8_t* signs = &q.signs[base];
-      for (Eigen::Index i = 0; i < out; ++i) {
-        const auto iu = static_cast<std::size_t>(i);
-        acc[iu] += a_sign * signs[iu] * row[codes[iu]];
+  const double scale = q.scale * input_scale;
+  z.resize(out, batch);
+  // Samples are independent: fixed chunks of columns, each quantised, multiplied (the exact
+  // integer GEMM is exact in double, |sum| < 2^53, so its split cannot change a bit) and
+  // corrected by table lookups on its own.
+  const int chunks = static_cast<int>((batch + kColumnsPerChunk - 1) / kColumnsPerChunk);
+  nn::parallelFor(chunks, [&](int k) {
+    const Eigen::Index c0 = k * kColumnsPerChunk;
+    const Eigen::Index nc = std::min(kColumnsPerChunk, batch - c0);
+    // Activation codes: sign-magnitude, magnitude round(|x| / scale) in [0, 255].
+    Eigen::MatrixXd signed_input(in, nc);
+    std::vector<std::uint8_t> a_codes(static_cast<std::size_t>(in * nc));
+    const double* src = input.data() + c0 * in;
+    for (Eigen::Index t = 0; t < in * nc; ++t) {
+      const double code = std::min(kMultiplierMaxCode, std::round(std::abs(src[t]) / input_scale));
+      a_codes[static_cast<std::size_t>(t)] = static_cast<std::uint8_t>(code);
+      signed_input.data()[t] = src[t] < 0.0 ? -code : code;
+    }
+    auto zc = z.middleCols(c0, nc);
+    // Exact part of every product as one integer-valued GEMM.
+    zc.noalias() = q.signed_codes * signed_input;
+    // Error part: sum over nonzero activations of sign * (approx(a, b) - a * b) by lookup.
+    if (in <= kMaxInt32Inputs) {
+      std::vector<std::int32_t> acc(static_cast<std::size_t>(out));
+      for (Eigen::Index s = 0; s < nc; ++s) {
+        addProductErrors(signed_errors_.data(), q.index.data(), in, out, &a_codes[s * in],
+                         src + s * in, acc.data(), &zc(0, s));
+      }
+    } else {
+      std::vector<std::int64_t> acc(static_cast<std::size_t>(out));
+      for (Eigen::Index s = 0; s < nc; ++s) {
+        addProductErrors(signed_errors_.data(), q.index.data(), in, out, &a_codes[s * in],
+                         src + s * in, acc.data(), &zc(0, s));
       }
     }
-    for (Eigen::Index i = 0; i < out; ++i)
-      z(i, s) += static_cast<double>(acc[static_cast<std::size_t>(i)]);
-  }
-  z *= q.scale * input_scale;
-  z.colwise() += bias;
+    zc *= scale;
+    zc.colwise() += bias;
+  });
 }
 
 const Eigen::MatrixXd* HardwareModel::backwardWeights(int layer) const {

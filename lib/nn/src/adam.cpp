@@ -1,11 +1,13 @@
 #include "nnadc/nn/adam.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
+#include "nnadc/nn/parallel.h"
 
 namespace nnadc::nn {
 
@@ -36,12 +38,37 @@ void Adam::step(Eigen::Ref<Eigen::VectorXd> params,
                 const Eigen::Ref<const Eigen::VectorXd>& gradient) {
   const double lr = learningRate();
   ++t_;
-  const Eigen::VectorXd g = gradient + options_.weight_decay * params;
-  m_ = options_.beta1 * m_ + (1.0 - options_.beta1) * g;
-  v_ = options_.beta2 * v_ + (1.0 - options_.beta2) * g.cwiseProduct(g);
   const double c1 = 1.0 - std::pow(options_.beta1, static_cast<double>(t_));
   const double c2 = 1.0 - std::pow(options_.beta2, static_cast<double>(t_));
-  params.array() -= lr * (m_.array() / c1) / ((v_.array() / c2).sqrt() + options_.epsilon);
+  // One fused pass per element (the update reads and writes each array once): element-wise, so
+  // any split over threads gives the same bits.
+  const double b1 = options_.beta1;
+  const double b2 = options_.beta2;
+  const double wd = options_.weight_decay;
+  const double eps = options_.epsilon;
+  const auto update = [&](Eigen::Index first, Eigen::Index count) {
+    double* p = params.data();
+    const double* gr = gradient.data();
+    double* m = m_.data();
+    double* v = v_.data();
+    for (Eigen::Index i = first; i < first + count; ++i) {
+      const double g = gr[i] + wd * p[i];
+      m[i] = b1 * m[i] + (1.0 - b1) * g;
+      v[i] = b2 * v[i] + (1.0 - b2) * (g * g);
+      p[i] -= lr * (m[i] / c1) / (std::sqrt(v[i] / c2) + eps);
+    }
+  };
+  const Eigen::Index n = params.size();
+  constexpr Eigen::Index kChunk = Eigen::Index{1} << 15;
+  if (n < 2 * kChunk) {
+    update(0, n);
+    return;
+  }
+  const int chunks = static_cast<int>((n + kChunk - 1) / kChunk);
+  parallelFor(chunks, [&](int k) {
+    const Eigen::Index first = k * kChunk;
+    update(first, std::min(kChunk, n - first));
+  });
 }
 
 }  // namespace nnadc::nn

@@ -1,10 +1,12 @@
 #include "nnadc/nn/mlp.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
+#include "nnadc/nn/parallel.h"
 
 namespace nnadc::nn {
 
@@ -61,6 +63,33 @@ void Mlp::initialize(Rng& rng) {
   }
 }
 
+namespace {
+
+// Rows of a layer's output per unit of parallel work. Fixed (never derived from the thread
+// count), so every output element is computed by the same GEMM shape for any number of threads:
+// the same bits on 1 or N cores.
+constexpr Eigen::Index kRowsPerChunk = 64;
+
+int rowChunks(Eigen::Index rows) {
+  return static_cast<int>(std::max<Eigen::Index>(1, (rows + kRowsPerChunk - 1) / kRowsPerChunk));
+}
+
+// Runs f(first_row, row_count) over the fixed row chunks of `rows`, on the pool.
+template <typename F>
+void forRowChunks(Eigen::Index rows, F f) {
+  const int chunks = rowChunks(rows);
+  if (chunks == 1) {
+    f(Eigen::Index{0}, rows);
+    return;
+  }
+  parallelFor(chunks, [&](int k) {
+    const Eigen::Index first = k * kRowsPerChunk;
+    f(first, std::min(kRowsPerChunk, rows - first));
+  });
+}
+
+}  // namespace
+
 const Eigen::MatrixXd& Mlp::forward(const Eigen::MatrixXd& x, ForwardCache& cache,
                                     LinearEvaluator* hardware) const {
   NNADC_ASSERT(x.rows() == sizes_.front());
@@ -68,19 +97,36 @@ const Eigen::MatrixXd& Mlp::forward(const Eigen::MatrixXd& x, ForwardCache& cach
   cache.inputs.resize(layers);
   cache.z.resize(layers);
   cache.inputs[0] = x;
+  forwardLayers(cache, hardware);
+  return cache.z.back();
+}
+
+void Mlp::forwardLayers(ForwardCache& cache, LinearEvaluator* hardware) const {
+  const auto layers = static_cast<std::size_t>(layerCount());
+  const Eigen::Index batch = cache.inputs[0].cols();
   for (std::size_t l = 0; l < layers; ++l) {
     const int layer = static_cast<int>(l);
     Eigen::MatrixXd& z = cache.z[l];
+    const Eigen::MatrixXd& in = cache.inputs[l];
+    const bool hidden = l + 1 < layers;
+    if (hidden) cache.inputs[l + 1].resize(sizes_[l + 1], batch);
     if (hardware != nullptr) {
-      hardware->apply(layer, weights(layer), bias(layer), cache.inputs[l], z);
-      NNADC_ASSERT(z.rows() == sizes_[l + 1] && z.cols() == x.cols());
-    } else {
-      z.noalias() = weights(layer) * cache.inputs[l];
-      z.colwise() += bias(layer);
+      hardware->apply(layer, weights(layer), bias(layer), in, z);
+      NNADC_ASSERT(z.rows() == sizes_[l + 1] && z.cols() == batch);
+      if (hidden) cache.inputs[l + 1] = z.cwiseMax(0.0);
+      continue;
     }
-    if (l + 1 < layers) cache.inputs[l + 1] = z.cwiseMax(0.0);
+    z.resize(sizes_[l + 1], batch);
+    const auto w = weights(layer);
+    const auto b = bias(layer);
+    Eigen::MatrixXd* next = hidden ? &cache.inputs[l + 1] : nullptr;
+    forRowChunks(z.rows(), [&](Eigen::Index r0, Eigen::Index n) {
+      auto zr = z.middleRows(r0, n);
+      zr.noalias() = w.middleRows(r0, n) * in;
+      zr.colwise() += b.segment(r0, n);
+      if (next != nullptr) next->middleRows(r0, n) = zr.cwiseMax(0.0);
+    });
   }
-  return cache.z.back();
 }
 
 double softmaxCrossEntropy(const Eigen::MatrixXd& logits, const std::vector<int>& labels,
@@ -114,19 +160,36 @@ double Mlp::lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& la
   Eigen::MatrixXd dz;
   const double loss = softmaxCrossEntropy(cache.z.back(), labels, &dz);
   gradient.resize(params_.size());
+  Eigen::MatrixXd da;
   for (int l = layerCount() - 1; l >= 0; --l) {
     const auto li = static_cast<std::size_t>(l);
     const Eigen::Index out = sizes_[li + 1];
     const Eigen::Index in = sizes_[li];
     Eigen::Map<Eigen::MatrixXd> dw(gradient.data() + offsets_[li], out, in);
-    dw.noalias() = dz * cache.inputs[li].transpose();
-    gradient.segment(biasOffset(l), out) = dz.rowwise().sum();
+    auto db = gradient.segment(biasOffset(l), out);
+    const Eigen::MatrixXd& input = cache.inputs[li];
+    // Each chunk of output rows owns its rows of dW and db: no reduction across threads.
+    forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
+      dw.middleRows(r0, n).noalias() = dz.middleRows(r0, n) * input.transpose();
+      db.segment(r0, n) = dz.middleRows(r0, n).rowwise().sum();
+    });
     if (l > 0) {
       const Eigen::MatrixXd* hw = hardware != nullptr ? hardware->backwardWeights(l) : nullptr;
-      Eigen::MatrixXd da = hw != nullptr ? Eigen::MatrixXd(hw->transpose() * dz)
-                                         : Eigen::MatrixXd(weights(l).transpose() * dz);
-      // ReLU derivative at the pre-activation the forward pass actually saw.
-      dz = (cache.z[li - 1].array() > 0.0).select(da, 0.0);
+      const auto w = weights(l);
+      const Eigen::MatrixXd& z_prev = cache.z[li - 1];
+      da.resize(in, dz.cols());
+      // da = W^T dz by chunks of its rows (= W's columns), then the ReLU derivative at the
+      // pre-activation the forward pass actually saw.
+      forRowChunks(in, [&](Eigen::Index r0, Eigen::Index n) {
+        auto dar = da.middleRows(r0, n);
+        if (hw != nullptr) {
+          dar.noalias() = hw->middleCols(r0, n).transpose() * dz;
+        } else {
+          dar.noalias() = w.middleCols(r0, n).transpose() * dz;
+        }
+        dar = (z_prev.middleRows(r0, n).array() > 0.0).select(dar, 0.0);
+      });
+      dz.swap(da);
     }
   }
   return loss;

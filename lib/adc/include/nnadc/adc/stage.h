@@ -140,7 +140,9 @@ class StageModel {
 
   /// Loaded operating point of every sample: h, hb, o from u (see the file comment); dh, dhb
   /// (optional) get the loaded local slopes. An `o` already sized B x M on entry is the initial
-  /// guess (forward() passes its previous outputs: training steps move them little).
+  /// guess (forward() passes its previous outputs: training steps move them little). Samples are
+  /// solved in fixed chunks of 64 on the training pool (nn/parallel.h): the same bits on any
+  /// number of threads.
   void settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
               Eigen::ArrayXXd& hb, Eigen::ArrayXXd& o, Eigen::ArrayXXd* dh,
               Eigen::ArrayXXd* dhb) const;

@@ -97,16 +97,18 @@ class HardwareModel final : public nn::LinearEvaluator {
 
  private:
   struct QuantisedLayer {
-    double scale = 0.0;               ///< weight units per code
-    Eigen::MatrixXd signed_codes;     ///< out x in, +-magnitude code as double (exact GEMM part)
-    std::vector<std::uint8_t> codes;  ///< in x out (transposed): magnitude codes
-    std::vector<std::int8_t> signs;   ///< in x out (transposed): +1 / -1 / 0
+    double scale = 0.0;            ///< weight units per code
+    Eigen::MatrixXd signed_codes;  ///< out x in, +-magnitude code as double (exact GEMM part)
+    /// in x out (transposed): signed code + 255, the column of signed_errors_ to read.
+    std::vector<std::uint16_t> index;
   };
   void applyMultiplier(int layer, const Eigen::Ref<const Eigen::VectorXd>& bias,
                        const Eigen::MatrixXd& input, Eigen::MatrixXd& z) const;
 
   ErrorModelSpec spec_;
   std::optional<ProductTable> table_;
+  /// 256 x 511: row a, column c = sign(b) * (approx(a, |b|) - a |b|) for b = c - 255 (b = 0: 0).
+  std::vector<std::int32_t> signed_errors_;
   std::optional<MultiplierStats> stats_;
   std::vector<Eigen::MatrixXd> weights_;   // ntv / rram / none: hardware weights
   std::vector<QuantisedLayer> quantised_;  // mult

@@ -4,6 +4,7 @@
 /// resistive load draws, I(vin, v) = S v - c (S = sum of load conductances, c = sum G_k V_k of
 /// the nodes they lead to). For a fixed vin the bilinear table is piecewise linear in v and
 /// I decreases with v while S v - c increases, so the root is unique and found exactly.
+#include <algorithm>
 #include <vector>
 
 #include "nnadc/core/vtc.h"
@@ -28,14 +29,145 @@ class DriveTable {
   /// (iterative solvers call this many times with slowly moving arguments); < 0 = unknown.
   [[nodiscard]] LoadedPoint solve(double vin, double s, double c, int* hint = nullptr) const;
 
+  /// Where an input voltage falls in the table (the two rows around it and the fraction). It
+  /// stays fixed while only the load moves, so an iterative solver looks it up once per input.
+  struct InputCell {
+    const double* r0 = nullptr;
+    const double* r1 = nullptr;
+    double t = 0.0;
+  };
+  [[nodiscard]] InputCell inputCell(double vin) const;
+  /// solve() at a located input (same arithmetic, same bits). With `want_di_dvin` false the
+  /// point's di_dvin is left 0: diDvin() computes it later, for the last point only.
+  [[nodiscard]] LoadedPoint solveAt(const InputCell& at, double s, double c, int* hint,
+                                    bool want_di_dvin = true) const;
+  /// dI/dvin at a point solveAt() returned: `vout` its output, `cell` the grid cell it left in
+  /// its hint.
+  [[nodiscard]] double diDvin(const InputCell& at, double vout, int cell) const;
+
  private:
   double vin0_ = 0.0;
   double dvin_ = 1.0;
+  double inv_dvin_ = 1.0;  // 1 / dvin_: the solver multiplies (a division costs ~10x)
   double vout0_ = 0.0;
   double dvout_ = 1.0;
+  double inv_dvout_ = 1.0;
   int nin_ = 0;
   int nout_ = 0;
   std::vector<double> i_;  // row-major (vin, vout)
 };
+
+// Defined here so the stage model's operating-point solver (its hottest call, ~10^9 times per
+// training) inlines it.
+namespace detail {
+// Cell index and fraction of x on a uniform grid of n points, clamped to the table.
+inline void locate(double x, double x0, double dx, int n, int& cell, double& t) {
+  const double u = std::clamp((x - x0) / dx, 0.0, static_cast<double>(n - 1));
+  cell = std::min(static_cast<int>(u), n - 2);
+  t = u - cell;
+}
+}  // namespace detail
+
+inline DriveTable::InputCell DriveTable::inputCell(double vin) const {
+  InputCell at;
+  const double x = std::clamp((vin - vin0_) * inv_dvin_, 0.0, static_cast<double>(nin_ - 1));
+  const int i = std::min(static_cast<int>(x), nin_ - 2);
+  at.t = x - i;
+  at.r0 = &i_[static_cast<std::size_t>(i) * static_cast<std::size_t>(nout_)];
+  at.r1 = at.r0 + nout_;
+  return at;
+}
+
+inline double DriveTable::diDvin(const InputCell& at, double vout, int cell) const {
+  const int lo = cell;
+  const double* r0 = at.r0;
+  const double* r1 = at.r1;
+  const double sv = std::clamp((vout - (vout0_ + dvout_ * lo)) * inv_dvout_, 0.0, 1.0);
+  return ((1 - sv) * (r1[lo] - r0[lo]) + sv * (r1[lo + 1] - r0[lo + 1])) * inv_dvin_;
+}
+
+inline LoadedPoint DriveTable::solve(double vin, double s, double c, int* hint) const {
+  int local = -1;
+  return solveAt(inputCell(vin), s, c, hint != nullptr ? hint : &local);
+}
+
+inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, int* hint,
+                                       bool want_di_dvin) const {
+  const double t = at.t;
+  const double* r0 = at.r0;
+  const double* r1 = at.r1;
+  // F(v) = I(vin, v) - s v + c, linear between grid columns and decreasing: bisect on columns.
+  const auto f_at = [&](int j) {
+    return (1 - t) * r0[j] + t * r1[j] - s * (vout0_ + dvout_ * j) + c;
+  };
+  LoadedPoint p;
+  int lo = 0;
+  int hi = nout_ - 1;
+  double f_lo = 0.0;
+  double f_hi = 0.0;
+  bool walked = false;
+  if (*hint >= 0 && *hint <= nout_ - 2) {
+    // Walk a few cells from the hint to the sign change (F decreases along the grid); a hint
+    // further off than that is cheaper to replace by bisection.
+    constexpr int kMaxWalk = 4;
+    lo = *hint;
+    f_lo = f_at(lo);
+    f_hi = f_at(lo + 1);
+    int steps = 0;
+    while (f_lo <= 0.0 && lo > 0 && steps < kMaxWalk) {
+      --lo;
+      ++steps;
+      f_hi = f_lo;
+      f_lo = f_at(lo);
+    }
+    while (f_hi > 0.0 && lo < nout_ - 2 && steps < kMaxWalk) {
+      ++lo;
+      ++steps;
+      f_lo = f_hi;
+      f_hi = f_at(lo + 1);
+    }
+    walked = (f_lo > 0.0 || lo == 0) && (f_hi <= 0.0 || lo == nout_ - 2);
+  }
+  if (!walked) {
+    lo = 0;
+    hi = nout_ - 1;
+    f_lo = f_at(lo);
+    f_hi = f_at(hi);
+    if (f_lo > 0.0 && f_hi < 0.0) {
+      while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        const double fm = f_at(mid);
+        if (fm > 0.0) {
+          lo = mid;
+          f_lo = fm;
+        } else {
+          hi = mid;
+          f_hi = fm;
+        }
+      }
+    } else if (f_lo <= 0.0) {
+      hi = 1;
+      f_hi = f_at(hi);
+    } else {
+      lo = nout_ - 2;
+      f_lo = f_at(lo);
+    }
+  }
+  // Root inside [lo, lo + 1] when F changes sign there; otherwise the table's end (the load
+  // would pull the node past the rail the inverter can reach: it clamps there).
+  if (f_lo <= 0.0) {
+    p.vout = vout0_ + dvout_ * lo;
+  } else if (f_hi > 0.0) {
+    p.vout = vout0_ + dvout_ * (lo + 1);
+  } else {
+    p.vout = vout0_ + dvout_ * (lo + f_lo / (f_lo - f_hi));
+  }
+  *hint = lo;
+  const double a = (1 - t) * r0[lo] + t * r1[lo];
+  const double b = (1 - t) * r0[lo + 1] + t * r1[lo + 1];
+  p.di_dvout = (b - a) * inv_dvout_;
+  if (want_di_dvin) p.di_dvin = diDvin(at, p.vout, lo);
+  return p;
+}
 
 }  // namespace nnadc::nn

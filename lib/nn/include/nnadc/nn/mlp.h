@@ -81,6 +81,9 @@ class Mlp {
                    LinearEvaluator* hardware = nullptr) const;
 
  private:
+  /// The layers of forward(), from cache.inputs[0] (sized by the caller).
+  void forwardLayers(ForwardCache& cache, LinearEvaluator* hardware) const;
+
   std::vector<Eigen::Index> sizes_;
   std::vector<Eigen::Index> offsets_;
   Eigen::VectorXd params_;
