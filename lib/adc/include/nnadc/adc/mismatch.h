@@ -104,9 +104,10 @@ void drawCmosMismatch(const Design& design, const MismatchCoefficients& coeffici
 /// ov_n = V_M - VT_n and ov_p = VDD - V_M - |VT_p|: dV_M/dVT_n = ov_p / (ov_n + ov_p),
 /// dV_M/ddelvto_p = ov_n / (ov_n + ov_p), dV_M/dbeta_n = -dV_M/dbeta_p = -ov_n ov_p / (2 (ov_n +
 /// ov_p)). The defaults are measured instead (ngspice 39, models/cmos130.lib, the default
-/// 0.3/0.6/0.13 um inverter, central +-10 mV and 1.1x steps; tests/sim mismatch_test re-measures them):
-/// the threshold terms agree with the square law (0.51 / 0.49 from vth0 and V_M = 0.596 V; linear within 1 % up to +-40 mV), the
-/// mulu0 terms are 3x smaller than square law because the 130 nm devices are velocity-saturated.
+/// 0.3/0.6/0.13 um inverter, central +-10 mV and 1.1x steps; tests/sim mismatch_test re-measures
+/// them): the threshold terms agree with the square law (0.51 / 0.49 from vth0 and V_M = 0.596 V;
+/// linear within 1 % up to +-40 mV), the mulu0 terms are 3x smaller than square law because the 130
+/// nm devices are velocity-saturated.
 struct ThresholdSensitivity {
   double dvm_dvtn = 0.504;
   double dvm_dvtp = 0.481;
