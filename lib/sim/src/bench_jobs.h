@@ -57,6 +57,24 @@ double runChunks(WorkerPool& pool, const std::vector<RunRequest>& jobs, Name nam
   return elapsed_s;
 }
 
+/// Mean of y(t) over [from, to] (trapezoids, ends interpolated).
+inline double timeAverage(const std::vector<double>& t, const std::vector<double>& y, double from,
+                          double to) {
+  if (to <= from) return interpolate(t, y, from);
+  double area = 0.0;
+  double t_prev = from;
+  double y_prev = interpolate(t, y, from);
+  const auto begin = std::upper_bound(t.begin(), t.end(), from);
+  for (auto it = begin; it != t.end() && *it < to; ++it) {
+    const auto k = static_cast<std::size_t>(it - t.begin());
+    area += 0.5 * (y_prev + y[k]) * (t[k] - t_prev);
+    t_prev = t[k];
+    y_prev = y[k];
+  }
+  area += 0.5 * (y_prev + interpolate(t, y, to)) * (to - t_prev);
+  return area / (to - from);
+}
+
 /// "<label> chunk c (points a..b)", as errors name chunk c of a sweep of `points`.
 inline std::string staticChunkName(const std::string& label, std::size_t c, int points) {
   const int first = static_cast<int>(c) * kStaticChunkPoints;

@@ -20,22 +20,6 @@ const Vector& require(const RunResult& result, const std::string& name, const st
   return *v;
 }
 
-// Mean of y(t) over [from, to] (trapezoids on the simulator's points, ends interpolated).
-double timeAverage(const std::vector<double>& t, const std::vector<double>& y, double from,
-                   double to) {
-  double area = 0.0;
-  double t_prev = from;
-  double y_prev = interpolate(t, y, from);
-  for (auto it = std::upper_bound(t.begin(), t.end(), from); it != t.end() && *it < to; ++it) {
-    const auto k = static_cast<std::size_t>(it - t.begin());
-    area += 0.5 * (y_prev + y[k]) * (t[k] - t_prev);
-    t_prev = t[k];
-    y_prev = y[k];
-  }
-  area += 0.5 * (y_prev + interpolate(t, y, to)) * (to - t_prev);
-  return area / (to - from);
-}
-
 }  // namespace
 
 BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,

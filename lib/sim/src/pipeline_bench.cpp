@@ -43,24 +43,6 @@ const Plot& benchPlot(const RunResult& result, const std::string& where) {
                         where + ": vector '" + probe + "' missing from the results");
 }
 
-// Mean of y(t) over [from, to] (trapezoids, ends interpolated).
-double timeAverage(const std::vector<double>& t, const std::vector<double>& y, double from,
-                   double to) {
-  if (to <= from) return interpolate(t, y, from);
-  double area = 0.0;
-  double t_prev = from;
-  double y_prev = interpolate(t, y, from);
-  const auto begin = std::upper_bound(t.begin(), t.end(), from);
-  for (auto it = begin; it != t.end() && *it < to; ++it) {
-    const auto k = static_cast<std::size_t>(it - t.begin());
-    area += 0.5 * (y_prev + y[k]) * (t[k] - t_prev);
-    t_prev = t[k];
-    y_prev = y[k];
-  }
-  area += 0.5 * (y_prev + interpolate(t, y, to)) * (to - t_prev);
-  return area / (to - from);
-}
-
 struct Decoders {
   std::vector<std::vector<int>> dense;  // per stage: decision of every word
   explicit Decoders(const adc::Pipeline& pipeline) {

@@ -40,15 +40,6 @@ MosSize wider(MosSize s, double factor) {
   return s;
 }
 
-ModelSource modelSource(const adc::InverterSizing& inverter) {
-  ModelSource source;
-  source.lib_file = inverter.model_lib;
-  source.section = inverter.lib_section;
-  source.nmos = inverter.nmos;
-  source.pmos = inverter.pmos;
-  return source;
-}
-
 /// A clock between 0 and `high_v`: rises at `delay`, high for `high` (edges included), every
 /// `period`.
 std::string clock(const std::string& node, double high_v, double delay, double high, double edge,

@@ -25,15 +25,6 @@ using detail::Writer;
 
 std::string inverterName(bool scaled) { return scaled ? "nnadc_inv_drv" : "nnadc_inv"; }
 
-ModelSource modelSource(const adc::InverterSizing& inverter) {
-  ModelSource source;
-  source.lib_file = inverter.model_lib;
-  source.section = inverter.lib_section;
-  source.nmos = inverter.nmos;
-  source.pmos = inverter.pmos;
-  return source;
-}
-
 std::string stageName(std::size_t index) { return "nnadc_stage" + std::to_string(index); }
 
 double binWidth(const adc::StageShape& shape, int points) {
@@ -394,6 +385,15 @@ std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   }
   if (dialect != Dialect::kSpectre) w.line(".end");
   return w.text();
+}
+
+ModelSource modelSource(const adc::InverterSizing& inverter) {
+  ModelSource source;
+  source.lib_file = inverter.model_lib;
+  source.section = inverter.lib_section;
+  source.nmos = inverter.nmos;
+  source.pmos = inverter.pmos;
+  return source;
 }
 
 }  // namespace nnadc::spice

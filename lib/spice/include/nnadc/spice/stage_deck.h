@@ -40,6 +40,7 @@
 
 #include "nnadc/adc/design.h"
 #include "nnadc/spice/deck.h"
+#include "nnadc/spice/models.h"
 
 namespace nnadc::spice {
 
@@ -68,6 +69,8 @@ TransientPlan transientPlan(const adc::StageShape& shape, const DeckOptions& opt
 /// Building blocks (the pipeline emitter reuses them). Model cards as the dialect reads them: the
 /// shipped card inlined (InverterSizing::model_lib empty), a user's library referenced by path.
 std::string modelSection(const adc::InverterSizing& inverter, Dialect dialect);
+/// The model source (card, section, device names) a design's inverter sizing names.
+ModelSource modelSource(const adc::InverterSizing& inverter);
 /// Subcircuits nnadc_inv (the characterised inverter) and, when driver_multiplier != 1,
 /// nnadc_inv_drv (driver_multiplier of them in parallel).
 std::string inverterSubckts(const adc::InverterSizing& inverter, Dialect dialect,
