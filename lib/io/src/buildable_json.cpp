@@ -24,10 +24,11 @@ Json buildableJson(const eval::BuildableSummary& s, const std::string& design_fi
     power.push_back({{"source", b.source}, {"block", b.block}, {"power_w", b.power_w}});
   }
   j["power_per_block"] = power;
-  j["ideal_elements"] = {"vinp/vinn: input source",
-                         "vdd_*/vref*/vcm/vcmi: supplies, rail references, common modes",
-                         "iref*: bias reference currents", "clock phases incl. boosted copies",
-                         "latches, decoders, DAC switch drivers (digital logic)"};
+  Json ideal = Json::array();
+  for (const spice::IdealElement& e : spice::buildableIdealElements(o)) {
+    ideal.push_back(e.instances + ": " + e.what);
+  }
+  j["ideal_elements"] = ideal;
   j["agreement"] = s.agreement;
   j["max_code_difference"] = s.max_code_difference;
   j["stage_decision_agreement"] = s.stage_decision_agreement;

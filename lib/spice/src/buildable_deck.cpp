@@ -195,6 +195,26 @@ std::vector<double> buildableNoise(const BuildableOptions& o, std::size_t stages
   return out;
 }
 
+std::vector<IdealElement> buildableIdealElements(const BuildableOptions& o) {
+  std::vector<IdealElement> out = {
+      {"vinp/vinn", "the input source"},
+      {"vdd_* / vref* / vcm / vcmi",
+       "supply, DAC references (the rails) and common-mode references (their current is counted "
+       "in the power)"},
+      {"iref*", "bias reference currents (drawn from the OTA supplies: counted)"},
+      {"vp1 vp2 vp1e vp2e and the boosted copies vp*h",
+       "clock phases (boosted high = " + num(o.cell.boost_v) + " V)"},
+      {"s_l*/c_l*/e_q*, b_d*, b_g*",
+       "the latches, the decoders and DAC switch drivers (digital logic)"}};
+  if (std::any_of(o.noise_v_rms.begin(), o.noise_v_rms.end(), [](double v) { return v > 0; })) {
+    out.push_back({"vn*",
+                   "PWL sources carrying each stage's input-referred noise (kT/C + "
+                   "amplifier), drawn in C++ from seed " +
+                       std::to_string(o.seed)});
+  }
+  return out;
+}
+
 std::string buildableBitVector(std::size_t stage, int output) {
   return "v(q" + std::to_string(stage) + "_" + std::to_string(output) + ")";
 }
@@ -236,18 +256,9 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
     << " samples, " << num(o.amplitude) << " of full scale; reported samples " << plan.first_sample
     << ".." << plan.first_sample + plan.sample_count - 1 << " after " << plan.warmup
     << " warm-up\n";
-  d << "* ideal elements (behavioural or ideal sources: no transistor behind them):\n"
-    << "*   vinp/vinn: the input source\n"
-    << "*   vdd_* / vref* / vcm / vcmi: supply, DAC references (the rails) and common-mode"
-    << " references (their current is counted in the power)\n"
-    << "*   iref*: bias reference currents (drawn from the OTA supplies: counted)\n"
-    << "*   vp1 vp2 vp1e vp2e and the boosted copies vp*h (high = " << num(c.boost_v)
-    << " V): clock phases\n"
-    << "*   s_l*/c_l*/e_q*: the latches; b_d*, b_g*: the decoders and DAC switch drivers (digital"
-    << " logic)\n";
-  if (noise) {
-    d << "*   vn*: PWL sources carrying each stage's input-referred noise (kT/C + amplifier), drawn"
-      << " in C++ from seed " << o.seed << "\n";
+  d << "* ideal elements (behavioural or ideal sources: no transistor behind them):\n";
+  for (const IdealElement& e : buildableIdealElements(o)) {
+    d << "*   " << e.instances << ": " << e.what << "\n";
   }
   d << ".options reltol=" << num(c.reltol) << " vntol=1e-7 abstol=1e-13\n";
   d << modelSection(design.inverter, Dialect::kNgspice) << "\n";

@@ -50,6 +50,7 @@
 
 #include "nnadc/adc/design.h"
 #include "nnadc/spice/analog_cells.h"
+#include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::spice {
 
@@ -117,6 +118,9 @@ std::vector<double> buildableNoise(const BuildableOptions& options, std::size_t 
 /// The deck (ngspice dialect). Saves the latched bits q<i>_<k>, the decisions d<i>, each stage's
 /// outputs out<i>p/out<i>n and every supply's current (see buildableSupplies).
 std::string buildableDeck(const adc::Design& design, const BuildableOptions& options);
+
+/// The deck's ideal elements (its header lists them; results record them).
+std::vector<IdealElement> buildableIdealElements(const BuildableOptions& options);
 
 /// Latched bit k of stage i: node "q2_3", vector "v(q2_3)".
 std::string buildableBitVector(std::size_t stage, int output);
