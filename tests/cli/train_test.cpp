@@ -126,6 +126,52 @@ TEST_SUITE("cli") {
     CHECK(r.output.find("error[NNADC-CFG-003]") != std::string::npos);
     CHECK(r.output.find("field 'training.noise_sigma'") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "sigma_design.json"));
+    // Training against a variation recipe: the recipe file, the mode, and one noise model only.
+    const std::string variation =
+        (nnadc::test::sourceDir() / "examples" / "mc" / "variation.json").string();
+    const Case training_cases[] = {
+        {"variation_missing", R"("variation": {"recipe": "/nonexistent/v.json"})", "",
+         "field 'training.variation.recipe'"},
+        {"variation_mode", R"("variation": {"recipe": ")" + variation + R"(", "mode": "loud"})", "",
+         "field 'training.variation.mode' = 'loud' is not one of plain, passive, active, both"},
+        {"variation_and_sigma",
+         R"("noise_sigma": 0.02, "variation": {"recipe": ")" + variation + R"("})", "",
+         "field 'training.noise_sigma' = 0.02 must be 0"},
+    };
+    for (const Case& c : training_cases) {
+      const std::string name = c.name;
+      CAPTURE(name);
+      const fs::path path = dir / (name + ".json");
+      std::ofstream(path) << R"({"vtc": ")"
+                          << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
+                          << R"(", "training": {)" << c.extra << "}}";
+      const auto out = dir / (name + "_design.json");
+      const auto v = runCommand(cli("train --config " + path.string() + " -o " + out.string()));
+      CHECK(v.exit_code == 2);
+      CHECK(v.output.find(c.expect) != std::string::npos);
+      CHECK(v.output.find(path.filename().string()) != std::string::npos);
+      CHECK_FALSE(fs::exists(out));
+    }
+  }
+
+  TEST_CASE("AStageTrainsAgainstTheMonteCarloRecipe") {
+    // The whole path: the variation recipe read relative to itself, its CMOS file for the VTC's
+    // inverter, AxTrain "both" (passive draws and the active penalty) and the draw-scored search.
+    const auto dir = nnadc::test::scratchDir("train_variation");
+    const std::string variation =
+        (nnadc::test::sourceDir() / "examples" / "mc" / "variation.json").string();
+    const fs::path path = dir / "r.json";
+    std::ofstream(path) << R"({"vtc": ")"
+                        << (nnadc::test::sourceDir() / "training" / "vtc130.json").string()
+                        << R"(", "bits": 3, "hidden": 8, "outputs": 4, "training": {
+        "iterations": 100, "eval_every": 50, "refine_sweeps": 1,
+        "variation": {"recipe": ")"
+                        << variation << R"(", "mode": "both", "score_draws": 4}}})";
+    const auto r =
+        runCommand(cli("train --config " + path.string() + " -o " + (dir / "d.json").string()));
+    REQUIRE(r.exit_code == 0);
+    const auto design = nnadc::io::loadJsonFile(dir / "d.json");
+    CHECK(design["recipe"]["training"]["variation"]["mode"] == "both");
   }
 
   TEST_CASE("DivergingTrainingStopsWithAMessageAndWritesNoDesign") {

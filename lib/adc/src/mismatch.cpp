@@ -4,6 +4,7 @@
 
 #include "nnadc/adc/design.h"
 #include "nnadc/adc/pipeline.h"
+#include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
 
 namespace nnadc::adc {
@@ -57,9 +58,30 @@ double sigmaBeta(const PelgromCoefficients& c, double w_m, double l_m, int paral
   return pelgromSigma(c.a_beta_m, w_m, l_m, parallel, scale);
 }
 
+InverterSigmas inverterSigmas(const MismatchCoefficients& c, const InverterSizing& sizing,
+                              int parallel, double scale) {
+  InverterSigmas s;
+  s.vt_n_v = sigmaVt(c.nmos, sizing.wn_m, sizing.l_m, parallel, scale);
+  s.beta_n = sigmaBeta(c.nmos, sizing.wn_m, sizing.l_m, parallel, scale);
+  s.vt_p_v = sigmaVt(c.pmos, sizing.wp_m, sizing.l_m, parallel, scale);
+  s.beta_p = sigmaBeta(c.pmos, sizing.wp_m, sizing.l_m, parallel, scale);
+  return s;
+}
+
+InverterMismatch drawInverter(const InverterSigmas& sigmas, Rng& rng) {
+  InverterMismatch m;
+  m.n.dvt_v = sigmas.vt_n_v * rng.normal();
+  m.n.beta_factor = 1.0 + sigmas.beta_n * rng.normal();
+  m.p.dvt_v = sigmas.vt_p_v * rng.normal();
+  m.p.beta_factor = 1.0 + sigmas.beta_p * rng.normal();
+  return m;
+}
+
 void drawCmosMismatch(const Design& design, const MismatchCoefficients& coefficients, double scale,
                       Rng& rng, PipelineConductances& die) {
-  const InverterSizing& inv = design.inverter;
+  const InverterSigmas single = inverterSigmas(coefficients, design.inverter, 1, scale);
+  const InverterSigmas buffer =
+      inverterSigmas(coefficients, design.inverter, kBitBufferInverters, scale);
   die.cmos.assign(design.pipeline.stages.size(), {});
   for (std::size_t i = 0; i < design.pipeline.stages.size(); ++i) {
     const InverterLayout layout = inverterLayout(design, i);
@@ -68,14 +90,8 @@ void drawCmosMismatch(const Design& design, const MismatchCoefficients& coeffici
     const std::size_t buffers_from = layout.out(layout.outputs);
     const std::size_t buffers_to = layout.network_hidden > 0 ? layout.bufferN(layout.outputs) : 0;
     for (std::size_t k = 0; k < layout.size(); ++k) {
-      const int parallel = k >= buffers_from && k < buffers_to ? kBitBufferInverters : 1;
-      InverterMismatch& m = stage.inverters[k];
-      const auto one = [&](const PelgromCoefficients& c, double w_m, TransistorMismatch& t) {
-        t.dvt_v = sigmaVt(c, w_m, inv.l_m, parallel, scale) * rng.normal();
-        t.beta_factor = 1.0 + sigmaBeta(c, w_m, inv.l_m, parallel, scale) * rng.normal();
-      };
-      one(coefficients.nmos, inv.wn_m, m.n);
-      one(coefficients.pmos, inv.wp_m, m.p);
+      const bool is_buffer = k >= buffers_from && k < buffers_to;
+      stage.inverters[k] = drawInverter(is_buffer ? buffer : single, rng);
     }
   }
 }
@@ -85,9 +101,27 @@ double thresholdShift(const InverterMismatch& m, const ThresholdSensitivity& s) 
          s.dvm_dbetan_v * (m.n.beta_factor - 1.0) + s.dvm_dbetap_v * (m.p.beta_factor - 1.0);
 }
 
-}  // namespace nnadc::adc
-
-namespace nnadc::adc {
+void applyStageShifts(const std::vector<InverterMismatch>& inverters, const InverterLayout& layout,
+                      StageConductances& g, const ThresholdSensitivity& s) {
+  NNADC_ASSERT(inverters.size() >= layout.size());
+  const auto shift = [&](std::size_t k) { return thresholdShift(inverters[k], s); };
+  g.shift_h.resize(layout.hidden);
+  g.shift_hb.resize(layout.hidden);
+  g.shift_h_n.resize(layout.hidden);
+  g.shift_h_p.resize(layout.hidden);
+  g.shift_hb_n.resize(layout.hidden);
+  g.shift_hb_p.resize(layout.hidden);
+  for (int j = 0; j < layout.hidden; ++j) {
+    g.shift_h(j) = shift(layout.h(j));
+    g.shift_hb(j) = shift(layout.hb(j));
+    g.shift_h_n(j) = s.dvm_dvtn * inverters[layout.h(j)].n.dvt_v;
+    g.shift_h_p(j) = s.dvm_dvtp * inverters[layout.h(j)].p.dvt_v;
+    g.shift_hb_n(j) = s.dvm_dvtn * inverters[layout.hb(j)].n.dvt_v;
+    g.shift_hb_p(j) = s.dvm_dvtp * inverters[layout.hb(j)].p.dvt_v;
+  }
+  g.shift_o.resize(layout.outputs);
+  for (int k = 0; k < layout.outputs; ++k) g.shift_o(k) = shift(layout.out(k));
+}
 
 void applyThresholdShifts(const Pipeline& pipeline, PipelineConductances& die,
                           const ThresholdSensitivity& s) {
@@ -108,23 +142,7 @@ void applyThresholdShifts(const Pipeline& pipeline, PipelineConductances& die,
                                             std::to_string(layout.size()));
     }
     const auto shift = [&](std::size_t k) { return thresholdShift(inv[k], s); };
-    StageConductances& g = die.adc[i];
-    g.shift_h.resize(layout.hidden);
-    g.shift_hb.resize(layout.hidden);
-    g.shift_h_n.resize(layout.hidden);
-    g.shift_h_p.resize(layout.hidden);
-    g.shift_hb_n.resize(layout.hidden);
-    g.shift_hb_p.resize(layout.hidden);
-    for (int j = 0; j < layout.hidden; ++j) {
-      g.shift_h(j) = shift(layout.h(j));
-      g.shift_hb(j) = shift(layout.hb(j));
-      g.shift_h_n(j) = s.dvm_dvtn * inv[layout.h(j)].n.dvt_v;
-      g.shift_h_p(j) = s.dvm_dvtp * inv[layout.h(j)].p.dvt_v;
-      g.shift_hb_n(j) = s.dvm_dvtn * inv[layout.hb(j)].n.dvt_v;
-      g.shift_hb_p(j) = s.dvm_dvtp * inv[layout.hb(j)].p.dvt_v;
-    }
-    g.shift_o.resize(layout.outputs);
-    for (int k = 0; k < layout.outputs; ++k) g.shift_o(k) = shift(layout.out(k));
+    applyStageShifts(inv, layout, die.adc[i], s);
     if (layout.network_hidden > 0 && i < die.residue.size()) {
       ResidueConductances& r = die.residue[i];
       r.shift_h.resize(layout.network_hidden);

@@ -324,7 +324,8 @@ void StageModel::forward(const StageConductances& g, const Eigen::VectorXd& x,
 
 void StageModel::backward(const StageConductances& g, const StageForward& f,
                           const Eigen::ArrayXXd& dl_do, Eigen::MatrixXd& dl_dg1,
-                          Eigen::MatrixXd& dl_dg2) const {
+                          Eigen::MatrixXd& dl_dg2, Eigen::VectorXd* dl_dshift_h,
+                          Eigen::VectorXd* dl_dshift_hb) const {
   const int hn = shape_.hidden;
   // o_k = sum_m G_km a_m / D_k  =>  do_k/dG_km = (a_m - o_k) / D_k, do_k/da_m = G_km / D_k.
   const Eigen::ArrayXXd scaled = dl_do.rowwise() / f.den2.transpose().array();  // B x M
@@ -336,6 +337,12 @@ void StageModel::backward(const StageConductances& g, const StageForward& f,
   const Eigen::ArrayXXd dl_dh =
       dl_da.leftCols(hn).array() + dl_da.middleCols(hn, hn).array() * f.dhb;
   const Eigen::ArrayXXd dl_du = dl_dh * f.dh;
+  // h = f(u - shift_h), hb = f(h - shift_hb): a shift moves the input the other way.
+  if (dl_dshift_h != nullptr) *dl_dshift_h = -dl_du.colwise().sum().transpose().matrix();
+  if (dl_dshift_hb != nullptr) {
+    *dl_dshift_hb =
+        -(dl_da.middleCols(hn, hn).array() * f.dhb).colwise().sum().transpose().matrix();
+  }
   const Eigen::ArrayXXd scaled1 = dl_du.rowwise() / f.den1.transpose().array();  // B x H
   dl_dg1 = scaled1.matrix().transpose() * f.v1;
   const Eigen::VectorXd su = (scaled1 * f.u).colwise().sum().transpose();

@@ -4,6 +4,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "nnadc/core/error.h"
 #include "nnadc/core/progress.h"
@@ -46,6 +47,12 @@ void StageTrainOptions::validate() const {
   check("restarts", restarts, 1, 1000);
   check("refine_sweeps", refine_sweeps, 0, 1000);
   adam.validate();
+  variation.validate();
+  if (variation.mode != VariationMode::kPlain && noise_sigma != 0.0) {
+    throw InputError("NNADC-CFG-003", "field 'noise_sigma' = " + formatDouble(noise_sigma) +
+                                          " must be 0 when 'variation' trains against a recipe "
+                                          "(its rram.sigma replaces it)");
+  }
 }
 
 void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x,
@@ -64,16 +71,9 @@ void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x
 double inputsEnob(const StageModel& model, const StageCells& cells, const Decoder& decoder,
                   const Eigen::VectorXd& x) {
   const StageShape& shape = model.shape();
-  const auto words = model.words(model.conductances(cells), x);
-  const double levels = 1 << shape.bits;
-  const double scale = levels / (shape.input_hi_v - shape.input_lo_v);
-  double sum_sq = 0.0;
-  for (Eigen::Index i = 0; i < x.size(); ++i) {
-    // Inputs outside the window count against the nearest end code (what the ideal does).
-    const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, levels);
-    const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - ideal;
-    sum_sq += e * e;
-  }
+  // Inputs outside the window count against the nearest end code (what the ideal does).
+  const double sum_sq =
+      levelErrorSquared(shape, decoder, model.words(model.conductances(cells), x), x);
   const double rms = std::sqrt(sum_sq / static_cast<double>(x.size()));
   return shape.bits - std::log2(rms * std::sqrt(12.0));
 }
@@ -87,10 +87,6 @@ double rampEnob(const StageModel& model, const StageCells& cells, const Decoder&
 }
 
 namespace {
-
-// Numerically stable softplus and logistic.
-double softplus(double v) { return v > 30 ? v : (v < -30 ? std::exp(v) : std::log1p(std::exp(v))); }
-double sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 
 struct Latent {
   Eigen::MatrixXd w1;
@@ -178,7 +174,8 @@ namespace {
 // One restart. Reports its iterations to `progress` (shared by concurrent restarts: advance()
 // is thread-safe) and logs nothing, so restarts can run on several threads.
 StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& options,
-                           Progress& progress, const Eigen::VectorXd* inputs) {
+                           Progress& progress, const Eigen::VectorXd* inputs,
+                           const VariationScore* score) {
   const auto start = std::chrono::steady_clock::now();
   const StageShape& shape = model.shape();
   Rng rng(options.seed);
@@ -216,17 +213,35 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
   const Decoder decoder(shape.code);
   const double batch = static_cast<double>(x.size());
 
+  const StageVariation& variation = options.variation;
+  const bool passive =
+      variation.mode == VariationMode::kPassive || variation.mode == VariationMode::kBoth;
+  const bool active =
+      variation.mode == VariationMode::kActive || variation.mode == VariationMode::kBoth;
+  const double g_max = map.table.back();
   StageConductances g;
+  StageConductances drawn;  // passive: the stage this iteration runs on
   StageForward f;
+  StageForward f_exact;  // both: the nominal stage's pass for the penalty
   Eigen::MatrixXd dg1;
   Eigen::MatrixXd dg2;
   Eigen::ArrayXXd noise1;
   Eigen::ArrayXXd noise2;
+  StageShiftGradient shift_grad;
   result.best_enob_ramp = -1e9;
   for (int it = 0; it <= options.iterations; ++it) {
     progress.advance();
     g.g1 = p.w1.unaryExpr([&](double w) { return map.value(w); });
     g.g2 = p.w2.unaryExpr([&](double w) { return map.value(w); });
+    if (passive) {
+      const StageDraw draw = drawStage(shape, variation, rng);
+      drawn = g;
+      applyDraw(draw, shape, g_max, variation.sensitivity, drawn);
+      // d(read G)/d(programmed G): the read factor, 0 for a stuck cell.
+      noise1 = (draw.stuck1 == 0).cast<double>() * draw.factor1;
+      noise2 = (draw.stuck2 == 0).cast<double>() * draw.factor2;
+    }
+    const StageConductances& run = passive ? drawn : g;
     if (options.noise_sigma > 0.0) {
       noise1 = Eigen::ArrayXXd::NullaryExpr(g.g1.rows(), g.g1.cols(), [&] {
         return rram::lognormalFactor(rng, options.noise_sigma);
@@ -237,10 +252,13 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
       g.g1.array() *= noise1;
       g.g2.array() *= noise2;
     }
-    model.forward(g, x, f);
-    const Eigen::ArrayXXd z = options.margin_per_v * (model.threshold() - f.o);
+    model.forward(run, x, f);
+    Eigen::ArrayXXd z = options.margin_per_v * (model.threshold() - f.o);
+    if (run.shift_o.size() != 0) {
+      z.rowwise() += options.margin_per_v * run.shift_o.transpose().array();
+    }
     const Eigen::ArrayXXd tz = target * z;
-    const double loss = tz.unaryExpr([](double v) { return softplus(-v); }).sum() / batch;
+    double loss = tz.unaryExpr([](double v) { return softplus(-v); }).sum() / batch;
     if (!std::isfinite(loss)) {
       result.diverged = true;
       result.message = "training diverged at iteration " + std::to_string(it) + ": the loss is " +
@@ -249,7 +267,8 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     }
     if (it % options.eval_every == 0 || it == options.iterations) {
       const StageCells cells = roundCells(p, map.top);
-      const double enob = inputsEnob(model, cells, decoder, x);
+      const double enob = score != nullptr ? score->enob(model, cells, decoder)
+                                           : inputsEnob(model, cells, decoder, x);
       result.history.push_back({it, loss, enob});
       if (enob > result.best_enob_ramp) {
         result.best_enob_ramp = enob;
@@ -261,10 +280,31 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     // dL/dz = -t sigmoid(-t z) / B ; dz/do = -kappa.
     const Eigen::ArrayXXd dl_do = options.margin_per_v * target *
                                   (-tz).unaryExpr([](double v) { return sigmoid(v); }) / batch;
-    model.backward(g, f, dl_do, dg1, dg2);
-    if (options.noise_sigma > 0.0) {
+    const bool reuse = active && !passive;  // the main pass is the nominal stage's
+    model.backward(run, f, dl_do, dg1, dg2, reuse ? &shift_grad.h : nullptr,
+                   reuse ? &shift_grad.hb : nullptr);
+    if (options.noise_sigma > 0.0 || passive) {
       dg1.array() *= noise1;
       dg2.array() *= noise2;
+    }
+    if (active) {
+      StageShiftGradient exact;
+      Eigen::MatrixXd e1;
+      Eigen::MatrixXd e2;
+      if (reuse) {
+        e1 = dg1;
+        e2 = dg2;
+        exact = shift_grad;
+        exact.o = -(dl_do.colwise().sum().transpose().matrix());
+      } else {
+        (void)stageLossGradient(model, g, x, target, options.margin_per_v, f_exact, e1, e2, &exact);
+      }
+      Eigen::MatrixXd p1;
+      Eigen::MatrixXd p2;
+      loss += activePenalty(model, g, x, target, options.margin_per_v, variation, e1, e2, exact, p1,
+                            p2);
+      dg1 += p1;
+      dg2 += p2;
     }
     // Chain through the cell map: straight-through uses the local level step as the slope.
     Eigen::Map<Eigen::MatrixXd>(grad.data(), p.w1.rows(), p.w1.cols()) =
@@ -292,8 +332,9 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
 // Greedy integer local search: one level up/down per cell, keep what raises the ramp ENOB. The
 // two candidates of a cell are scored at once (on two threads); the first in the order -1, +1
 // that improves is kept, exactly what trying them one after the other would keep.
-int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
-           const Eigen::VectorXd& x, int sweeps, double& enob) {
+template <typename Score>
+int refine(const StageModel& model, StageCells& cells, const Score& score, int sweeps,
+           double& enob) {
   const int top = model.levels().count() - 1;
   int changes = 0;
   for (int sweep = 0; sweep < sweeps; ++sweep) {
@@ -318,7 +359,7 @@ int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
           StageCells trial = cells;
           Eigen::MatrixXi& t = hidden_layer ? trial.hidden : trial.output;
           t.data()[i] = candidates[static_cast<std::size_t>(k)];
-          scores[static_cast<std::size_t>(k)] = inputsEnob(model, trial, decoder, x);
+          scores[static_cast<std::size_t>(k)] = score(trial);
         });
         for (int k = 0; k < count; ++k) {
           if (scores[static_cast<std::size_t>(k)] > enob + 1e-12) {
@@ -336,12 +377,25 @@ int refine(const StageModel& model, StageCells& cells, const Decoder& decoder,
   return changes;
 }
 
+constexpr std::uint64_t kScoreSeedOffset = 1'000'003;
+
 }  // namespace
 
 StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& options,
                             Logger& logger, const Eigen::VectorXd* inputs) {
   options.validate();
   const auto start = std::chrono::steady_clock::now();
+  const Decoder decoder(model.shape().code);
+  Eigen::VectorXd x;
+  std::vector<int> ideal;
+  makeRamp(model.shape(), options.samples_per_level, x, ideal);
+  if (inputs != nullptr && inputs->size() > 0) x = *inputs;
+  // Every restart and the refinement score on the same draws, from their own stream (restarts
+  // use seed, seed + 1, ...; at most 1000 of them).
+  std::optional<VariationScore> score;
+  if (options.variation.score_draws > 0) {
+    score.emplace(model.shape(), options.variation, x, options.seed + kScoreSeedOffset);
+  }
   // Restarts are independent (each from its own seed): they run side by side, and the best is
   // chosen in restart order, as a sequential loop would.
   std::vector<StageTrainResult> runs(static_cast<std::size_t>(options.restarts));
@@ -352,7 +406,8 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
     nn::parallelFor(options.restarts, [&](int r) {
       StageTrainOptions o = options;
       o.seed = options.seed + static_cast<std::uint64_t>(r);
-      runs[static_cast<std::size_t>(r)] = trainOnce(model, o, logger.progress(), inputs);
+      runs[static_cast<std::size_t>(r)] =
+          trainOnce(model, o, logger.progress(), inputs, score ? &*score : nullptr);
     });
   }
   StageTrainResult best;
@@ -370,13 +425,11 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
     }
   }
   best.trained_enob_ramp = best.best_enob_ramp;
-  const Decoder decoder(model.shape().code);
-  Eigen::VectorXd x;
-  std::vector<int> ideal;
-  makeRamp(model.shape(), options.samples_per_level, x, ideal);
-  if (inputs != nullptr && inputs->size() > 0) x = *inputs;
+  const auto scorer = [&](const StageCells& cells) {
+    return score ? score->enob(model, cells, decoder) : inputsEnob(model, cells, decoder, x);
+  };
   best.refine_changes =
-      refine(model, best.cells, decoder, x, options.refine_sweeps, best.best_enob_ramp);
+      refine(model, best.cells, scorer, options.refine_sweeps, best.best_enob_ramp);
   best.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return best;
 }

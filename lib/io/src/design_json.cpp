@@ -7,6 +7,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
+#include "nnadc/io/mc_json.h"
 #include "nnadc/io/results_json.h"
 #include "nnadc/io/vtc_json.h"
 
@@ -123,7 +124,37 @@ rram::LevelSetOptions readRram(FieldReader& r) {
   return o;
 }
 
-void readStageTraining(FieldReader t, adc::StageTrainOptions& o) {
+// "variation": AxTrain of the stages against a Monte-Carlo variation recipe (a file, relative to
+// the training recipe), for the inverter the recipe's VTC records.
+adc::StageVariation readVariation(FieldReader v, const fs::path& recipe_path,
+                                  const adc::InverterSizing& inverter) {
+  adc::StageVariation out;
+  const std::string mode = v.string("mode", "passive");
+  out.mode = adc::parseVariationMode(mode, v.where("mode"));
+  const std::string name = v.string("recipe", std::nullopt);
+  const fs::path file =
+      fs::path(name).is_absolute() ? fs::path(name) : recipe_path.parent_path() / name;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) {
+    throw InputError("NNADC-CFG-008", v.where("recipe") + ": variation recipe '" + file.string() +
+                                          "' does not exist");
+  }
+  mc::Recipe recipe = loadVariationRecipe(file);
+  resolveMismatch(recipe, inverter);
+  out.rram = recipe.rram();
+  if (recipe.cmos_scale > 0.0) {
+    out.cmos = adc::inverterSigmas(recipe.cmos, inverter, 1, recipe.cmos_scale);
+  }
+  out.lambda = v.number("lambda", out.lambda, 0.0, 1e6);
+  out.fd_step = v.number("fd_step", out.fd_step, 1e-9, 1.0);
+  out.score_draws =
+      v.integer("score_draws", out.mode == adc::VariationMode::kPlain ? 0 : 16, 0, 4096);
+  v.finish();
+  return out;
+}
+
+void readStageTraining(FieldReader t, adc::StageTrainOptions& o, const fs::path& recipe_path,
+                       const adc::InverterSizing& inverter) {
   o.iterations = t.integer("iterations", o.iterations, 1, 10'000'000);
   o.samples_per_level = t.integer("samples_per_level", o.samples_per_level, 1, 4096);
   o.margin_per_v = t.number("margin_per_v", o.margin_per_v, 1e-3, 1e6);
@@ -137,6 +168,15 @@ void readStageTraining(FieldReader t, adc::StageTrainOptions& o) {
   o.adam.decay_every = t.integer("decay_every", o.adam.decay_every, 0, 10'000'000);
   o.adam.decay_factor = t.number("decay_factor", o.adam.decay_factor, 1e-6, 1.0);
   o.adam.weight_decay = t.number("weight_decay", o.adam.weight_decay, 0.0, 1.0);
+  if (t.has("variation")) {
+    o.variation = readVariation(t.object("variation"), recipe_path, inverter);
+    if (o.variation.mode != adc::VariationMode::kPlain && o.noise_sigma != 0.0) {
+      throw InputError("NNADC-CFG-003", t.where("noise_sigma") + " = " +
+                                            formatDouble(o.noise_sigma) +
+                                            " must be 0 when 'variation' trains against a recipe "
+                                            "(its rram.sigma replaces it)");
+    }
+  }
   t.finish();
 }
 
@@ -196,7 +236,7 @@ StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
     recipe.input_hi_v = recipe.vtc.vdd_v;
   }
   recipe.rram = readRram(r);
-  readStageTraining(r.object("training"), recipe.training);
+  readStageTraining(r.object("training"), recipe.training, path, recipe.inverter);
   recipe.training.seed = r.seed("seed", 1);
   r.finish();
   recipe.training.validate();
@@ -230,7 +270,7 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
   adc::PipelineTrainOptions& o = recipe.training;
   o.target_bits = r.integer("target_bits", 14, 1, 24);
   o.redundancy = r.integer("redundancy", 1, 0, 3);
-  readStageTraining(r.object("training"), o.stage);
+  readStageTraining(r.object("training"), o.stage, path, recipe.inverter);
   {
     FieldReader t = r.object("residue_training");
     o.residue.iterations = t.integer("iterations", o.residue.iterations, 1, 10'000'000);

@@ -60,9 +60,13 @@ mc::Recipe loadVariationRecipe(const fs::path& path) {
 }
 
 void resolveMismatch(mc::Recipe& recipe, const adc::Design& design) {
+  resolveMismatch(recipe, design.inverter);
+}
+
+void resolveMismatch(mc::Recipe& recipe, const adc::InverterSizing& inverter) {
   if (recipe.cmos_scale <= 0.0) return;
-  if (recipe.cmos_file.empty()) recipe.cmos_file = mismatchFile(design.inverter).string();
-  recipe.cmos = loadMismatchCoefficients(recipe.cmos_file, design.inverter);
+  if (recipe.cmos_file.empty()) recipe.cmos_file = mismatchFile(inverter).string();
+  recipe.cmos = loadMismatchCoefficients(recipe.cmos_file, inverter);
 }
 
 mc::Spec loadSpec(const fs::path& path) { return specFromJson(loadJsonFile(path), path.string()); }

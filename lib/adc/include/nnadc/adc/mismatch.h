@@ -15,8 +15,10 @@
 namespace nnadc::adc {
 
 struct Design;
+struct InverterSizing;
 struct Pipeline;
 struct PipelineConductances;
+struct StageConductances;
 
 /// Pelgrom coefficients of one device type (models/<card>.mismatch.json).
 struct PelgromCoefficients {
@@ -88,6 +90,20 @@ std::vector<std::string> inverterNames(const Design& design, std::size_t stage);
 double sigmaVt(const PelgromCoefficients& c, double w_m, double l_m, int parallel, double scale);
 double sigmaBeta(const PelgromCoefficients& c, double w_m, double l_m, int parallel, double scale);
 
+/// Pelgrom sigmas of one inverter's two transistors.
+struct InverterSigmas {
+  double vt_n_v = 0.0;  ///< sigma of the NMOS delvto [V]
+  double beta_n = 0.0;  ///< sigma of the NMOS current factor (mulu0 - 1) [1]
+  double vt_p_v = 0.0;
+  double beta_p = 0.0;
+};
+/// The sigmas of an inverter of `sizing`, `parallel` copies, scaled by `scale`.
+InverterSigmas inverterSigmas(const MismatchCoefficients& c, const InverterSizing& sizing,
+                              int parallel, double scale);
+/// One inverter's draw: 4 standard normals from `rng`, in the order n dVT, n beta, p dVT, p beta
+/// (drawCmosMismatch's order).
+InverterMismatch drawInverter(const InverterSigmas& sigmas, Rng& rng);
+
 /// Draws every stage's inverters in stage order, then inverter order (InverterLayout), each
 /// inverter n then p, each transistor dVT then beta: 4 standard normals per inverter from `rng`,
 /// always (also for zero coefficients), so the stream a caller draws after this does not depend on
@@ -126,5 +142,11 @@ double thresholdShift(const InverterMismatch& m, const ThresholdSensitivity& s =
 /// die.cmos is empty.
 void applyThresholdShifts(const Pipeline& pipeline, PipelineConductances& die,
                           const ThresholdSensitivity& s = {});
+
+/// One stage's part of applyThresholdShifts: sets g.shift_h, shift_hb, their NMOS/PMOS parts and
+/// shift_o from `inverters` (at least layout.size(), InverterLayout order). Residue-network units
+/// are not touched.
+void applyStageShifts(const std::vector<InverterMismatch>& inverters, const InverterLayout& layout,
+                      StageConductances& g, const ThresholdSensitivity& s = {});
 
 }  // namespace nnadc::adc

@@ -111,9 +111,13 @@ class StageModel {
   /// the same batch size seeds the operating-point solve (the result does not depend on it beyond
   /// the solver tolerance, 1e-8 V).
   void forward(const StageConductances& g, const Eigen::VectorXd& x, StageForward& out) const;
-  /// Backward pass: given dL/do (B x M), the gradients wrt the conductances of both layers.
+  /// Backward pass: given dL/do (B x M), the gradients wrt the conductances of both layers, and
+  /// optionally wrt the hidden inverters' threshold shifts (g.shift_h, g.shift_hb; exact for
+  /// ideal-source inverters, the uniform-shift approximation with a drive table).
   void backward(const StageConductances& g, const StageForward& f, const Eigen::ArrayXXd& dl_do,
-                Eigen::MatrixXd& dl_dg1, Eigen::MatrixXd& dl_dg2) const;
+                Eigen::MatrixXd& dl_dg1, Eigen::MatrixXd& dl_dg2,
+                Eigen::VectorXd* dl_dshift_h = nullptr,
+                Eigen::VectorXd* dl_dshift_hb = nullptr) const;
 
   /// Output words for inputs x (bit k = 1 when o_k < threshold).
   [[nodiscard]] std::vector<Word> words(const StageConductances& g, const Eigen::VectorXd& x) const;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "nnadc/adc/stage.h"
+#include "nnadc/adc/stage_variation.h"
 #include "nnadc/core/log.h"
 #include "nnadc/nn/adam.h"
 
@@ -32,6 +33,10 @@ struct StageTrainOptions {
   double margin_per_v = 100.0;  ///< kappa [1/V]: 10 mV of margin = logit 1
   Quantization quantization = Quantization::kSte;
   double noise_sigma = 0.0;  ///< lognormal conductance noise in the forward pass
+  /// AxTrain against a variation recipe (stage_variation.h); replaces noise_sigma, which must
+  /// then be 0. With variation.score_draws > 0, the ENOB that selects and refines is the
+  /// VariationScore's (HistoryPoint::enob_ramp and the result's ENOBs report that score).
+  StageVariation variation;
   int eval_every = 250;      ///< evaluate (and keep the best) every so many iterations
   int restarts = 1;          ///< independent initialisations (seed, seed+1, ...); best kept
   /// Sweeps of discrete local search after gradient training: every cell tries one level up and

@@ -18,6 +18,8 @@ mc::Recipe loadVariationRecipe(const std::filesystem::path& path);
 /// Reads the recipe's Pelgrom coefficients for the design's inverter (io/mismatch_json.h): the
 /// recipe's cmos_mismatch.file, or the design's card's file when the recipe names none.
 void resolveMismatch(mc::Recipe& recipe, const adc::Design& design);
+/// The same for an inverter (training a design that does not exist yet).
+void resolveMismatch(mc::Recipe& recipe, const adc::InverterSizing& inverter);
 /// Spec (examples/mc/spec.json): {"confidence": 0.95, "criteria": {"enob": {"min": 13.5}, ...}}.
 mc::Spec loadSpec(const std::filesystem::path& path);
 /// The same from JSON already read (`file` names it in errors).
