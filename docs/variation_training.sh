@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Regenerates docs/montecarlo.md's "Training against the campaign" table: the shipped 14-bit plan
-# trained plain and with AxTrain passive / active / both against examples/mc/variation.json, for
+# trained plain and with AxTrain passive / active / both against examples/mc/variation.json (and
+# with the yield score), for
 # several training seeds, each judged by the same 1000-die campaign (same dies, same spec).
-# Usage: docs/variation_training.sh [BUILD_DIR] [OUT_DIR] [SEEDS...]   (from the repository root)
+# Usage: [MODES="plain passive ..."] docs/variation_training.sh [BUILD_DIR] [OUT_DIR] [SEEDS...]
+# (from the repository root; a mode names training/variants/adc14_axtrain_<mode>.json, plain the
+# shipped plan's adc14_plain.json)
 set -euo pipefail
 build=${1:-build}
 out=${2:-variation_training}
@@ -11,7 +14,7 @@ seeds=("$@")
 [[ ${#seeds[@]} -gt 0 ]] || seeds=(1 2 3)
 mkdir -p "$out"
 for seed in "${seeds[@]}"; do
-  for mode in plain passive active both; do
+  for mode in ${MODES:-plain passive active both plain_yield passive_yield}; do
     name="$mode-seed$seed"
     src=training/variants/adc14_axtrain_$mode.json
     [[ $mode == plain ]] && src=training/variants/adc14_plain.json

@@ -93,6 +93,10 @@ PipelineTrainResult trainPipeline(const std::vector<PipelineStagePlan>& plan,
                 "] V, " + std::to_string(v.size()) + " training inputs");
     StageTrainOptions so = options.stage;
     so.seed = options.stage.seed + 1000 * i;
+    if (so.variation.yield_score && !last) {
+      // A decision error the next stages still correct (pipeline.h): (2^r - 1) / 2 LSB.
+      so.variation.margin_lsb = 0.5 * (std::ldexp(1.0, options.redundancy) - 1.0);
+    }
     // Train on a thinned copy of the real inputs: as many as a ramp of samples_per_level per
     // level would have, so each stage costs what a stand-alone stage does.
     const Eigen::Index wanted = static_cast<Eigen::Index>(so.samples_per_level) << sp.bits;

@@ -267,7 +267,7 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     }
     if (it % options.eval_every == 0 || it == options.iterations) {
       const StageCells cells = roundCells(p, map.top);
-      const double enob = score != nullptr ? score->enob(model, cells, decoder)
+      const double enob = score != nullptr ? score->score(model, cells, decoder)
                                            : inputsEnob(model, cells, decoder, x);
       result.history.push_back({it, loss, enob});
       if (enob > result.best_enob_ramp) {
@@ -426,7 +426,7 @@ StageTrainResult trainStage(const StageModel& model, const StageTrainOptions& op
   }
   best.trained_enob_ramp = best.best_enob_ramp;
   const auto scorer = [&](const StageCells& cells) {
-    return score ? score->enob(model, cells, decoder) : inputsEnob(model, cells, decoder, x);
+    return score ? score->score(model, cells, decoder) : inputsEnob(model, cells, decoder, x);
   };
   best.refine_changes =
       refine(model, best.cells, scorer, options.refine_sweeps, best.best_enob_ramp);

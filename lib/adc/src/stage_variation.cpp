@@ -3,10 +3,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 
 namespace nnadc::adc {
+
+namespace {
+constexpr int kFailureRampPerLevel = 64;  // transition positions to 1/64 LSB per draw
+}  // namespace
 
 std::string variationModeName(VariationMode mode) {
   switch (mode) {
@@ -40,6 +45,7 @@ void StageVariation::validate() const {
   }
   requireInRange("NNADC-CFG-003", "variation.fd_step", fd_step, 0.0, 1.0);
   requireInRange("NNADC-CFG-003", "variation.score_draws", score_draws, 0, 4096);
+  requireInRange("NNADC-CFG-003", "variation.margin_lsb", margin_lsb, 0.0, 64.0);
   for (const double s : {cmos.vt_n_v, cmos.beta_n, cmos.vt_p_v, cmos.beta_p}) {
     requireInRange("NNADC-CFG-003", "variation CMOS sigma", s, 0.0, 1.0);
   }
@@ -111,10 +117,18 @@ double levelErrorSquared(const StageShape& shape, const Decoder& decoder,
 
 VariationScore::VariationScore(const StageShape& shape, const StageVariation& variation,
                                const Eigen::VectorXd& x, std::uint64_t seed)
-    : shape_(shape), sensitivity_(variation.sensitivity), count_(x.size()) {
+    : shape_(shape),
+      sensitivity_(variation.sensitivity),
+      count_(x.size()),
+      margin_lsb_(variation.margin_lsb) {
   const int k = std::max(1, variation.score_draws);
   Rng rng(seed);
   for (int d = 0; d < k; ++d) draws_.push_back(drawStage(shape, variation, rng));
+  if (margin_lsb_ > 0.0) {
+    std::vector<int> ideal;
+    makeRamp(shape, kFailureRampPerLevel, ramp_, ideal);
+    return;
+  }
   inputs_.resize(static_cast<std::size_t>(k));
   for (int d = 0; d < k; ++d) {
     const Eigen::Index n = x.size() > d ? (x.size() - d + k - 1) / k : 0;
@@ -124,9 +138,10 @@ VariationScore::VariationScore(const StageShape& shape, const StageVariation& va
   }
 }
 
-double VariationScore::enob(const StageModel& model, const StageCells& cells,
-                            const Decoder& decoder) const {
+double VariationScore::score(const StageModel& model, const StageCells& cells,
+                             const Decoder& decoder) const {
   const StageConductances nominal = model.conductances(cells);
+  if (margin_lsb_ > 0.0) return failureScore(model, nominal, decoder);
   const double g_max = model.levels().conductances().back();
   double sum_sq = 0.0;
   for (std::size_t d = 0; d < draws_.size(); ++d) {
@@ -137,6 +152,41 @@ double VariationScore::enob(const StageModel& model, const StageCells& cells,
   }
   const double rms = std::sqrt(sum_sq / static_cast<double>(std::max<Eigen::Index>(count_, 1)));
   return shape_.bits - std::log2(rms * std::sqrt(12.0));
+}
+
+double VariationScore::failureScore(const StageModel& model, const StageConductances& nominal,
+                                    const Decoder& decoder) const {
+  const int levels = 1 << shape_.bits;
+  const double per_level = static_cast<double>(ramp_.size()) / levels;
+  const std::size_t k = draws_.size();
+  // errors(t, d): transition t + 1's code-density position in draw d, minus its ideal [LSB].
+  Eigen::MatrixXd errors(levels - 1, static_cast<Eigen::Index>(k));
+  for (std::size_t d = 0; d < k; ++d) {
+    StageConductances g = nominal;
+    applyDraw(draws_[d], shape_, model.levels().conductances().back(), sensitivity_, g);
+    const auto words = model.words(g, ramp_);
+    std::vector<int> below(static_cast<std::size_t>(levels), 0);  // points decoded as level l
+    for (const Word w : words) {
+      ++below[static_cast<std::size_t>(std::clamp(decoder.decode(w), 0, levels - 1))];
+    }
+    int count = 0;
+    for (int t = 1; t < levels; ++t) {
+      count += below[static_cast<std::size_t>(t - 1)];
+      errors(t - 1, static_cast<Eigen::Index>(d)) = count / per_level - t;
+    }
+  }
+  // Standard normal upper tail.
+  const auto q = [](double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); };
+  constexpr double kSigmaFloor = 1e-3;  // [LSB]: a transition no draw moves is not certain
+  double p = 0.0;
+  for (Eigen::Index t = 0; t < errors.rows(); ++t) {
+    const double mu = errors.row(t).mean();
+    const double var = (errors.row(t).array() - mu).square().sum() /
+                       std::max<double>(1.0, static_cast<double>(k) - 1.0);
+    const double sigma = std::max(std::sqrt(var), kSigmaFloor);
+    p += q((margin_lsb_ - mu) / sigma) + q((margin_lsb_ + mu) / sigma);
+  }
+  return -std::log10(std::max(p, 1e-300));
 }
 
 double softplus(double v) { return v > 30 ? v : (v < -30 ? std::exp(v) : std::log1p(std::exp(v))); }

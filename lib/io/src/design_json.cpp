@@ -149,6 +149,17 @@ adc::StageVariation readVariation(FieldReader v, const fs::path& recipe_path,
   out.fd_step = v.number("fd_step", out.fd_step, 1e-9, 1.0);
   out.score_draws =
       v.integer("score_draws", out.mode == adc::VariationMode::kPlain ? 0 : 16, 0, 4096);
+  const std::string score = v.string("score", "rms");
+  if (score != "rms" && score != "yield") {
+    throw InputError("NNADC-CFG-007",
+                     v.where("score") + " = '" + score + "' is not one of rms, yield");
+  }
+  out.yield_score = score == "yield";
+  if (out.yield_score && out.score_draws < 2) {
+    throw InputError("NNADC-CFG-003", v.where("score_draws") + " = " +
+                                          std::to_string(out.score_draws) +
+                                          " must be at least 2 for the yield score");
+  }
   v.finish();
   return out;
 }
@@ -237,6 +248,11 @@ StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
   }
   recipe.rram = readRram(r);
   readStageTraining(r.object("training"), recipe.training, path, recipe.inverter);
+  if (recipe.training.variation.yield_score) {
+    throw InputError("NNADC-CFG-007", r.where("training.variation.score") +
+                                          " = 'yield' needs a pipeline's redundancy (kind "
+                                          "'pipeline'); a stage recipe scores by 'rms'");
+  }
   recipe.training.seed = r.seed("seed", 1);
   r.finish();
   recipe.training.validate();

@@ -44,6 +44,14 @@ struct StageVariation {
   double lambda = 1.0;   ///< weight of the active penalty [1]
   double fd_step = 0.1;  ///< largest displacement of the Hessian-vector difference [sigma]
   int score_draws = 0;   ///< selection and refinement on this many fixed draws (0: nominal)
+  /// 0: the score is the ENOB across the draws. > 0: the redundancy a pipeline stage has, as the
+  /// decision error [LSB of the stage] the next stages still correct ((2^r - 1) / 2 for r bits
+  /// of redundancy); the score is then -log10 of the estimated probability that a transition
+  /// moves beyond it (VariationScore), the stage's share of the yield loss.
+  double margin_lsb = 0.0;
+  /// A pipeline recipe's "score": "yield": the pipeline trainer sets margin_lsb of every stage but
+  /// the last from the pipeline's redundancy (the last stage, with none, keeps the ENOB score).
+  bool yield_score = false;
   /// InputError NNADC-CFG-003 naming the field: lambda in [0, 1e6], fd_step in (0, 1],
   /// score_draws in [0, 4096], the RRAM terms as rram::VariationOptions::validate, sigmas >= 0.
   void validate() const;
@@ -64,7 +72,8 @@ struct StageDraw {
 };
 
 /// Draws from `rng`, per cell (layer 1 then 2, column-major): spread, one uniform for stuck-at
-/// (open below stuck_off_rate, at g_max below stuck_off_rate + stuck_on_rate), read noise; then every inverter (drawInverter). Always the same count of numbers for a shape.
+/// (open below stuck_off_rate, at g_max below stuck_off_rate + stuck_on_rate), read noise; then
+/// every inverter (drawInverter). Always the same count of numbers for a shape.
 StageDraw drawStage(const StageShape& shape, const StageVariation& variation, Rng& rng);
 
 /// The drawn hardware of nominal conductances g (in place): each cell G f, stuck cells 0 or
@@ -106,15 +115,22 @@ double activePenalty(const StageModel& model, const StageConductances& g, const 
                      const Eigen::MatrixXd& e1, const Eigen::MatrixXd& e2,
                      const StageShiftGradient& exact, Eigen::MatrixXd& p1, Eigen::MatrixXd& p2);
 
-/// A stage's ENOB on `x` across fixed draws: input i is converted by draw i mod K, so K draws cost
-/// what one evaluation of x costs. Deterministic for a seed; one instance scores every candidate
-/// (common random numbers), so candidates are compared on the same hardware.
+/// A stage's figure across fixed draws, higher is better. Deterministic for a seed; one instance
+/// scores every candidate (common random numbers), so candidates are compared on the same
+/// hardware.
+///  - margin_lsb = 0: the ENOB on `x`, input i converted by draw i mod K (K draws cost what one
+///    evaluation of x costs).
+///  - margin_lsb > 0: every draw converts a ramp of 64 points per level; transition k's position
+///    is the ramp's count of points decoded below level k (the code-density estimate of IEEE 1241),
+///    its error e_k = position - k [LSB]; with mean mu_k and sigma s_k over the draws the figure
+///    is -log10 sum_k [Q((m - mu_k) / s_k) + Q((m + mu_k) / s_k)], a Gaussian-tail estimate of the
+///    probability that some transition moves beyond the margin m (floored at 1e-300).
 class VariationScore {
  public:
   VariationScore(const StageShape& shape, const StageVariation& variation, const Eigen::VectorXd& x,
                  std::uint64_t seed);
-  [[nodiscard]] double enob(const StageModel& model, const StageCells& cells,
-                            const Decoder& decoder) const;
+  [[nodiscard]] double score(const StageModel& model, const StageCells& cells,
+                             const Decoder& decoder) const;
 
  private:
   StageShape shape_;
@@ -122,6 +138,10 @@ class VariationScore {
   std::vector<StageDraw> draws_;
   std::vector<Eigen::VectorXd> inputs_;  ///< per draw
   Eigen::Index count_ = 0;
+  double margin_lsb_ = 0.0;
+  Eigen::VectorXd ramp_;  ///< margin mode: the ramp every draw converts
+  [[nodiscard]] double failureScore(const StageModel& model, const StageConductances& nominal,
+                                    const Decoder& decoder) const;
 };
 
 }  // namespace nnadc::adc
