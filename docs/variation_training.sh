@@ -48,3 +48,41 @@ print(f"{sys.argv[2]}: {m['passed']}/{m['dies']} Wilson [{100*w[0]:.1f}, {100*w[
 PY
   done
 done
+# Summary: yield per mode and seed, and per mode the dies it passes and plain fails (and back),
+# pooled over seeds, with McNemar's exact two-sided p (same dies, same seeds).
+python3 - "$out" "${seeds[@]}" <<'PY'
+import csv, math, os, sys
+out, seeds = sys.argv[1], sys.argv[2:]
+modes = os.environ.get("MODES", "plain passive active both plain_yield passive_yield").split()
+def passes(name):
+    path = os.path.join(out, name + ".mc", "dies.csv")
+    if not os.path.exists(path):
+        return None
+    return [row["pass"] == "1" for row in csv.DictReader(open(path))]
+def mcnemar(b, c):
+    n = b + c
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(0, min(b, c) + 1)) / 2 ** n
+    return min(1.0, 2 * tail)
+print("| mode | " + " | ".join(f"seed {s}" for s in seeds) + " | mean | vs plain: only this / only plain | McNemar p |")
+print("|---" * (len(seeds) + 4) + "|")
+for mode in modes:
+    cells, total, n, only_this, only_plain = [], 0, 0, 0, 0
+    for s in seeds:
+        p = passes(f"{mode}-seed{s}")
+        q = passes(f"plain-seed{s}")
+        if p is None:
+            cells.append("-")
+            continue
+        cells.append(f"{sum(p)}/{len(p)}")
+        total += sum(p)
+        n += len(p)
+        if q is not None and mode != "plain":
+            only_this += sum(a and not b for a, b in zip(p, q))
+            only_plain += sum(b and not a for a, b in zip(p, q))
+    mean = f"{100 * total / n:.1f} %" if n else "-"
+    vs = "" if mode == "plain" or not n else f"{only_this} / {only_plain}"
+    pv = "" if mode == "plain" or not n else f"{mcnemar(only_this, only_plain):.3g}"
+    print(f"| {mode} | " + " | ".join(cells) + f" | {mean} | {vs} | {pv} |")
+PY
