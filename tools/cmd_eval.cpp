@@ -9,6 +9,7 @@
 #include "nnadc/eval/transfer.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/nonlinear_json.h"
 #include "nnadc/io/results_json.h"
 #include "option_groups.h"
 
@@ -42,8 +43,12 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
     j["variation"] =
         io::variationJson(mc::variationStudy(design, variation_options, logger.progress()));
   }
+  if (design.segmented || !design.stage(0).shape.target_thresholds.empty())
+    j["nonlinear"] = io::nonlinearJson(eval::nonlinearStudy(design, {}));
   if (!o.transfer.transfer.empty()) {
     j["nonlinear"] = io::transferJson(eval::transferStudy(design, o.transfer));
+    j["nonlinear"]["linearity"] = io::nonlinearJson(eval::digitalMappingStudy(
+        design, adc::namedTarget(o.transfer.transfer, o.transfer.bits, "--transfer"), {}));
   }
   io::Provenance provenance;
   provenance.command = "eval";
