@@ -97,8 +97,9 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--require-enob", o.require_enob, "Exit 1 if the sine ENOB is below this");
   addMonteCarloOptions(*sub, o.mc);
   sub->add_option("--transfer", o.transfer.transfer,
-                  "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt) and "
-                  "report its error against the ideal nonlinear curve");
+                  "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt | "
+                  "mu-law) and report its error and its transition-level DNL/INL against the "
+                  "ideal nonlinear quantiser (docs/nonlinear.md)");
   sub->add_option("--transfer-bits", o.transfer.bits, "Resolution of that nonlinear code")
       ->capture_default_str();
   setRun(

@@ -13,6 +13,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/eval/nonlinear.h"
 #include "nnadc/io/design_json.h"
+#include "nnadc/io/json.h"
 #include "nnadc/io/nonlinear_json.h"
 
 namespace adc = nnadc::adc;
@@ -145,5 +146,43 @@ TEST_SUITE("adc") {
         nnadc::eval::digitalMappingStudy(adc14(), adc::namedTarget("log2", 10, "t"), {16, 1 << 12});
     CHECK(r.linearity.missing_codes > 0);
     CHECK(r.linearity.max_abs_inl_lsb > 1.0);
+  }
+
+  TEST_CASE("BadNonlinearRecipesNameTheFileAndField") {
+    nnadc::io::Json recipe = nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" /
+                                                     "log10.json");
+    SUBCASE("the shipped recipe loads") {
+      const auto p = writeTemp("log10.json", recipe.dump());
+      const auto r = nnadc::io::loadRecipe(p, false);
+      REQUIRE(r.request.segmented);
+      CHECK(r.request.segmented->target.codes() == 1024);
+    }
+    SUBCASE("too few mantissa codes for the plan") {
+      recipe["target_bits"] = 9;
+      const auto p = writeTemp("log10_short.json", recipe.dump());
+      const std::string where = p.string() + "': field 'nonlinear'";
+      CHECK_THROWS_WITH_AS((void)nnadc::io::loadRecipe(p, false),
+                           doctest::Contains("NNADC-NLQ-003"), nnadc::InputError);
+      CHECK_THROWS_WITH_AS((void)nnadc::io::loadRecipe(p, false), doctest::Contains(where.c_str()),
+                           nnadc::InputError);
+    }
+    SUBCASE("a table outside the window") {
+      const auto table = writeTemp("wide.csv", "0.001\n0.5\n1.2\n");
+      recipe["nonlinear"].erase("target");
+      recipe["nonlinear"].erase("bits");
+      recipe["nonlinear"]["table"] = table.string();
+      const auto p = writeTemp("log10_table.json", recipe.dump());
+      CHECK_THROWS_WITH_AS((void)nnadc::io::loadRecipe(p, false),
+                           doctest::Contains("NNADC-NLQ-002"), nnadc::InputError);
+    }
+    SUBCASE("a stage whose target has another number of codes") {
+      nnadc::io::Json stage = nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" /
+                                                      "log4stage.json");
+      stage["bits"] = 3;
+      stage["outputs"] = 0;
+      const auto p = writeTemp("log4stage.json", stage.dump());
+      CHECK_THROWS_WITH_AS((void)nnadc::io::loadRecipe(p, false),
+                           doctest::Contains("NNADC-NLQ-003"), nnadc::InputError);
+    }
   }
 }
