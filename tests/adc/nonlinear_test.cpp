@@ -149,8 +149,8 @@ TEST_SUITE("adc") {
   }
 
   TEST_CASE("BadNonlinearRecipesNameTheFileAndField") {
-    nnadc::io::Json recipe = nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" /
-                                                     "log10.json");
+    nnadc::io::Json recipe =
+        nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" / "log10.json");
     SUBCASE("the shipped recipe loads") {
       const auto p = writeTemp("log10.json", recipe.dump());
       const auto r = nnadc::io::loadRecipe(p, false);
@@ -176,8 +176,8 @@ TEST_SUITE("adc") {
                            doctest::Contains("NNADC-NLQ-002"), nnadc::InputError);
     }
     SUBCASE("a stage whose target has another number of codes") {
-      nnadc::io::Json stage = nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" /
-                                                      "log4stage.json");
+      nnadc::io::Json stage =
+          nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" / "log4stage.json");
       stage["bits"] = 3;
       stage["outputs"] = 0;
       const auto p = writeTemp("log4stage.json", stage.dump());

@@ -230,8 +230,8 @@ TEST_SUITE("cli") {
     fresh.erase("provenance");
     shipped.erase("provenance");
     CHECK(fresh.dump() == shipped.dump());
-    const auto e = runCommand(cli("eval --design " + out.string() + " --quiet -o " +
-                                  (dir / "eval.json").string()));
+    const auto e = runCommand(
+        cli("eval --design " + out.string() + " --quiet -o " + (dir / "eval.json").string()));
     REQUIRE_MESSAGE(e.exit_code == 0, e.output);
     const auto nl = nnadc::io::loadJsonFile(dir / "eval.json")["nonlinear"];
     CHECK(nl["architecture"].get<std::string>() == "segmented");
