@@ -76,7 +76,7 @@ NonlinearSummary nonlinearStudy(const adc::Design& design, const NonlinearOption
     // A stage trained to its target directly (architecture a).
     const adc::StageShape& shape = design.stage(0).shape;
     adc::NonlinearTarget target;
-    target.name = "stage target";
+    target.name = "stage";
     target.thresholds = shape.target_thresholds;
     const adc::StageModel model = adc::stageModel(design, 0);
     const adc::Decoder decoder = adc::stageDecoder(design.stage(0));
