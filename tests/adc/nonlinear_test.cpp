@@ -10,6 +10,7 @@
 #include "../test_paths.h"
 #include "nnadc/adc/nonlinear_target.h"
 #include "nnadc/adc/segmented.h"
+#include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/error.h"
 #include "nnadc/eval/nonlinear.h"
 #include "nnadc/io/design_json.h"
@@ -184,5 +185,49 @@ TEST_SUITE("adc") {
       CHECK_THROWS_WITH_AS((void)nnadc::io::loadRecipe(p, false),
                            doctest::Contains("NNADC-NLQ-003"), nnadc::InputError);
     }
+  }
+
+  TEST_CASE("AStageTargetSetsTheIdealLevelsTheTrainerLearns") {
+    adc::StageShape shape;
+    shape.bits = 2;
+    shape.input_lo_v = 0.2;
+    shape.input_hi_v = 1.0;  // window 0.8 V
+    shape.target_thresholds = {0.1, 0.2, 0.6};
+    // Level boundaries at 0.2 + 0.8 t: 0.28, 0.36, 0.68 V.
+    CHECK(adc::idealLevel(0.27, shape) == 0);
+    CHECK(adc::idealLevel(0.30, shape) == 1);
+    CHECK(adc::idealLevel(0.50, shape) == 2);
+    CHECK(adc::idealLevel(0.90, shape) == 3);
+    // Continuous level: linear inside each target level.
+    CHECK(adc::idealContinuousLevel(0.32, shape) == doctest::Approx(1.5));
+    CHECK(adc::idealContinuousLevel(0.52, shape) == doctest::Approx(2.5));
+    CHECK(adc::idealContinuousLevel(1.1, shape) == doctest::Approx(4.0));
+    // The training ramp: samples_per_level inputs inside every target level.
+    Eigen::VectorXd x;
+    std::vector<int> levels;
+    adc::makeRamp(shape, 5, x, levels);
+    REQUIRE(x.size() == 20);
+    for (int i = 0; i < 20; ++i) {
+      CHECK(levels[static_cast<std::size_t>(i)] == i / 5);
+      CHECK(adc::idealLevel(x(i), shape) == i / 5);
+    }
+    // Without a target, the uniform quantiser as before.
+    shape.target_thresholds.clear();
+    CHECK(adc::idealLevel(0.50, shape) == adc::idealLevel(0.50, 0.2, 1.0, 2));
+    CHECK(adc::idealContinuousLevel(0.5, shape) == doctest::Approx(1.5));
+  }
+
+  TEST_CASE("ASegmentedDesignRoundTripsThroughItsFile") {
+    const auto shipped = nnadc::test::sourceDir() / "training" / "log10.design.json";
+    const adc::Design d = nnadc::io::loadDesign(shipped);
+    REQUIRE(d.segmented);
+    CHECK(d.segmented->target.codes() == 1024);
+    CHECK(d.segmented->calibrated);
+    CHECK(d.segmented->scale.size() == 11);
+    const nnadc::io::Json j = nnadc::io::loadJsonFile(shipped);
+    const nnadc::io::Json again =
+        nnadc::io::designJson(d, {}, j["recipe"], j["training"], j["metrics"]);
+    CHECK(again["segmented"].dump() == j["segmented"].dump());
+    CHECK(again["stages"].dump() == j["stages"].dump());
   }
 }
