@@ -105,12 +105,12 @@ SegmentedConverter::SegmentedConverter(const Design& design)
   front_ = *design.segmented;
 }
 
-void SegmentedConverter::trace(const Eigen::VectorXd& v, std::vector<int>& segment,
-                               std::vector<std::int64_t>& mantissa) const {
+void SegmentedConverter::frontEnd(const Eigen::VectorXd& v, std::vector<int>& segment,
+                                  Eigen::VectorXd& tap) const {
   const int s = front_.segments;
   const double threshold = lo_v_ + front_.select_fraction * width_v_;
   segment.assign(static_cast<std::size_t>(v.size()), 0);
-  Eigen::VectorXd tap(v.size());
+  tap.resize(v.size());
   for (Eigen::Index i = 0; i < v.size(); ++i) {
     double a = v(i);
     double chosen = a;
@@ -128,6 +128,12 @@ void SegmentedConverter::trace(const Eigen::VectorXd& v, std::vector<int>& segme
     segment[static_cast<std::size_t>(i)] = k;
     tap(i) = chosen;
   }
+}
+
+void SegmentedConverter::trace(const Eigen::VectorXd& v, std::vector<int>& segment,
+                               std::vector<std::int64_t>& mantissa) const {
+  Eigen::VectorXd tap;
+  frontEnd(v, segment, tap);
   mantissa = mantissa_.convert(g_, tap);
 }
 

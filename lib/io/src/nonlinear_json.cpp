@@ -170,4 +170,32 @@ Json nonlinearJson(const eval::NonlinearSummary& s) {
           {"dnl_lsb", l.dnl_lsb}};
 }
 
+Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string& design_file) {
+  const metrics::TransitionLinearity& l = s.linearity;
+  return {{"design_file", design_file},
+          {"bench", "static (nonlinear: behavioural front end, mantissa pipeline in ngspice)"},
+          {"target", s.target},
+          {"codes", s.codes},
+          {"points", s.points},
+          {"agreement", s.agreement},
+          {"differing_codes", s.differing_codes},
+          {"max_code_difference", s.max_code_difference},
+          {"mantissa_agreement", s.mantissa_agreement},
+          {"max_abs_inl_lsb", l.max_abs_inl_lsb},
+          {"worst_inl_code", l.worst_inl_code},
+          {"max_abs_dnl_lsb", l.max_abs_dnl_lsb},
+          {"worst_dnl_code", l.worst_dnl_code},
+          {"missing_codes", l.missing_codes},
+          {"missing", l.missing},
+          {"measurement_resolution_lsb", l.resolution_lsb},
+          {"power_w", s.power_w},
+          {"power_note",
+           "SPICE supply current of the mantissa pipeline's NN sub-ADCs only; the ladder, "
+           "comparators, residue amplifiers and back end are behavioural and draw none"},
+          {"jobs", s.jobs},
+          {"elapsed_s", s.elapsed_s},
+          {"codes_spice", s.spice_codes},
+          {"codes_behavioural", s.behavioural_codes}};
+}
+
 }  // namespace nnadc::io

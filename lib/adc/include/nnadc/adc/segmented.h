@@ -41,6 +41,8 @@ class SegmentedConverter {
  public:
   /// NNADC-DES-001 when the design has no segmented front end.
   explicit SegmentedConverter(const Design& design);
+  /// The front end alone: each input's segment and the tap [V] the mantissa converter gets.
+  void frontEnd(const Eigen::VectorXd& v, std::vector<int>& segment, Eigen::VectorXd& tap) const;
   /// Segment and mantissa code of every input v [V].
   void trace(const Eigen::VectorXd& v, std::vector<int>& segment,
              std::vector<std::int64_t>& mantissa) const;

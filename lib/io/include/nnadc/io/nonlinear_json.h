@@ -6,6 +6,7 @@
 
 #include "nnadc/adc/design.h"
 #include "nnadc/eval/nonlinear.h"
+#include "nnadc/eval/nonlinear_bench.h"
 #include "nnadc/io/fields.h"
 #include "nnadc/io/json.h"
 
@@ -34,5 +35,7 @@ Json segmentedJson(const adc::SegmentedFrontEnd& front_end);
 adc::SegmentedFrontEnd readSegmented(FieldReader r);
 
 Json nonlinearJson(const eval::NonlinearSummary& s);
+/// The segmented SPICE static bench's result (sim --design D --bench static), with its codes.
+Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string& design_file);
 
 }  // namespace nnadc::io
