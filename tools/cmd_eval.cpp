@@ -9,6 +9,7 @@
 #include "nnadc/eval/transfer.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/nonlinear_json.h"
 #include "nnadc/io/results_json.h"
 #include "option_groups.h"
 
@@ -42,8 +43,12 @@ int runEval(CLI::App& sub, EvalCliOptions& o) {
     j["variation"] =
         io::variationJson(mc::variationStudy(design, variation_options, logger.progress()));
   }
+  if (design.segmented || !design.stage(0).shape.target_thresholds.empty())
+    j["nonlinear"] = io::nonlinearJson(eval::nonlinearStudy(design, {}));
   if (!o.transfer.transfer.empty()) {
     j["nonlinear"] = io::transferJson(eval::transferStudy(design, o.transfer));
+    j["nonlinear"]["linearity"] = io::nonlinearJson(eval::digitalMappingStudy(
+        design, adc::namedTarget(o.transfer.transfer, o.transfer.bits, "--transfer"), {}));
   }
   io::Provenance provenance;
   provenance.command = "eval";
@@ -92,8 +97,9 @@ void addEvalCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--require-enob", o.require_enob, "Exit 1 if the sine ENOB is below this");
   addMonteCarloOptions(*sub, o.mc);
   sub->add_option("--transfer", o.transfer.transfer,
-                  "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt) and "
-                  "report its error against the ideal nonlinear curve");
+                  "Pipelines: also map the output through a nonlinear quantiser (log2 | sqrt | "
+                  "mu-law) and report its error and its transition-level DNL/INL against the "
+                  "ideal nonlinear quantiser (docs/nonlinear.md)");
   sub->add_option("--transfer-bits", o.transfer.bits, "Resolution of that nonlinear code")
       ->capture_default_str();
   setRun(

@@ -5,6 +5,7 @@
 
 #include "cli_common.h"
 #include "cmd_sim_buildable.h"
+#include "cmd_sim_nonlinear.h"
 #include "nnadc/core/error.h"
 #include "nnadc/eval/bench.h"
 #include "nnadc/io/design_json.h"
@@ -30,17 +31,11 @@ struct SimOptions {
   BuildableCliOptions buildable;
 };
 
-io::Provenance provenanceOf(CLI::App& sub, std::string ngspice_version) {
-  io::Provenance provenance;
-  provenance.command = "sim";
-  provenance.config = effectiveConfig(sub);
-  provenance.ngspice_version = std::move(ngspice_version);
-  return provenance;
-}
-
 int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   o.design.resolve("ngspice");
   const adc::Design design = io::loadDesign(o.design.design);
+  if (design.segmented && o.design.bench == "static")
+    return runNonlinearSim(sub, o.common, o.design, o.pool, design, logger);
   eval::BenchOptions options;
   options.deck = o.design.deck;
   options.timeout_s = o.pool.timeout_s;
@@ -48,7 +43,7 @@ int runDesignSim(CLI::App& sub, SimOptions& o, Logger& logger) {
   sim::WorkerPool pool(o.pool.pool(logger));
   const eval::BenchSummary s = eval::measureBench(pool, design, options);
   io::Json j = io::benchJson(s, o.design.design);
-  io::Provenance provenance = provenanceOf(sub, pool.version());
+  io::Provenance provenance = simProvenance(sub, pool.version());
   provenance.seed = design.seed;
   j["provenance"] = io::provenanceJson(provenance);
   io::writeOutput(o.common.output, io::dumpJson(j));
@@ -102,7 +97,7 @@ int runSim(CLI::App& sub, SimOptions& o) {
   // (after the run, so that ngspice's own message wins for decks it rejects).
   if (!o.allow_dangling) spice::requireNoDanglingNodes(request.deck, o.deck_path);
   io::Json j;
-  j["provenance"] = io::provenanceJson(provenanceOf(sub, simulator.version()));
+  j["provenance"] = io::provenanceJson(simProvenance(sub, simulator.version()));
   j["deck_file"] = o.deck_path;
   j["plots"] = io::plotsJson(result);
   j["elapsed_s"] = result.elapsed_s;

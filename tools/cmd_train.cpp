@@ -8,6 +8,7 @@
 #include "nnadc/eval/train.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/nonlinear_json.h"
 #include "nnadc/io/results_json.h"
 
 namespace nnadc::cli {
@@ -24,6 +25,14 @@ std::string fixed(double value, int digits) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
   return buffer;
+}
+
+std::string nonlinearLine(const eval::TrainSummary& s) {
+  if (!s.nonlinear) return "";
+  const auto& l = s.nonlinear->linearity;
+  return "; " + s.nonlinear->target + " target: max |INL| " + fixed(l.max_abs_inl_lsb, 3) +
+         ", max |DNL| " + fixed(l.max_abs_dnl_lsb, 3) + " LSB, " + std::to_string(l.missing_codes) +
+         " missing codes";
 }
 
 int runTrain(TrainOptions& o) {
@@ -46,7 +55,8 @@ int runTrain(TrainOptions& o) {
                        {"iterations", training.iterations},
                        {"restarts", training.restarts}};
   provenance.seed = s.design.seed;
-  const io::Json metrics = io::evalJson(s.metrics);
+  io::Json metrics = io::evalJson(s.metrics);
+  if (s.nonlinear) metrics["nonlinear"] = io::nonlinearJson(*s.nonlinear);
   io::writeOutput(o.common.output, io::dumpJson(io::designJson(s.design, provenance, recipe.raw,
                                                                io::trainingJson(q, s), metrics)));
   const std::string what = q.stage
@@ -57,7 +67,8 @@ int runTrain(TrainOptions& o) {
                              ", DNL [" + fixed(metrics["dnl_lsb_min"].get<double>(), 2) + ", " +
                              fixed(metrics["dnl_lsb_max"].get<double>(), 2) + "] LSB, " +
                              std::to_string(metrics["missing_codes"].get<int>()) +
-                             " missing codes, " + fixed(s.seconds, 1) + " s -> " + o.common.output);
+                             " missing codes, " + fixed(s.seconds, 1) + " s" + nonlinearLine(s) +
+                             " -> " + o.common.output);
   return kExitOk;
 }
 

@@ -409,4 +409,27 @@ int idealLevel(double x, double lo, double hi, int bits) {
   return std::clamp(level, 0, n - 1);
 }
 
+int idealLevel(double x, const StageShape& shape) {
+  if (shape.target_thresholds.empty()) {
+    return idealLevel(x, shape.input_lo_v, shape.input_hi_v, shape.bits);
+  }
+  const double f = (x - shape.input_lo_v) / (shape.input_hi_v - shape.input_lo_v);
+  const auto& t = shape.target_thresholds;
+  return static_cast<int>(std::upper_bound(t.begin(), t.end(), f) - t.begin());
+}
+
+double idealContinuousLevel(double x, const StageShape& shape) {
+  const double levels = 1 << shape.bits;
+  const double span = shape.input_hi_v - shape.input_lo_v;
+  if (shape.target_thresholds.empty()) {
+    return std::clamp((x - shape.input_lo_v) * (levels / span), 0.0, levels);
+  }
+  const double f = std::clamp((x - shape.input_lo_v) / span, 0.0, 1.0);
+  const auto& t = shape.target_thresholds;
+  const auto c = static_cast<std::size_t>(std::upper_bound(t.begin(), t.end(), f) - t.begin());
+  const double lo = c == 0 ? 0.0 : t[c - 1];
+  const double hi = c == t.size() ? 1.0 : t[c];
+  return static_cast<double>(c) + (hi > lo ? (f - lo) / (hi - lo) : 0.0);
+}
+
 }  // namespace nnadc::adc

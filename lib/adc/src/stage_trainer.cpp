@@ -61,10 +61,18 @@ void makeRamp(const StageShape& shape, int samples_per_level, Eigen::VectorXd& x
   x.resize(n);
   levels.resize(static_cast<std::size_t>(n));
   const double span = shape.input_hi_v - shape.input_lo_v;
+  const auto& t = shape.target_thresholds;  // a nonlinear target: as many points in every level
   for (int i = 0; i < n; ++i) {
-    x(i) = shape.input_lo_v + span * (i + 0.5) / n;
-    levels[static_cast<std::size_t>(i)] =
-        idealLevel(x(i), shape.input_lo_v, shape.input_hi_v, shape.bits);
+    if (t.empty()) {
+      x(i) = shape.input_lo_v + span * (i + 0.5) / n;
+    } else {
+      const auto c = static_cast<std::size_t>(i / samples_per_level);
+      const double lo = c == 0 ? 0.0 : t[c - 1];
+      const double hi = c == t.size() ? 1.0 : t[c];
+      x(i) = shape.input_lo_v +
+             span * (lo + (hi - lo) * (i % samples_per_level + 0.5) / samples_per_level);
+    }
+    levels[static_cast<std::size_t>(i)] = idealLevel(x(i), shape);
   }
 }
 
@@ -200,8 +208,7 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     x = *inputs;
     ideal.resize(static_cast<std::size_t>(x.size()));
     for (Eigen::Index i = 0; i < x.size(); ++i) {
-      ideal[static_cast<std::size_t>(i)] =
-          idealLevel(x(i), shape.input_lo_v, shape.input_hi_v, shape.bits);
+      ideal[static_cast<std::size_t>(i)] = idealLevel(x(i), shape);
     }
   }
   Eigen::ArrayXXd target(x.size(), shape.outputs());  // +1 / -1 per bit

@@ -104,11 +104,9 @@ void applyDraw(const StageDraw& draw, const StageShape& shape, double g_max_s,
 
 double levelErrorSquared(const StageShape& shape, const Decoder& decoder,
                          const std::vector<Word>& words, const Eigen::VectorXd& x) {
-  const double levels = 1 << shape.bits;
-  const double scale = levels / (shape.input_hi_v - shape.input_lo_v);
   double sum_sq = 0.0;
   for (Eigen::Index i = 0; i < x.size(); ++i) {
-    const double ideal = std::clamp((x(i) - shape.input_lo_v) * scale, 0.0, levels);
+    const double ideal = idealContinuousLevel(x(i), shape);  // a stage's target, if it has one
     const double e = decoder.decode(words[static_cast<std::size_t>(i)]) + 0.5 - ideal;
     sum_sq += e * e;
   }

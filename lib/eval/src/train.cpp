@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "nnadc/adc/convert.h"
+#include "nnadc/adc/segmented.h"
 
 namespace nnadc::eval {
 
@@ -44,6 +45,7 @@ TrainSummary trainStage(const TrainRequest& request, Logger& logger) {
   s.design = base;
   s.design.pipeline = adc::singleStagePipeline(stage);
   s.metrics = evaluate(s.design);
+  if (!stage.shape.target_thresholds.empty()) s.nonlinear = nonlinearStudy(s.design, {});
   return s;
 }
 
@@ -59,6 +61,17 @@ TrainSummary trainPipeline(const TrainRequest& request, Logger& logger) {
   }
   s.design.pipeline = s.pipeline->pipeline;
   s.metrics = evaluate(s.design);
+  if (request.segmented) {
+    // The pipeline converts the segment taps; calibrate the back end's per-segment lines.
+    s.design.segmented = *request.segmented;
+    s.design.segmented =
+        adc::SegmentedConverter(s.design).calibrate(request.nonlinear_calibration_points);
+    s.nonlinear = nonlinearStudy(s.design, NonlinearOptions{});
+    logger.info("nonlinear " + s.design.segmented->target.name + " target: max |INL| " +
+                std::to_string(s.nonlinear->linearity.max_abs_inl_lsb) + " LSB, max |DNL| " +
+                std::to_string(s.nonlinear->linearity.max_abs_dnl_lsb) + " LSB, " +
+                std::to_string(s.nonlinear->linearity.missing_codes) + " missing codes");
+  }
   s.seconds = secondsSince(start);
   return s;
 }
@@ -70,6 +83,9 @@ void TrainRequest::validate() const {
     stage_training.validate();
   } else {
     pipeline_training.validate(plan, base.vtc.vdd_v);
+    if (segmented) {
+      adc::validateSegmented(*segmented, pipeline_training.target_bits, "nonlinear");
+    }
   }
 }
 

@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "nnadc/adc/nonlinear_target.h"
 #include "nnadc/adc/pipeline.h"
 #include "nnadc/core/error.h"
 
 namespace nnadc::eval {
 
 void TransferOptions::validate() const {
-  if (transfer != "log2" && transfer != "sqrt") {
+  if (transfer != "log2" && transfer != "sqrt" && transfer != "mu-law") {
     throw InputError("NNADC-CFG-007",
-                     "field 'transfer' = '" + transfer + "' is not one of log2, sqrt");
+                     "field 'transfer' = '" + transfer + "' is not one of log2, sqrt, mu-law");
   }
   if (bits < 2 || bits > 16) {
     throw InputError("NNADC-CFG-003", "field 'transfer-bits' = " + std::to_string(bits) +
@@ -33,9 +34,12 @@ TransferSummary transferStudy(const adc::Design& design, const TransferOptions& 
   const double hi = design.pipeline.hi();
   const double top = std::ldexp(1.0, bits) - 1.0;
   const bool log = transfer == "log2";
+  const bool mu = transfer == "mu-law";
   const auto ideal = [&](double x) {
     if (log)
       return std::round((std::log2(std::max(x, std::ldexp(1.0, -bits))) + bits) / bits * top);
+    if (mu)
+      return std::round(std::log1p(adc::kMuLaw * std::max(x, 0.0)) / std::log1p(adc::kMuLaw) * top);
     return std::round(std::sqrt(std::max(x, 0.0)) * top);
   };
   // Inputs dense where the transfer is steep: uniform in log2 x (log) or in sqrt x (sqrt).
@@ -43,7 +47,9 @@ TransferSummary transferStudy(const adc::Design& design, const TransferOptions& 
   Eigen::VectorXd x(n);
   for (Eigen::Index k = 0; k < n; ++k) {
     const double t = (static_cast<double>(k) + 0.5) / static_cast<double>(n);
-    x(k) = log ? std::exp2(-bits * (1.0 - t)) : t * t;
+    // mu-law: uniform in the companded value y, x = ((1 + mu)^y - 1) / mu.
+    x(k) = log ? std::exp2(-bits * (1.0 - t))
+               : (mu ? std::expm1(t * std::log1p(adc::kMuLaw)) / adc::kMuLaw : t * t);
   }
   const Eigen::VectorXd v = (lo + (hi - lo) * x.array()).matrix();
   const auto codes = model.convert(model.nominal(), v);

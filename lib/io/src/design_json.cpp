@@ -4,10 +4,12 @@
 #include <atomic>
 #include <cmath>
 
+#include "nnadc/adc/segmented.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/io/fields.h"
 #include "nnadc/io/mc_json.h"
+#include "nnadc/io/nonlinear_json.h"
 #include "nnadc/io/results_json.h"
 #include "nnadc/io/vtc_json.h"
 
@@ -247,6 +249,19 @@ StageRecipe loadStageRecipe(const fs::path& path, bool load_vtc) {
     recipe.input_hi_v = recipe.vtc.vdd_v;
   }
   recipe.rram = readRram(r);
+  if (r.has("nonlinear")) {
+    FieldReader n = r.object("nonlinear");
+    const adc::NonlinearTarget target = readTarget(n, path);
+    n.finish();
+    if (target.codes() != (1 << recipe.bits)) {
+      throw InputError("NNADC-NLQ-003",
+                       n.where("target") + " has " + std::to_string(target.codes()) +
+                           " codes; this " + std::to_string(recipe.bits) + "-bit stage has " +
+                           std::to_string(1 << recipe.bits) +
+                           " levels (a stage learns a target of its own resolution)");
+    }
+    recipe.target_thresholds = target.thresholds;
+  }
   readStageTraining(r.object("training"), recipe.training, path, recipe.inverter);
   if (recipe.training.variation.yield_score) {
     throw InputError("NNADC-CFG-007", r.where("training.variation.score") +
@@ -302,6 +317,10 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
     c.finish();
   }
   o.training_points = r.integer("training_points", o.training_points, 256, 1 << 22);
+  if (r.has("nonlinear")) {
+    recipe.segmented =
+        readNonlinearRecipe(r.object("nonlinear"), path, recipe.nonlinear_calibration_points);
+  }
   const Json& stages = r.raw("stages");
   if (!stages.is_array() || stages.empty()) {
     throw InputError("NNADC-PIP-003", r.where("stages") + " must be a non-empty array");
@@ -341,6 +360,10 @@ PipelineRecipe loadPipelineRecipe(const fs::path& path, bool load_vtc) {
   } catch (const InputError& e) {
     throw InputError(e.id(), "'" + path.string() + "': " + e.message());
   }
+  if (recipe.segmented) {
+    adc::validateSegmented(*recipe.segmented, o.target_bits,
+                           "'" + path.string() + "': field 'nonlinear'");
+  }
   return recipe;
 }
 
@@ -361,6 +384,8 @@ Recipe loadRecipe(const fs::path& path, bool load_vtc) {
     q.base.seed = recipe.training.stage.seed;
     q.plan = recipe.plan;
     q.pipeline_training = recipe.training;
+    q.segmented = recipe.segmented;
+    q.nonlinear_calibration_points = recipe.nonlinear_calibration_points;
     return r;
   }
   const StageRecipe recipe = loadStageRecipe(path, load_vtc);
@@ -373,6 +398,7 @@ Recipe loadRecipe(const fs::path& path, bool load_vtc) {
   shape.vdd_v = recipe.vtc.vdd_v;
   shape.input_lo_v = recipe.input_lo_v;
   shape.input_hi_v = recipe.input_hi_v;
+  shape.target_thresholds = recipe.target_thresholds;
   q.stage = shape;
   q.stage_training = recipe.training;
   return r;
@@ -483,6 +509,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
     st["bits"] = s.shape.bits;
     st["hidden"] = s.shape.hidden;
     st["input_range_v"] = {s.shape.input_lo_v, s.shape.input_hi_v};
+    if (!s.shape.target_thresholds.empty()) st["target_thresholds"] = s.shape.target_thresholds;
     st["code"] = {{"kind", adc::codeKindName(s.shape.code.kind)},
                   {"outputs", s.shape.code.outputs},
                   {"words", s.shape.code.words}};
@@ -519,6 +546,7 @@ Json designJson(const adc::Design& design, const Provenance& provenance, const J
                      {"calibrated", design.pipeline.calibrated},
                      {"table_v", design.pipeline.table}};
   }
+  if (design.segmented) j["segmented"] = segmentedJson(*design.segmented);
   j["training"] = training;
   j["metrics"] = metrics;
   return j;
@@ -545,6 +573,15 @@ adc::StageDesign readStage(FieldReader& s, double vdd_v, int levels, const std::
   if (range.size() != 2 || !(range[0] < range[1]) || range[0] < 0.0 || range[1] > vdd_v) {
     throw InputError("NNADC-DES-001",
                      s.where("input_range_v") + " must be [lo, hi] with 0 <= lo < hi <= vdd_v");
+  }
+  if (s.has("target_thresholds")) {
+    st.shape.target_thresholds =
+        adc::tableTarget(s.numbers("target_thresholds", 1), s.where("target_thresholds"))
+            .thresholds;
+    if (st.shape.target_thresholds.size() + 1 != (std::size_t{1} << st.shape.bits)) {
+      throw InputError("NNADC-DES-001", s.where("target_thresholds") + " must hold 2^bits - 1 (" +
+                                            std::to_string((1 << st.shape.bits) - 1) + ") levels");
+    }
   }
   st.shape.input_lo_v = range[0];
   st.shape.input_hi_v = range[1];
@@ -767,6 +804,7 @@ adc::Design readDesign(const fs::path& path) {
       d.pipeline.table.push_back(std::move(row));
     }
     p.finish();
+    if (r.has("segmented")) d.segmented = readSegmented(r.object("segmented"));
   } else {
     if (stages.size() != 1) {
       throw InputError("NNADC-DES-001", r.where("stages") +

@@ -295,6 +295,17 @@ int staticSineCycles(const DeckOptions& options) {
 
 std::vector<double> pipelineStaticInputs(const adc::Design& design, const DeckOptions& options) {
   const adc::StageShape& first = design.stage(0).shape;
+  if (options.static_inputs_v != nullptr) {
+    if (options.static_inputs_v->size() != static_cast<std::size_t>(options.points) ||
+        options.dialect != Dialect::kNgspice || options.static_sine) {
+      throw InputError("NNADC-NET-012",
+                       "field 'static_inputs_v' holds " +
+                           std::to_string(options.static_inputs_v->size()) +
+                           " inputs; it must hold 'points' = " + std::to_string(options.points) +
+                           " (ngspice static bench only, not with static-sine)");
+    }
+    return *options.static_inputs_v;
+  }
   if (!options.static_sine) {
     if (options.dialect != Dialect::kNgspice) return staticInputs(first, options.points);
     // Bin centres of a short ramp sit on the 14-bit code edges (2^14 / N is even), where the
@@ -487,7 +498,11 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
       // Sample n is the DC operating point at x_n: an index source is swept and a behavioural
       // source maps it to the sample (piecewise linear through the exact values).
       const std::vector<double> x = pipelineStaticInputs(design, options);
-      if (options.static_sine) {
+      if (options.static_inputs_v != nullptr) {
+        w.comment("static inputs " + std::to_string(options.first_point) + ".." +
+                  std::to_string(options.first_point + count - 1) + " of " +
+                  std::to_string(options.points) + " given by the caller");
+      } else if (options.static_sine) {
         w.comment("static sine: samples " + std::to_string(options.first_point) + ".." +
                   std::to_string(options.first_point + count - 1) + " of a coherent sine, " +
                   std::to_string(staticSineCycles(options)) + " cycles in " +

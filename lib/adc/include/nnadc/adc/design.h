@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "nnadc/adc/code.h"
+#include "nnadc/adc/nonlinear_target.h"
 #include "nnadc/adc/residue.h"
 #include "nnadc/adc/stage.h"
 #include "nnadc/core/vtc.h"
@@ -93,6 +94,23 @@ struct Pipeline {
   [[nodiscard]] double hi() const { return stages.front().adc.shape.input_hi_v; }
 };
 
+/// A segmented (floating-point-like) front end for nonlinear quantisation (adc/segmented.h): a
+/// ladder of x2 amplifiers gives taps a_k = 2^k x (k = 0..segments, referred to the window's low
+/// edge), comparators pick the segment k = #{j >= 1 : a_j < select_fraction of the window}, the
+/// pipeline (the mantissa converter) converts tap a_k, and the back end estimates
+/// x = scale_k u + offset_k (u = the mantissa code's centre as a fraction of the window) and maps
+/// it to the target's code.
+struct SegmentedFrontEnd {
+  NonlinearTarget target;
+  int segments = 10;             ///< S: taps of gain 2^0..2^S
+  double select_fraction = 0.8;  ///< comparator threshold, fraction of the window, in (0.5, 1)
+  AmplifierModel amplifier;      ///< each x2 ladder amplifier (dac_error_v unused, no noise)
+  std::vector<double> comparator_offset_v;  ///< per comparator j = 1..S (empty = none) [V]
+  bool calibrated = false;
+  std::vector<double> scale;   ///< per segment 0..S (ideal 2^-k)
+  std::vector<double> offset;  ///< per segment 0..S (ideal 0), fraction of the window
+};
+
 /// Every converter is a pipeline. A single NN sub-ADC (what a stage recipe trains) is a one-stage
 /// pipeline: its last (only) stage is a flash whose output code is the decoded level.
 struct Design {
@@ -102,6 +120,9 @@ struct Design {
   Vtc vtc;
   InverterSizing inverter;
   Pipeline pipeline;  ///< every stage, residues, digital combination
+  /// A nonlinear converter's segmented front end (the pipeline converts its taps); empty = a
+  /// linear converter.
+  std::optional<SegmentedFrontEnd> segmented;
   /// One NN sub-ADC: emitted and measured as a stage (its own benches and ramp metrics).
   [[nodiscard]] bool singleStage() const { return pipeline.stages.size() == 1; }
   /// The NN sub-ADC of stage `index` (NNADC-DES-002 if out of range).

@@ -44,6 +44,10 @@ struct StageShape {
   double vdd_v = 1.2;
   double input_lo_v = 0.0;  ///< input window [V]
   double input_hi_v = 1.2;
+  /// A nonlinear target (issue #16, trained directly, NeuADC style): the 2^bits - 1 transition
+  /// levels between the stage's levels, fractions of the window, rising strictly; empty = the
+  /// uniform quantiser.
+  std::vector<double> target_thresholds;
   [[nodiscard]] int outputs() const { return code.outputs; }
   [[nodiscard]] int outputRows() const { return 2 * hidden + 2; }
 };
@@ -154,5 +158,11 @@ class StageModel {
 
 /// Ideal level of input x for an N-bit quantiser over [lo, hi].
 int idealLevel(double x, double lo, double hi, int bits);
+/// Ideal level of input x [V] for the stage's target (the uniform quantiser without one).
+int idealLevel(double x, const StageShape& shape);
+/// Ideal continuous level of x [V], in [0, 2^bits]: (x - lo) / LSB for the uniform quantiser;
+/// with a target, level c spans [c, c + 1) linearly over [t_c, t_{c+1}) of the window (t_0 = 0,
+/// t_{2^bits} = 1), so a decoded level's error reads in LSB of the code it falls in.
+double idealContinuousLevel(double x, const StageShape& shape);
 
 }  // namespace nnadc::adc

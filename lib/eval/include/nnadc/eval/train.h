@@ -10,6 +10,7 @@
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/log.h"
 #include "nnadc/eval/evaluate.h"
+#include "nnadc/eval/nonlinear.h"
 
 namespace nnadc::eval {
 
@@ -22,6 +23,10 @@ struct TrainRequest {
   /// A pipeline: its plan and training options (used when `stage` is empty).
   std::vector<adc::PipelineStagePlan> plan;
   adc::PipelineTrainOptions pipeline_training;
+  /// A nonlinear converter (issue #16): the pipeline becomes the mantissa converter of this
+  /// segmented front end, calibrated on `nonlinear_calibration_points` foreground inputs.
+  std::optional<adc::SegmentedFrontEnd> segmented;
+  int nonlinear_calibration_points = 1 << 16;
   /// Throws InputError as the training options' validate().
   void validate() const;
 };
@@ -33,6 +38,8 @@ struct TrainSummary {
   std::optional<adc::StageTrainResult> stage;
   std::optional<adc::PipelineTrainResult> pipeline;
   EvalSummary metrics;  ///< eval::evaluate of the trained design (default options)
+  /// A segmented design's linearity against its target (nonlinearStudy, default options).
+  std::optional<NonlinearSummary> nonlinear;
   double seconds = 0.0;
 };
 

@@ -4,6 +4,7 @@
 /// and compared with the ideal nonlinear quantiser of the same inputs:
 ///   log2: code = round(((log2 x + bits) / bits) (2^bits - 1)), x in [2^-bits, 1];
 ///   sqrt: code = round(sqrt(x) (2^bits - 1)), x in [0, 1];
+///   mu-law: code = round(ln(1 + 255 x) / ln 256 (2^bits - 1)), x in [0, 1];
 /// x is the input as a fraction of the first stage's window.
 #include <string>
 
@@ -12,7 +13,7 @@
 namespace nnadc::eval {
 
 struct TransferOptions {
-  std::string transfer;  ///< "log2" | "sqrt"
+  std::string transfer;  ///< "log2" | "sqrt" | "mu-law"
   int bits = 10;         ///< resolution of the nonlinear code
   /// Throws InputError NNADC-CFG-007 (transfer) or NNADC-CFG-003 (bits outside [2, 16]).
   void validate() const;

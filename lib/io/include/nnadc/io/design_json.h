@@ -21,6 +21,9 @@ struct StageRecipe {
   int outputs = 0;
   double input_lo_v = 0.0;
   double input_hi_v = 0.0;  ///< 0 = VDD of the VTC
+  /// The `nonlinear` block: a target the stage learns directly (its 2^bits - 1 transition
+  /// levels, fractions of the window); empty = uniform.
+  std::vector<double> target_thresholds;
   rram::LevelSetOptions rram;
   adc::StageTrainOptions training;
   Json raw;  ///< the recipe as written (recorded in the design)
@@ -39,6 +42,10 @@ struct PipelineRecipe {
   rram::LevelSetOptions rram;
   std::vector<adc::PipelineStagePlan> plan;
   adc::PipelineTrainOptions training;
+  /// The `nonlinear` block (issue #16): a segmented front end whose mantissa converter is this
+  /// pipeline; NNADC-NLQ-00n for a bad target or one the plan cannot resolve.
+  std::optional<adc::SegmentedFrontEnd> segmented;
+  int nonlinear_calibration_points = 1 << 16;
   Json raw;
 };
 

@@ -1,0 +1,65 @@
+#include "nnadc/eval/nonlinear_bench.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "nnadc/adc/segmented.h"
+#include "nnadc/core/error.h"
+#include "nnadc/metrics/power.h"
+#include "nnadc/sim/pipeline_bench.h"
+
+namespace nnadc::eval {
+
+NonlinearBenchSummary segmentedStaticBench(sim::WorkerPool& pool, const adc::Design& design,
+                                           int per_code, double timeout_s) {
+  const adc::SegmentedConverter converter(design);  // NNADC-DES-001 without a front end
+  const adc::NonlinearTarget& target = design.segmented->target;
+  const std::vector<double> x = adc::targetSweep(target, per_code);
+  const double lo = design.pipeline.lo();
+  const double width = design.pipeline.hi() - lo;
+  Eigen::VectorXd v(static_cast<Eigen::Index>(x.size()));
+  for (std::size_t i = 0; i < x.size(); ++i) v(static_cast<Eigen::Index>(i)) = lo + width * x[i];
+  std::vector<int> segment;
+  Eigen::VectorXd tap;
+  converter.frontEnd(v, segment, tap);
+  std::vector<std::int64_t> model_mantissa;
+  converter.trace(v, segment, model_mantissa);
+  const std::vector<double> taps(tap.data(), tap.data() + tap.size());
+  spice::DeckOptions options;
+  options.points = static_cast<int>(taps.size());
+  options.static_inputs_v = &taps;
+  const sim::PipelineStaticRun run = sim::runPipelineStatic(pool, design, options, timeout_s);
+  NonlinearBenchSummary s;
+  s.target = target.name;
+  s.codes = target.codes();
+  s.points = static_cast<int>(x.size());
+  s.jobs = run.jobs;
+  s.elapsed_s = run.elapsed_s;
+  std::size_t same = 0;
+  std::size_t same_mantissa = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::int64_t spice = target.code(converter.estimate(segment[i], run.codes[i]));
+    const std::int64_t model = target.code(converter.estimate(segment[i], model_mantissa[i]));
+    s.spice_codes.push_back(spice);
+    s.behavioural_codes.push_back(model);
+    if (spice == model) {
+      ++same;
+    } else {
+      ++s.differing_codes;
+    }
+    s.max_code_difference = std::max(s.max_code_difference, std::abs(spice - model));
+    if (run.codes[i] == model_mantissa[i]) ++same_mantissa;
+  }
+  s.agreement = static_cast<double>(same) / static_cast<double>(x.size());
+  s.mantissa_agreement = static_cast<double>(same_mantissa) / static_cast<double>(x.size());
+  s.linearity = metrics::transitionLinearity(target.thresholds, x, s.spice_codes);
+  const std::size_t stages = design.pipeline.stages.size();
+  for (std::size_t i = 0; i < stages; ++i) {
+    std::vector<double> current;
+    for (const auto& per_input : run.supply_a) current.push_back(per_input[i]);
+    s.power_w += metrics::averagePowerW(design.vdd_v, current);
+  }
+  return s;
+}
+
+}  // namespace nnadc::eval

@@ -1,0 +1,201 @@
+#include "nnadc/io/nonlinear_json.h"
+
+#include <cmath>
+#include <sstream>
+
+#include "nnadc/core/error.h"
+#include "nnadc/core/text.h"
+#include "nnadc/io/file.h"
+
+namespace nnadc::io {
+
+namespace fs = std::filesystem;
+
+adc::NonlinearTarget loadTargetTable(const fs::path& path) {
+  const std::string where = "'" + path.string() + "': thresholds";
+  std::vector<double> values;
+  if (path.extension() == ".json") {
+    const Json j = loadJsonFile(path);
+    const Json& list = j.is_object() && j.contains("thresholds") ? j["thresholds"] : j;
+    if (!list.is_array()) {
+      throw InputError("NNADC-CFG-002",
+                       where + " must be an array of numbers (or an object holding one)");
+    }
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      if (!list[i].is_number()) {
+        throw InputError("NNADC-CFG-002", where + "[" + std::to_string(i) +
+                                              "] = " + list[i].dump() + " is not a number");
+      }
+      values.push_back(list[i].get<double>());
+    }
+  } else {
+    std::istringstream in(readTextFile(path));
+    std::string line;
+    int line_number = 0;
+    while (std::getline(in, line)) {
+      ++line_number;
+      if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+      for (char& ch : line) {
+        if (ch == ',' || ch == ';' || ch == '\t' || ch == '\r') ch = ' ';
+      }
+      std::istringstream fields(line);
+      std::string field;
+      while (fields >> field) {
+        const auto number = parseDouble(field);
+        if (!number) {
+          throw InputError("NNADC-CFG-002", "'" + path.string() + "' line " +
+                                                std::to_string(line_number) + ": '" + field +
+                                                "' is not a number (thresholds[" +
+                                                std::to_string(values.size()) + "])");
+        }
+        values.push_back(*number);
+      }
+    }
+  }
+  return adc::tableTarget(std::move(values), where);
+}
+
+adc::NonlinearTarget readTarget(FieldReader& r, const fs::path& recipe_path) {
+  if (r.has("table") == r.has("target")) {
+    throw InputError("NNADC-CFG-005", r.where("target") +
+                                          ": give a named target (\"target\" with \"bits\") or "
+                                          "a \"table\" file, exactly one");
+  }
+  if (r.has("table")) {
+    const fs::path file = recipe_path.parent_path() / r.string("table", std::nullopt);
+    return loadTargetTable(file);
+  }
+  const std::string name = r.string("target", std::nullopt);
+  const int bits = r.integer("bits", std::nullopt, 2, 16);
+  return adc::namedTarget(name, bits, r.where("target"));
+}
+
+adc::SegmentedFrontEnd readNonlinearRecipe(FieldReader r, const fs::path& recipe_path,
+                                           int& calibration_points) {
+  adc::SegmentedFrontEnd f;
+  f.target = readTarget(r, recipe_path);
+  const std::string architecture = r.string("architecture", "segmented");
+  if (architecture != "segmented") {
+    throw InputError("NNADC-CFG-007",
+                     r.where("architecture") + " = '" + architecture +
+                         "' is not one a pipeline recipe trains (segmented); the digital mapping "
+                         "of a linear design needs no training: nnadc eval --transfer");
+  }
+  f.segments = r.integer("segments", f.segments, 1, 20);
+  f.select_fraction = r.number("select_fraction", f.select_fraction, 0.5, 1.0);
+  {
+    FieldReader a = r.object("amplifier");
+    f.amplifier.gain_error = a.number("gain_error", 0.0, -0.5, 0.5);
+    f.amplifier.offset_v = a.number("offset_v", 0.0, -1.0, 1.0);
+    f.amplifier.a2_per_v = a.number("a2_per_v", 0.0, -100.0, 100.0);
+    f.amplifier.a3_per_v2 = a.number("a3_per_v2", 0.0, -1000.0, 1000.0);
+    a.finish();
+  }
+  if (r.has("comparator_offset_v")) f.comparator_offset_v = r.numbers("comparator_offset_v", 1);
+  calibration_points = r.integer("calibration_points", calibration_points, 64, 1 << 24);
+  r.finish();
+  return f;
+}
+
+Json segmentedJson(const adc::SegmentedFrontEnd& f) {
+  Json target = {{"name", f.target.name}, {"thresholds", f.target.thresholds}};
+  if (f.target.bits > 0) target["bits"] = f.target.bits;
+  return {{"target", target},
+          {"segments", f.segments},
+          {"select_fraction", f.select_fraction},
+          {"amplifier",
+           {{"gain_error", f.amplifier.gain_error},
+            {"offset_v", f.amplifier.offset_v},
+            {"a2_per_v", f.amplifier.a2_per_v},
+            {"a3_per_v2", f.amplifier.a3_per_v2}}},
+          {"comparator_offset_v", f.comparator_offset_v},
+          {"calibrated", f.calibrated},
+          {"scale", f.scale},
+          {"offset", f.offset}};
+}
+
+adc::SegmentedFrontEnd readSegmented(FieldReader r) {
+  adc::SegmentedFrontEnd f;
+  {
+    FieldReader t = r.object("target");
+    const std::string name = t.string("name", std::nullopt);
+    const int bits = t.integer("bits", 0, 0, 16);
+    const std::vector<double> thresholds = t.numbers("thresholds", 1);
+    f.target = adc::tableTarget(thresholds, t.where("thresholds"));
+    f.target.name = name;
+    f.target.bits = bits;
+    t.finish();
+  }
+  f.segments = r.integer("segments", std::nullopt, 1, 20);
+  f.select_fraction = r.number("select_fraction", std::nullopt, 0.5, 1.0);
+  {
+    FieldReader a = r.object("amplifier");
+    f.amplifier.gain_error = a.number("gain_error", std::nullopt, -0.5, 0.5);
+    f.amplifier.offset_v = a.number("offset_v", std::nullopt, -1.0, 1.0);
+    f.amplifier.a2_per_v = a.number("a2_per_v", std::nullopt, -100.0, 100.0);
+    f.amplifier.a3_per_v2 = a.number("a3_per_v2", std::nullopt, -1000.0, 1000.0);
+    a.finish();
+  }
+  f.comparator_offset_v = r.numbers("comparator_offset_v", 0);
+  f.calibrated = r.boolean("calibrated", false);
+  f.scale = r.numbers("scale", 0);
+  f.offset = r.numbers("offset", 0);
+  const auto per_segment = static_cast<std::size_t>(f.segments + 1);
+  if (f.calibrated && (f.scale.size() != per_segment || f.offset.size() != per_segment)) {
+    throw InputError("NNADC-DES-001", r.where("scale") + " and " + r.where("offset") +
+                                          " must hold one value per segment (" +
+                                          std::to_string(per_segment) + ")");
+  }
+  r.finish();
+  return f;
+}
+
+Json nonlinearJson(const eval::NonlinearSummary& s) {
+  const metrics::TransitionLinearity& l = s.linearity;
+  return {{"architecture", s.architecture},
+          {"target", s.target},
+          {"codes", s.codes},
+          {"sweep_points", s.sweep_points},
+          {"max_abs_inl_lsb", l.max_abs_inl_lsb},
+          {"worst_inl_code", l.worst_inl_code},
+          {"max_abs_dnl_lsb", l.max_abs_dnl_lsb},
+          {"worst_dnl_code", l.worst_dnl_code},
+          {"missing_codes", l.missing_codes},
+          {"missing", l.missing},
+          {"measurement_resolution_lsb", l.resolution_lsb},
+          {"linearised_sndr_db", s.linearised_sndr_db},
+          {"linearised_enob", s.linearised_enob},
+          {"ideal_linearised_sndr_db", s.ideal_linearised_sndr_db},
+          {"inl_lsb", l.inl_lsb},
+          {"dnl_lsb", l.dnl_lsb}};
+}
+
+Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string& design_file) {
+  const metrics::TransitionLinearity& l = s.linearity;
+  return {{"design_file", design_file},
+          {"bench", "static (nonlinear: behavioural front end, mantissa pipeline in ngspice)"},
+          {"target", s.target},
+          {"codes", s.codes},
+          {"points", s.points},
+          {"agreement", s.agreement},
+          {"differing_codes", s.differing_codes},
+          {"max_code_difference", s.max_code_difference},
+          {"mantissa_agreement", s.mantissa_agreement},
+          {"max_abs_inl_lsb", l.max_abs_inl_lsb},
+          {"worst_inl_code", l.worst_inl_code},
+          {"max_abs_dnl_lsb", l.max_abs_dnl_lsb},
+          {"worst_dnl_code", l.worst_dnl_code},
+          {"missing_codes", l.missing_codes},
+          {"missing", l.missing},
+          {"measurement_resolution_lsb", l.resolution_lsb},
+          {"power_w", s.power_w},
+          {"power_note",
+           "SPICE supply current of the mantissa pipeline's NN sub-ADCs only; the ladder, "
+           "comparators, residue amplifiers and back end are behavioural and draw none"},
+          {"jobs", s.jobs},
+          {"elapsed_s", s.elapsed_s},
+          {"codes_spice", s.spice_codes},
+          {"codes_behavioural", s.behavioural_codes}};
+}
+
+}  // namespace nnadc::io

@@ -1,0 +1,23 @@
+#pragma once
+// nnadc sim --design D --bench static for a design with a segmented nonlinear front end: the
+// mantissa pipeline in ngspice on the taps the behavioural front end chooses
+// (eval/nonlinear_bench.h).
+#include <CLI/CLI.hpp>
+
+#include "cli_common.h"
+#include "nnadc/adc/design.h"
+#include "nnadc/core/log.h"
+#include "nnadc/io/json.h"
+#include "option_groups.h"
+
+namespace nnadc::cli {
+
+/// The provenance of a sim run: the command, its effective options, the ngspice version.
+io::Provenance simProvenance(CLI::App& sub, std::string ngspice_version);
+
+/// Runs the bench (--points N: about N inputs, N / codes per ideal code, at least 2) and writes
+/// its JSON; returns the exit code.
+int runNonlinearSim(CLI::App& sub, const CommonOptions& common, const DeckCliOptions& deck,
+                    const PoolCliOptions& pool_options, const adc::Design& design, Logger& logger);
+
+}  // namespace nnadc::cli
