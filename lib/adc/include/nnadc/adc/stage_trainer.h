@@ -37,8 +37,8 @@ struct StageTrainOptions {
   /// then be 0. With variation.score_draws > 0, the ENOB that selects and refines is the
   /// VariationScore's (HistoryPoint::enob_ramp and the result's ENOBs report that score).
   StageVariation variation;
-  int eval_every = 250;      ///< evaluate (and keep the best) every so many iterations
-  int restarts = 1;          ///< independent initialisations (seed, seed+1, ...); best kept
+  int eval_every = 250;  ///< evaluate (and keep the best) every so many iterations
+  int restarts = 1;      ///< independent initialisations (seed, seed+1, ...); best kept
   /// Sweeps of discrete local search after gradient training: every cell tries one level up and
   /// down, a change is kept when the ramp ENOB improves. Rounding the trained weights is only a
   /// starting point; this searches the integer design space around it.
