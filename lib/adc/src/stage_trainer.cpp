@@ -218,7 +218,6 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
     }
   }
   const Decoder decoder(shape.code);
-  const double batch = static_cast<double>(x.size());
 
   const StageVariation& variation = options.variation;
   const bool passive =
@@ -259,13 +258,11 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
       g.g1.array() *= noise1;
       g.g2.array() *= noise2;
     }
-    model.forward(run, x, f);
-    Eigen::ArrayXXd z = options.margin_per_v * (model.threshold() - f.o);
-    if (run.shift_o.size() != 0) {
-      z.rowwise() += options.margin_per_v * run.shift_o.transpose().array();
-    }
-    const Eigen::ArrayXXd tz = target * z;
-    double loss = tz.unaryExpr([](double v) { return softplus(-v); }).sum() / batch;
+    // The pass on the stage this iteration runs on, with its gradients (and, when the active
+    // penalty can reuse it as the nominal stage's, the threshold-shift gradients too).
+    const bool reuse = active && !passive;
+    const double loss = stageLossGradient(model, run, x, target, options.margin_per_v, f, dg1, dg2,
+                                          reuse ? &shift_grad : nullptr);
     if (!std::isfinite(loss)) {
       result.diverged = true;
       result.message = "training diverged at iteration " + std::to_string(it) + ": the loss is " +
@@ -284,12 +281,6 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
       }
     }
     if (it == options.iterations) break;
-    // dL/dz = -t sigmoid(-t z) / B ; dz/do = -kappa.
-    const Eigen::ArrayXXd dl_do = options.margin_per_v * target *
-                                  (-tz).unaryExpr([](double v) { return sigmoid(v); }) / batch;
-    const bool reuse = active && !passive;  // the main pass is the nominal stage's
-    model.backward(run, f, dl_do, dg1, dg2, reuse ? &shift_grad.h : nullptr,
-                   reuse ? &shift_grad.hb : nullptr);
     if (options.noise_sigma > 0.0 || passive) {
       dg1.array() *= noise1;
       dg2.array() *= noise2;
@@ -302,14 +293,13 @@ StageTrainResult trainOnce(const StageModel& model, const StageTrainOptions& opt
         e1 = dg1;
         e2 = dg2;
         exact = shift_grad;
-        exact.o = -(dl_do.colwise().sum().transpose().matrix());
       } else {
         (void)stageLossGradient(model, g, x, target, options.margin_per_v, f_exact, e1, e2, &exact);
       }
       Eigen::MatrixXd p1;
       Eigen::MatrixXd p2;
-      loss += activePenalty(model, g, x, target, options.margin_per_v, variation, e1, e2, exact, p1,
-                            p2);
+      (void)activePenalty(model, g, x, target, options.margin_per_v, variation, e1, e2, exact, p1,
+                          p2);
       dg1 += p1;
       dg2 += p2;
     }
