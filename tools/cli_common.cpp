@@ -166,6 +166,14 @@ io::Json effectiveConfig(const CLI::App& sub) {
   return io::Json::parse(text);
 }
 
+io::Provenance simProvenance(const CLI::App& sub, std::string ngspice_version) {
+  io::Provenance provenance;
+  provenance.command = "sim";
+  provenance.config = effectiveConfig(sub);
+  provenance.ngspice_version = std::move(ngspice_version);
+  return provenance;
+}
+
 void printSummary(const CommonOptions& common, const std::string& line) {
   if (!common.quiet) std::cerr << line << '\n';
 }

@@ -66,6 +66,9 @@ void resolveConfigPaths(const CommonOptions& common,
 /// The subcommand's effective options as JSON (for the provenance block).
 io::Json effectiveConfig(const CLI::App& sub);
 
+/// The provenance of a sim run: the command, its effective options, the ngspice version.
+io::Provenance simProvenance(const CLI::App& sub, std::string ngspice_version);
+
 /// Prints the one-line summary to stderr (unless --quiet).
 void printSummary(const CommonOptions& common, const std::string& line);
 

@@ -65,10 +65,7 @@ int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
   const eval::BuildableSummary s =
       eval::measureBuildable(pool, design, options, pool_options.timeout_s);
   io::Json j = io::buildableJson(s, deck.design);
-  io::Provenance provenance;
-  provenance.command = "sim";
-  provenance.config = effectiveConfig(sub);
-  provenance.ngspice_version = pool.version();
+  io::Provenance provenance = simProvenance(sub, pool.version());
   provenance.seed = options.seed;
   j["provenance"] = io::provenanceJson(provenance);
   io::writeOutput(common.output, io::dumpJson(j));

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <utility>
 
 #include "nnadc/eval/nonlinear_bench.h"
 #include "nnadc/io/file.h"
@@ -10,14 +9,6 @@
 #include "nnadc/io/results_json.h"
 
 namespace nnadc::cli {
-
-io::Provenance simProvenance(CLI::App& sub, std::string ngspice_version) {
-  io::Provenance provenance;
-  provenance.command = "sim";
-  provenance.config = effectiveConfig(sub);
-  provenance.ngspice_version = std::move(ngspice_version);
-  return provenance;
-}
 
 int runNonlinearSim(CLI::App& sub, const CommonOptions& common, const DeckCliOptions& deck,
                     const PoolCliOptions& pool_options, const adc::Design& design, Logger& logger) {

@@ -12,9 +12,6 @@
 
 namespace nnadc::cli {
 
-/// The provenance of a sim run: the command, its effective options, the ngspice version.
-io::Provenance simProvenance(CLI::App& sub, std::string ngspice_version);
-
 /// Runs the bench (--points N: about N inputs, N / codes per ideal code, at least 2) and writes
 /// its JSON; returns the exit code.
 int runNonlinearSim(CLI::App& sub, const CommonOptions& common, const DeckCliOptions& deck,
