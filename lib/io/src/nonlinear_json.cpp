@@ -150,52 +150,55 @@ adc::SegmentedFrontEnd readSegmented(FieldReader r) {
   return f;
 }
 
+namespace {
+
+// The transition-level summary both results carry, in the same order.
+void addLinearity(Json& j, const metrics::TransitionLinearity& l) {
+  j["max_abs_inl_lsb"] = l.max_abs_inl_lsb;
+  j["worst_inl_code"] = l.worst_inl_code;
+  j["max_abs_dnl_lsb"] = l.max_abs_dnl_lsb;
+  j["worst_dnl_code"] = l.worst_dnl_code;
+  j["missing_codes"] = l.missing_codes;
+  j["missing"] = l.missing;
+  j["measurement_resolution_lsb"] = l.resolution_lsb;
+}
+
+}  // namespace
+
 Json nonlinearJson(const eval::NonlinearSummary& s) {
-  const metrics::TransitionLinearity& l = s.linearity;
-  return {{"architecture", s.architecture},
-          {"target", s.target},
-          {"codes", s.codes},
-          {"sweep_points", s.sweep_points},
-          {"max_abs_inl_lsb", l.max_abs_inl_lsb},
-          {"worst_inl_code", l.worst_inl_code},
-          {"max_abs_dnl_lsb", l.max_abs_dnl_lsb},
-          {"worst_dnl_code", l.worst_dnl_code},
-          {"missing_codes", l.missing_codes},
-          {"missing", l.missing},
-          {"measurement_resolution_lsb", l.resolution_lsb},
-          {"linearised_sndr_db", s.linearised_sndr_db},
-          {"linearised_enob", s.linearised_enob},
-          {"ideal_linearised_sndr_db", s.ideal_linearised_sndr_db},
-          {"inl_lsb", l.inl_lsb},
-          {"dnl_lsb", l.dnl_lsb}};
+  Json j = {{"architecture", s.architecture},
+            {"target", s.target},
+            {"codes", s.codes},
+            {"sweep_points", s.sweep_points}};
+  addLinearity(j, s.linearity);
+  j["linearised_sndr_db"] = s.linearised_sndr_db;
+  j["linearised_enob"] = s.linearised_enob;
+  j["ideal_linearised_sndr_db"] = s.ideal_linearised_sndr_db;
+  j["inl_lsb"] = s.linearity.inl_lsb;
+  j["dnl_lsb"] = s.linearity.dnl_lsb;
+  return j;
 }
 
 Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string& design_file) {
-  const metrics::TransitionLinearity& l = s.linearity;
-  return {{"design_file", design_file},
-          {"bench", "static (nonlinear: behavioural front end, mantissa pipeline in ngspice)"},
-          {"target", s.target},
-          {"codes", s.codes},
-          {"points", s.points},
-          {"agreement", s.agreement},
-          {"differing_codes", s.differing_codes},
-          {"max_code_difference", s.max_code_difference},
-          {"mantissa_agreement", s.mantissa_agreement},
-          {"max_abs_inl_lsb", l.max_abs_inl_lsb},
-          {"worst_inl_code", l.worst_inl_code},
-          {"max_abs_dnl_lsb", l.max_abs_dnl_lsb},
-          {"worst_dnl_code", l.worst_dnl_code},
-          {"missing_codes", l.missing_codes},
-          {"missing", l.missing},
-          {"measurement_resolution_lsb", l.resolution_lsb},
-          {"power_w", s.power_w},
-          {"power_note",
-           "SPICE supply current of the mantissa pipeline's NN sub-ADCs only; the ladder, "
-           "comparators, residue amplifiers and back end are behavioural and draw none"},
-          {"jobs", s.jobs},
-          {"elapsed_s", s.elapsed_s},
-          {"codes_spice", s.spice_codes},
-          {"codes_behavioural", s.behavioural_codes}};
+  Json j = {{"design_file", design_file},
+            {"bench", "static (nonlinear: behavioural front end, mantissa pipeline in ngspice)"},
+            {"target", s.target},
+            {"codes", s.codes},
+            {"points", s.points},
+            {"agreement", s.agreement},
+            {"differing_codes", s.differing_codes},
+            {"max_code_difference", s.max_code_difference},
+            {"mantissa_agreement", s.mantissa_agreement}};
+  addLinearity(j, s.linearity);
+  j["power_w"] = s.power_w;
+  j["power_note"] =
+      "SPICE supply current of the mantissa pipeline's NN sub-ADCs only; the ladder, "
+      "comparators, residue amplifiers and back end are behavioural and draw none";
+  j["jobs"] = s.jobs;
+  j["elapsed_s"] = s.elapsed_s;
+  j["codes_spice"] = s.spice_codes;
+  j["codes_behavioural"] = s.behavioural_codes;
+  return j;
 }
 
 }  // namespace nnadc::io
