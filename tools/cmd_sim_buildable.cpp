@@ -23,6 +23,13 @@ void addBuildableOptions(CLI::App& sub, BuildableCliOptions& o) {
   sub.add_option("--amplitude", o.amplitude,
                  "buildable: sine amplitude as a fraction of full scale")
       ->capture_default_str();
+  sub.add_option("--calibrate", o.calibrate,
+                 "buildable: first simulate a foreground calibration ramp of N held inputs "
+                 "(noise off, 0.98 of the window) and combine the decisions through the table it "
+                 "measures (the result's 'calibration' block; ~10 CPU-s per point)");
+  sub.add_option("--calibration", o.calibration,
+                 "buildable: reuse the 'calibration' block of a previous buildable result "
+                 "(measured with the same --unit-cap and --fs)");
 }
 
 spice::BuildableOptions buildableOptions(const adc::Design& design, const CommonOptions& common,
@@ -61,9 +68,23 @@ int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
   if (deck.design.empty()) throw InputError("NNADC-CFG-005", "missing --design FILE");
   const adc::Design design = io::loadDesign(deck.design);
   const spice::BuildableOptions options = buildableOptions(design, common, deck, o);
+  if (o.calibrate > 0 && !o.calibration.empty()) {
+    throw InputError("NNADC-CFG-003", "give either --calibrate N or --calibration FILE, not both");
+  }
+  std::optional<eval::BuildableCalibration> calibration;
+  if (!o.calibration.empty()) {
+    requireDistinctOutput(common, {{"--design", deck.design}, {"--calibration", o.calibration}});
+    calibration = io::loadBuildableCalibration(o.calibration, design, options);
+  }
   sim::WorkerPool pool(pool_options.pool(logger));
+  if (o.calibrate > 0) {
+    logger.info("sim: buildable foreground calibration, " + std::to_string(o.calibrate) +
+                " held ramp points (noise off)");
+    calibration =
+        eval::calibrateBuildable(pool, design, options, o.calibrate, 0.98, pool_options.timeout_s);
+  }
   const eval::BuildableSummary s =
-      eval::measureBuildable(pool, design, options, pool_options.timeout_s);
+      eval::measureBuildable(pool, design, options, pool_options.timeout_s, calibration);
   io::Json j = io::buildableJson(s, deck.design);
   io::Provenance provenance = simProvenance(sub, pool.version());
   provenance.seed = options.seed;
@@ -72,11 +93,12 @@ int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
   char line[640];
   std::snprintf(line, sizeof line,
                 "sim: buildable converter (transistor-level MDACs%s), %zu samples at %.3g S/s in "
-                "%.1f s: ENOB %.3f (model %.3f), %.1f%% codes as the model, power %.3g W, "
-                "Walden %.3g J, Schreier %.1f dB -> %s",
+                "%.1f s: ENOB %.3f%s (uncalibrated %.3f, model %.3f), %.1f%% codes as the model, "
+                "power %.3g W, Walden %.3g J, Schreier %.1f dB -> %s",
                 s.noise ? ", noise on" : ", noise off", s.run.codes.size(), options.cell.fs_hz,
-                s.run.elapsed_s, s.analysis.spectrum->enob, s.behavioural_enob, 100.0 * s.agreement,
-                s.run.power_w, s.analysis.fom ? s.analysis.fom->walden_j : 0.0,
+                s.run.elapsed_s, s.analysis.spectrum->enob,
+                s.calibration ? " SPICE-calibrated" : "", s.uncalibrated_enob, s.behavioural_enob,
+                100.0 * s.agreement, s.run.power_w, s.analysis.fom ? s.analysis.fom->walden_j : 0.0,
                 s.analysis.fom ? s.analysis.fom->schreier_db : 0.0, common.output.c_str());
   printSummary(common, line);
   return kExitOk;

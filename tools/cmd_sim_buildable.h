@@ -16,6 +16,8 @@ struct BuildableCliOptions {
   bool no_noise = false;
   double unit_cap_f = 0.2e-12;
   double amplitude = 0.95;
+  int calibrate = 0;        ///< foreground calibration ramp points simulated first (0 = none)
+  std::string calibration;  ///< or: a previous result's calibration block
 };
 void addBuildableOptions(CLI::App& sub, BuildableCliOptions& options);
 

@@ -3,8 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <numeric>
+#include <tuple>
+#include <utility>
+
+#include <Eigen/Dense>
 
 #include "nnadc/adc/pipeline.h"
+#include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/rng.h"
 #include "nnadc/metrics/record.h"
@@ -28,8 +34,166 @@ std::vector<double> buildableNoiseRms(const adc::Design& design,
   return rms;
 }
 
+namespace {
+
+Eigen::MatrixXi decisionMatrix(const std::vector<std::vector<int>>& decisions, std::size_t stages) {
+  Eigen::MatrixXi m(static_cast<Eigen::Index>(decisions.size()), static_cast<Eigen::Index>(stages));
+  for (std::size_t k = 0; k < decisions.size(); ++k) {
+    for (std::size_t i = 0; i < stages; ++i) {
+      m(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i)) = decisions[k][i];
+    }
+  }
+  return m;
+}
+
+// rms and max |sum_i T_i[d_i] - x| in output LSB.
+std::pair<double, double> residualLsb(const adc::Pipeline& pipeline,
+                                      const std::vector<std::vector<double>>& table,
+                                      const Eigen::MatrixXi& d, const std::vector<double>& x) {
+  const double lsb = (pipeline.hi() - pipeline.lo()) / std::ldexp(1.0, pipeline.bits);
+  double sum2 = 0.0;
+  double worst = 0.0;
+  for (Eigen::Index k = 0; k < d.rows(); ++k) {
+    double v = 0.0;
+    for (Eigen::Index i = 0; i < d.cols(); ++i) {
+      v += table[static_cast<std::size_t>(i)][static_cast<std::size_t>(d(k, i))];
+    }
+    const double e = (v - x[static_cast<std::size_t>(k)]) / lsb;
+    sum2 += e * e;
+    worst = std::max(worst, std::abs(e));
+  }
+  return {std::sqrt(sum2 / static_cast<double>(std::max<Eigen::Index>(1, d.rows()))), worst};
+}
+
+}  // namespace
+
+void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_v,
+                        const std::vector<std::vector<int>>& decisions,
+                        const std::vector<std::vector<double>>& residues_v,
+                        BuildableCalibration& c) {
+  const auto& stages = design.pipeline.stages;
+  c.stages.clear();
+  c.fit_rms_v.clear();
+  c.decision_error_max_v.clear();
+  c.residue_peak_v.clear();
+  for (std::size_t i = 0; i + 1 < stages.size(); ++i) {
+    const adc::StageShape& shape = stages[i].adc.shape;
+    const adc::StageShape& next = stages[i + 1].adc.shape;
+    const int levels = 1 << shape.bits;
+    const double step = (shape.input_hi_v - shape.input_lo_v) / levels;
+    const double c_next = 0.5 * (next.input_lo_v + next.input_hi_v);
+    const Eigen::Index n = static_cast<Eigen::Index>(decisions.size());
+    // Columns: e, e^2, e^3, one-hot level.
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, 3 + levels);
+    Eigen::VectorXd y(n);
+    std::vector<int> seen(static_cast<std::size_t>(levels), 0);
+    double decision_error = 0.0;
+    double peak = 0.0;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const auto sk = static_cast<std::size_t>(k);
+      const double v = i == 0 ? x_v[sk] : residues_v[sk][i - 1];
+      const int d = decisions[sk][i];
+      const double e = v - (shape.input_lo_v + (d + 0.5) * step);
+      a(k, 0) = e;
+      a(k, 1) = e * e;
+      a(k, 2) = e * e * e;
+      a(k, 3 + d) = 1.0;
+      ++seen[static_cast<std::size_t>(d)];
+      y(k) = (residues_v[sk][i] - c_next) / stages[i].gain;
+      decision_error = std::max(decision_error, 2.0 * (std::abs(e) - 0.5 * step));
+      peak = std::max(peak, 2.0 * std::abs(residues_v[sk][i] - c_next));
+    }
+    // Unseen levels: a zero column; pin their constant to 0 with a tiny ridge.
+    Eigen::MatrixXd ata = a.transpose() * a;
+    ata.diagonal().array() += 1e-12 * std::max(1.0, ata.diagonal().maxCoeff());
+    const Eigen::VectorXd p = ata.ldlt().solve(a.transpose() * y);
+    adc::AmplifierModel m;
+    m.gain_error = p(0) - 1.0;
+    m.a2_per_v = p(1);
+    m.a3_per_v2 = p(2);
+    m.dac_error_v.assign(static_cast<std::size_t>(levels), 0.0);
+    for (int d = 0; d < levels; ++d) {
+      if (seen[static_cast<std::size_t>(d)] > 0) {
+        m.dac_error_v[static_cast<std::size_t>(d)] = -p(3 + d) / p(0);
+      }
+    }
+    const Eigen::VectorXd r = (a * p - y) * stages[i].gain;
+    c.fit_rms_v.push_back(n > 0 ? std::sqrt(r.squaredNorm() / static_cast<double>(n)) : 0.0);
+    c.stages.push_back(std::move(m));
+    c.decision_error_max_v.push_back(decision_error);
+    c.residue_peak_v.push_back(peak);
+  }
+}
+
+adc::Pipeline extractedPipeline(const adc::Design& design, const BuildableCalibration& calibration,
+                                const std::vector<double>& noise_v_rms) {
+  adc::Pipeline p = design.pipeline;
+  for (std::size_t i = 0; i + 1 < p.stages.size() && i < calibration.stages.size(); ++i) {
+    p.stages[i].amplifier = calibration.stages[i];
+    p.stages[i].amplifier.noise_v_rms = i < noise_v_rms.size() ? 0.5 * noise_v_rms[i] : 0.0;
+    p.stages[i].mdac.reset();
+  }
+  p.table = calibration.table;
+  p.calibrated = true;
+  return p;
+}
+
+BuildableCalibration calibrateBuildable(sim::WorkerPool& pool, const adc::Design& design,
+                                        const spice::BuildableOptions& options, int points,
+                                        double span, double timeout_s) {
+  const std::size_t stages = design.pipeline.stages.size();
+  int unknowns = 0;
+  for (const auto& st : design.pipeline.stages) unknowns += 1 << st.adc.shape.bits;
+  if (points < unknowns || points > (1 << 16)) {
+    throw InputError("NNADC-NET-012", "field 'calibrate' = " + std::to_string(points) +
+                                          ": the calibration ramp needs " +
+                                          std::to_string(unknowns) +
+                                          " to 65536 points (one per table entry at least)");
+  }
+  requireInRange("NNADC-NET-012", "calibration-span", span, 0.05, 1.0, "");
+  spice::BuildableOptions o = options;
+  o.noise_v_rms.clear();
+  o.held_input = true;
+  o.samples = points;
+  o.cycles = 0;
+  o.first_sample = 0;
+  o.sample_count = 0;
+  const double vcm = 0.5 * design.vdd_v;
+  o.inputs_v.clear();
+  // The ramp's steps in a scrambled order (k s mod N, s near N / golden ratio and coprime with
+  // N): consecutive conversions are far apart as in a sine, so that an error which depends on the
+  // previous sample (settling from the last residue, charge left on a sampling capacitor) is seen
+  // as it is in use instead of hiding between neighbouring ramp steps.
+  int stride = static_cast<int>(std::lround(points * 0.6180339887));
+  while (std::gcd(stride, points) != 1) ++stride;
+  for (int k = 0; k < points; ++k) {
+    const int step = static_cast<int>((static_cast<long long>(k) * stride) % points);
+    o.inputs_v.push_back(vcm + span * vcm * (2.0 * (step + 0.5) / points - 1.0));
+  }
+  BuildableCalibration c;
+  c.points = points;
+  c.span = span;
+  c.unit_cap_f = options.cell.unit_cap_f;
+  c.fs_hz = options.cell.fs_hz;
+  const sim::BuildableRun run = sim::runBuildable(pool, design, o, timeout_s);
+  const Eigen::MatrixXi d = decisionMatrix(run.decisions, stages);
+  Eigen::VectorXd x(static_cast<Eigen::Index>(run.plan.x_v.size()));
+  for (std::size_t k = 0; k < run.plan.x_v.size(); ++k) {
+    x[static_cast<Eigen::Index>(k)] = run.plan.x_v[k];
+  }
+  const adc::PipelineModel model(design.pipeline, design);
+  c.table = model.calibrateFrom(x, d);
+  std::tie(c.residual_rms_lsb, c.residual_max_lsb) =
+      residualLsb(design.pipeline, c.table, d, run.plan.x_v);
+  c.ideal_residual_rms_lsb =
+      residualLsb(design.pipeline, design.pipeline.table, d, run.plan.x_v).first;
+  c.elapsed_s = run.elapsed_s;
+  return c;
+}
+
 BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& design,
-                                  const spice::BuildableOptions& options, double timeout_s) {
+                                  const spice::BuildableOptions& options, double timeout_s,
+                                  std::optional<BuildableCalibration> calibration) {
   // The record is measured as a whole: refuse a too-short one before any simulation runs.
   if (options.samples < static_cast<int>(metrics::kMinSamples)) {
     throw InputError("NNADC-NET-012", "field 'samples' = " + std::to_string(options.samples) +
@@ -94,7 +258,34 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
   metrics::AnalysisOptions ao = bo;
   ao.fs_hz = options.cell.fs_hz;
   ao.power_w = s.run.power_w;
+  s.uncalibrated_codes = s.run.codes;
+  s.uncalibrated_enob = metrics::analyzeCodes(s.uncalibrated_codes, ao).spectrum->enob;
+  if (calibration) {
+    adc::PipelineModel calibrated(design.pipeline, design);
+    calibrated.setTable(calibration->table);
+    s.run.codes = calibrated.codes(decisionMatrix(s.run.decisions, stages));
+    s.calibration = std::move(calibration);
+  }
   s.analysis = metrics::analyzeCodes(s.run.codes, ao);
+  if (s.calibration && !s.calibration->stages.empty()) {
+    const adc::Pipeline extracted = extractedPipeline(
+        design, *s.calibration, s.noise ? options.noise_v_rms : std::vector<double>{});
+    const adc::PipelineModel em(extracted, design);
+    Rng erng(Rng::sampleSeed(options.seed, 0x5eed));
+    s.extracted = true;
+    s.extracted_codes = em.convert(em.nominal(), x, nullptr, s.noise ? &erng : nullptr);
+    std::size_t equal = 0;
+    std::size_t near = 0;
+    for (std::size_t k = 0; k < s.run.codes.size(); ++k) {
+      const std::int64_t diff = std::llabs(s.run.codes[k] - s.extracted_codes[k]);
+      equal += diff == 0 ? 1 : 0;
+      near += diff <= 1 ? 1 : 0;
+      s.extracted_max_code_difference = std::max(s.extracted_max_code_difference, diff);
+    }
+    s.extracted_agreement = static_cast<double>(equal) / n;
+    s.extracted_within_one_lsb = static_cast<double>(near) / n;
+    s.extracted_enob = metrics::analyzeCodes(s.extracted_codes, bo).spectrum->enob;
+  }
   s.behavioural_enob = metrics::analyzeCodes(s.behavioural_codes, bo).spectrum->enob;
   return s;
 }

@@ -42,6 +42,10 @@ BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,
     RunRequest job;
     job.deck = spice::buildableDeck(design, o);
     for (std::size_t i = 0; i < stages; ++i) job.vectors.push_back("v(d" + std::to_string(i) + ")");
+    for (std::size_t i = 0; i + 1 < stages; ++i) {
+      job.vectors.push_back("v(out" + std::to_string(i) + "p)");
+      job.vectors.push_back("v(out" + std::to_string(i) + "n)");
+    }
     for (const auto& [source, block] : supplies) job.vectors.push_back("i(" + source + ")");
     job.vectors.emplace_back("time");
     job.timeout_s = timeout_s;
@@ -68,9 +72,23 @@ BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,
             static_cast<int>(std::lround(interpolate(time.real, d.real, plan.read_times_s[i][j])));
       }
     }
-    for (auto& d : decisions) {
-      run.codes.push_back(combination.code(d));
-      run.decisions.push_back(std::move(d));
+    std::vector<std::vector<double>> residues(count, std::vector<double>(stages, 0.0));
+    for (std::size_t i = 0; i + 1 < stages; ++i) {
+      const Vector& p = require(result, "v(out" + std::to_string(i) + "p)", where);
+      const Vector& n = require(result, "v(out" + std::to_string(i) + "n)", where);
+      for (std::size_t j = 0; j < count; ++j) {
+        // Stage i + 1 samples it half a period after stage i sampled its own input.
+        const double t =
+            (static_cast<double>(plan.warmup) + static_cast<double>(j)) * plan.period_s +
+            static_cast<double>(i + 1) * plan.period_s / 2 + plan.sample_offset_s;
+        residues[j][i] = 0.5 * (design.vdd_v + interpolate(time.real, p.real, t) -
+                                interpolate(time.real, n.real, t));
+      }
+    }
+    for (std::size_t j = 0; j < count; ++j) {
+      run.codes.push_back(combination.code(decisions[j]));
+      run.decisions.push_back(std::move(decisions[j]));
+      run.residues_v.push_back(std::move(residues[j]));
     }
     // Power over the reported samples' periods (from the first reported sample's start).
     const double from = plan.warmup * plan.period_s;

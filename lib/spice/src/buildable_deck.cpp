@@ -135,6 +135,11 @@ void BuildableOptions::validate() const {
   requireInRange(kOptionsId, "warmup", warmup, 0, 64, "");
   requireInRange(kOptionsId, "top-switch-multiplier", top_switch_multiplier, 0.25, 64.0, "");
   for (double n : noise_v_rms) requireInRange(kOptionsId, "noise", n, 0.0, 0.1, "V");
+  if (!inputs_v.empty() && inputs_v.size() != static_cast<std::size_t>(samples)) {
+    throw InputError(kOptionsId, "field 'inputs' has " + std::to_string(inputs_v.size()) +
+                                     " values; it must have one per sample (samples = " +
+                                     std::to_string(samples) + ")");
+  }
   if (cycles > 0 && (cycles % 2 == 0 || std::gcd(cycles, samples) != 1)) {
     throw InputError(kOptionsId,
                      "field 'cycles' = " + std::to_string(cycles) +
@@ -164,9 +169,13 @@ BuildablePlan buildablePlan(const adc::Design& design, const BuildableOptions& o
   p.warmup = o.warmup;
   const double vcm = design.vdd_v / 2;
   const double amp = o.amplitude * vcm;
+  for (const double x : o.inputs_v) {
+    requireInRange(kOptionsId, "inputs", x, 0.0, design.vdd_v, "V");
+  }
   for (int j = 0; j < p.sample_count; ++j) {
     const int n = o.first_sample + j;
-    p.x_v.push_back(vcm + amp * std::sin(2 * kPi * cycles * n / o.samples));
+    p.x_v.push_back(o.inputs_v.empty() ? vcm + amp * std::sin(2 * kPi * cycles * n / o.samples)
+                                       : o.inputs_v[static_cast<std::size_t>(n)]);
   }
   p.read_times_s.assign(stages, {});
   for (std::size_t i = 0; i < stages; ++i) {
@@ -299,15 +308,22 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
   const double phase_deg = std::fmod(
       360.0 * plan.cycles * plan.first_sample / o.samples - 360.0 * plan.input_hz * t0, 360.0);
   const double amp = o.amplitude * vcm;
-  if (o.held_input) {
+  if (o.held_input || !o.inputs_v.empty()) {
     // Sample n's value from the middle of the amplification phase before its sampling phase on.
-    d << "* input: the coherent sine's samples x_n, each held over stage 0's sampling phase\n";
+    d << (o.inputs_v.empty()
+              ? "* input: the coherent sine's samples x_n, each held over stage 0's sampling "
+                "phase\n"
+              : "* input: the given inputs x_n (a calibration ramp), each held over stage 0's "
+                "sampling phase\n");
     for (const int side : {1, -1}) {
       d << (side > 0 ? "vinp vip" : "vinn vin") << " 0 pwl(";
       double previous = 0.0;
       for (int j = 0; j < plan.warmup + plan.sample_count; ++j) {
         const int n = ((plan.first_sample - plan.warmup + j) % o.samples + o.samples) % o.samples;
-        const double v = vcm + side * amp * std::sin(2 * kPi * plan.cycles * n / o.samples);
+        const double x = o.inputs_v.empty()
+                             ? vcm + amp * std::sin(2 * kPi * plan.cycles * n / o.samples)
+                             : o.inputs_v[static_cast<std::size_t>(n)];
+        const double v = vcm + side * (x - vcm);
         const double change = j * period - period / 4;
         if (j == 0) {
           d << "0 " << num(v);

@@ -30,6 +30,10 @@ struct BuildableRun {
   spice::BuildablePlan plan;                ///< of the whole record
   std::vector<std::vector<int>> decisions;  ///< [sample][stage]
   std::vector<std::int64_t> codes;          ///< per sample
+  /// [sample][stage]: stage i's differential output when stage i + 1 samples it, as the
+  /// single-ended equivalent input of stage i + 1, (VDD + v(out_ip) - v(out_in)) / 2 [V] (the
+  /// last stage has none: 0).
+  std::vector<std::vector<double>> residues_v;
   /// Per supply: V x the average current it delivers over the periods of the reported samples
   /// (warm-up excluded); the common-mode references count |V I|.
   std::vector<BlockPower> power;

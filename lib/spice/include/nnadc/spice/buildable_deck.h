@@ -73,6 +73,9 @@ struct BuildableOptions {
   /// over stage 0's sampling phase (what the behavioural model converts: for comparing codes one
   /// by one, free of the sampling network's delay, R_on x C ~ 0.1 ns).
   bool held_input = false;
+  /// Held inputs instead of the sine (a foreground calibration ramp): single-ended x [V] in
+  /// [0, VDD], one per record sample (samples must equal its size), each held as with held_input.
+  std::vector<double> inputs_v;
   /// The top-plate switches (summing node to vcm_in) as this many mid_switch widths: their
   /// resistance times the summing node's capacitance is the sampling delay.
   double top_switch_multiplier = 4.0;
