@@ -65,6 +65,10 @@ TEST_SUITE("cli") {
     for (const auto& e : j["ideal_estimates"]) estimated += e["estimated_power_w"].get<double>();
     CHECK(j["ideal_estimated_power_w"].get<double>() == doctest::Approx(estimated).epsilon(1e-12));
     CHECK(j["comparators"].size() == 10);
+    // The deck's ideal elements, as its header lists them, ladder and multiplexer among them.
+    const auto ideal = j["ideal_elements"].dump();
+    CHECK(ideal.find("b_lad1..b_lad10") != std::string::npos);
+    CHECK(ideal.find("b_mux") != std::string::npos);
   }
 
   TEST_CASE("SimWritesTheDecksVectors") {

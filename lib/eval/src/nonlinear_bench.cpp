@@ -7,6 +7,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/metrics/power.h"
 #include "nnadc/sim/pipeline_bench.h"
+#include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::eval {
 
@@ -36,6 +37,9 @@ NonlinearBenchSummary segmentedStaticBench(sim::WorkerPool& pool, const adc::Des
   s.comparators = spice::segmentComparators(design);
   s.ideal_estimates = spice::idealPowerEstimates(design);
   for (const auto& e : s.ideal_estimates) s.ideal_estimated_power_w += e.power_w;
+  for (const auto& e : spice::idealElements(design, spice::Bench::kStatic)) {
+    s.ideal_elements.push_back(e.instances + ": " + e.what);
+  }
   std::size_t same = 0;
   std::size_t same_segment = 0;
   std::size_t same_mantissa = 0;

@@ -208,6 +208,7 @@ Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string&
                          {"estimated_power_w", e.power_w},
                          {"basis", e.basis}});
   }
+  j["ideal_elements"] = s.ideal_elements;
   j["ideal_estimates"] = estimates;
   j["ideal_estimated_power_w"] = s.ideal_estimated_power_w;
   j["ideal_estimate_fs_hz"] = spice::kIdealEstimateFsHz;

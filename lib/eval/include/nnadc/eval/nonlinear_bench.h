@@ -37,6 +37,8 @@ struct NonlinearBenchSummary {
   std::vector<spice::IdealEstimate> ideal_estimates;
   double ideal_estimated_power_w = 0.0;
   std::vector<spice::SegmentComparator> comparators;  ///< as the deck designs them
+  /// The deck's ideal elements, "instances: what" (spice::idealElements, as its header lists).
+  std::vector<std::string> ideal_elements;
   std::size_t jobs = 0;
   double elapsed_s = 0.0;
   std::vector<std::int64_t> spice_codes;
