@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "../test_paths.h"
 #include "nnadc/core/error.h"
@@ -126,6 +127,23 @@ TEST_SUITE("spice") {
       CHECK(std::abs(threshold - target) <= single_pair_error + 1e-9);  // 12-digit resistances
       // Far inside the redundancy (1 - theta) w = 0.24 V.
       CHECK(std::abs(threshold - target) < 0.01);
+    }
+  }
+
+  TEST_CASE("ComparatorDividersFollowTheDesignsComparatorOffsets") {
+    // The stress variant's offsets (training/variants/log10_stress.json), up to -58.8 mV: each
+    // divider aims at 0.96 V + its offset, and the levels reach within 10 mV of every one (a
+    // fixed 5 : 3 divider would miss the -58.8 mV one by 53 mV).
+    auto d = log10Design();
+    const std::vector<double> offsets = {-0.0166, -0.0023, -0.01,  -0.0064, -0.0109,
+                                         0.0189,  -0.0289, 0.0162, -0.0588, -0.0238};
+    d.segmented->comparator_offset_v = offsets;
+    const auto comparators = nnadc::spice::segmentComparators(d);
+    REQUIRE(comparators.size() == offsets.size());
+    for (std::size_t j = 0; j < offsets.size(); ++j) {
+      CAPTURE(j);
+      CHECK(comparators[j].target_v == doctest::Approx(0.96 + offsets[j]).epsilon(1e-12));
+      CHECK(std::abs(comparators[j].threshold_v - (0.96 + offsets[j])) < 0.01);
     }
   }
 
