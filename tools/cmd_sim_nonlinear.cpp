@@ -21,14 +21,17 @@ int runNonlinearSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
   provenance.seed = design.seed;
   j["provenance"] = io::provenanceJson(provenance);
   io::writeOutput(common.output, io::dumpJson(j));
-  char line[640];
+  char line[800];
   std::snprintf(line, sizeof line,
-                "sim: nonlinear (%s) static bench, %d conversions in %.2f s, %.2f%% codes as the "
-                "behavioural model, max |INL| %.3f LSB, max |DNL| %.3f LSB, %d missing codes, "
-                "power %.3g W (mantissa sub-ADCs) -> %s",
+                "sim: nonlinear (%s) static bench, whole converter, %d conversions in %.2f s, "
+                "%.2f%% codes as the behavioural model (segments %.2f%%), max |INL| %.3f LSB, "
+                "max |DNL| %.3f LSB, %d missing codes, power %.3g W simulated (sub-ADCs %.3g W, "
+                "comparators %.3g W) + ideal elements %.3g W estimated at 10 MS/s -> %s",
                 s.target.c_str(), s.points, s.elapsed_s, 100.0 * s.agreement,
-                s.linearity.max_abs_inl_lsb, s.linearity.max_abs_dnl_lsb, s.linearity.missing_codes,
-                s.power_w, common.output.c_str());
+                100.0 * s.segment_agreement, s.linearity.max_abs_inl_lsb,
+                s.linearity.max_abs_dnl_lsb, s.linearity.missing_codes, s.power_w,
+                s.sub_adc_power_w, s.comparator_power_w, s.ideal_estimated_power_w,
+                common.output.c_str());
   printSummary(common, line);
   return kExitOk;
 }

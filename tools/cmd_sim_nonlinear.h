@@ -1,7 +1,6 @@
 #pragma once
 // nnadc sim --design D --bench static for a design with a segmented nonlinear front end: the
-// mantissa pipeline in ngspice on the taps the behavioural front end chooses
-// (eval/nonlinear_bench.h).
+// whole converter in ngspice, driven by its input (eval/nonlinear_bench.h).
 #include <CLI/CLI.hpp>
 
 #include "cli_common.h"

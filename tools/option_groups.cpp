@@ -17,12 +17,15 @@ void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--design", o.design, "Design JSON written by nnadc train");
   sub.add_option("--bench", o.bench,
                  "Test bench: static | transient | stage (emit) | buildable (sim: transistor-level "
-                 "MDACs, docs/buildable.md)")
+                 "MDACs, docs/buildable.md). A segmented nonlinear design's static bench is the "
+                 "whole converter driven by its input (ladder, comparators, multiplexer, mantissa "
+                 "pipeline; docs/nonlinear.md)")
       ->capture_default_str();
   sub.add_option(
          "--points", o.deck.points,
          "static: N inputs over the window (a stage: the bin centres; a pipeline in ngspice: one "
-         "per bin at a golden-ratio offset, docs/spice.md); stage: N sweep steps")
+         "per bin at a golden-ratio offset, docs/spice.md; sim of a segmented design: about N "
+         "inputs, N / codes inside each ideal code); stage: N sweep steps")
       ->capture_default_str();
   sub.add_option("--samples", o.deck.samples, "transient: samples in the sine record")
       ->capture_default_str();

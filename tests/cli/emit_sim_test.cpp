@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "../run_command.h"
@@ -109,6 +110,65 @@ TEST_SUITE("cli") {
     CHECK(one["codes"].get<std::vector<std::int64_t>>() == cli_codes);
     CHECK(two["codes"].get<std::vector<std::int64_t>>() == cli_codes);
     CHECK(one["jobs"].get<int>() == 4);
+  }
+
+  TEST_CASE("SegmentedDeckRunsUnderNgspiceCliAndChoosesTheAnalyticSegments") {
+    // Issue #16: `emit --bench static` of the shipped log2 design is the whole converter. Run
+    // as-is by the ngspice CLI, its transistor-level comparators must pick the segment the
+    // ladder's closed form gives: with g = 2 (1 + gain_error) and offset o per amplifier, tap
+    // a_k = lo + g^k (x - lo) + 2 o (g^k - 1) / (g - 1), and k = #{j : a_j < lo + theta w}.
+    const auto design_path = nnadc::test::sourceDir() / "training" / "log10.design.json";
+    const auto dir = nnadc::test::scratchDir("emit_segmented_cli");
+    const auto deck = dir / "log10_static.cir";
+    const auto r = runCommand(cli("emit --design " + design_path.string() +
+                                  " --bench static --points 128 -o " + deck.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    const auto plots = runNgspiceCli(deck);
+    REQUIRE(plots.size() == 1);
+    const auto design = nnadc::io::loadDesign(design_path);
+    const auto& f = *design.segmented;
+    const double lo = design.pipeline.lo();
+    const double w = design.pipeline.hi() - lo;
+    const double threshold = lo + f.select_fraction * w;
+    const double g = 2.0 * (1.0 + f.amplifier.gain_error);
+    const auto* xin = plots[0].find("v(xin)");
+    const auto* seg = plots[0].find("v(seg)");
+    REQUIRE(xin != nullptr);
+    REQUIRE(seg != nullptr);
+    REQUIRE(xin->real.size() == 128);
+    // A comparator's designed threshold is within 10 mV of the model's (spice test) and its two
+    // inverters swing fully within a few mV more: inputs with a tap within 20 mV are skipped.
+    constexpr double kMarginV = 0.02;
+    int checked = 0;
+    std::set<int> segments;
+    for (std::size_t p = 0; p < xin->real.size(); ++p) {
+      const double x = xin->real[p];
+      int k = 0;
+      double nearest = 1e9;
+      for (int j = 1; j <= f.segments; ++j) {
+        const double gk = std::pow(g, j);
+        const double a = lo + gk * (x - lo) + 2.0 * f.amplifier.offset_v * (gk - 1.0) / (g - 1.0);
+        if (a < threshold) ++k;
+        nearest = std::min(nearest, std::abs(a - threshold));
+      }
+      if (nearest < kMarginV) continue;
+      ++checked;
+      segments.insert(k);
+      int from_comparators = 0;
+      for (int j = 1; j <= f.segments; ++j) {
+        const auto* cmp = plots[0].find("v(cmp" + std::to_string(j) + ")");
+        REQUIRE(cmp != nullptr);
+        // Restored logic levels: within 5 % of a rail.
+        const double v = cmp->real[p];
+        CHECK((v < 0.05 * design.vdd_v || v > 0.95 * design.vdd_v));
+        if (v < 0.5 * design.vdd_v) ++from_comparators;
+      }
+      CAPTURE(x);
+      CHECK(from_comparators == k);
+      CHECK(seg->real[p] == doctest::Approx(k).epsilon(1e-9));
+    }
+    CHECK(checked >= 100);
+    CHECK(segments.size() >= 6);  // the ramp's smallest input, 1/256 of w, reaches segment 7
   }
 
   TEST_CASE("SpiceMatchesTheLoadingAwareBehaviouralModel") {

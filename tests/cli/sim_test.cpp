@@ -34,10 +34,11 @@ SimRun simDeck(const std::string& name, const std::string& deck, const std::stri
 
 TEST_SUITE("cli") {
   TEST_CASE("SegmentedLog10DesignAgreesWithItsModelInSpice") {
-    // Issue #16: the mantissa pipeline in ngspice on the taps the behavioural front end chooses,
-    // two inputs per log code (2050 DC points): the SPICE codes are the model's, and against the
-    // ideal log2 quantiser every code is present and every transition within 0.5 LSB (the
-    // measurement resolves 1/4 LSB at two inputs per code).
+    // Issue #16: the whole converter in ngspice (ideal ladder, transistor-level comparators,
+    // multiplexer, mantissa pipeline) driven by the input, two inputs per log code (2050 DC
+    // points): the SPICE codes are the model's on >= 99 % of them, and against the ideal log2
+    // quantiser every code is present and every transition within 0.5 LSB (the measurement
+    // resolves 1/4 LSB at two inputs per code).
     const auto dir = nnadc::test::scratchDir("cli_sim_log10");
     const auto out = dir / "log10_sim.json";
     const auto r =
@@ -48,9 +49,26 @@ TEST_SUITE("cli") {
     const auto j = nnadc::io::loadJsonFile(out);
     CHECK(j["points"].get<int>() == 2050);
     CHECK(j["agreement"].get<double>() >= 0.99);
+    // A comparator threshold a few mV from the model's moves only inputs within those mV of it.
+    CHECK(j["segment_agreement"].get<double>() >= 0.95);
     CHECK(j["missing_codes"].get<int>() == 0);
     CHECK(j["max_abs_inl_lsb"].get<double>() <= 0.5);
-    CHECK(j["power_w"].get<double>() > 0.0);
+    // The headline power is what was simulated, the sub-ADCs plus the comparators; the ideal
+    // elements' estimate (ladder, decoder, multiplexer, residue amplifiers) is kept apart.
+    const double sub_adcs = j["sub_adc_power_w"].get<double>();
+    const double comparators = j["comparator_power_w"].get<double>();
+    CHECK(sub_adcs > 0.0);
+    CHECK(comparators > 0.0);
+    CHECK(j["power_w"].get<double>() == doctest::Approx(sub_adcs + comparators).epsilon(1e-12));
+    CHECK(j["ideal_estimates"].size() == 4);
+    double estimated = 0.0;
+    for (const auto& e : j["ideal_estimates"]) estimated += e["estimated_power_w"].get<double>();
+    CHECK(j["ideal_estimated_power_w"].get<double>() == doctest::Approx(estimated).epsilon(1e-12));
+    CHECK(j["comparators"].size() == 10);
+    // The deck's ideal elements, as its header lists them, ladder and multiplexer among them.
+    const auto ideal = j["ideal_elements"].dump();
+    CHECK(ideal.find("b_lad1..b_lad10") != std::string::npos);
+    CHECK(ideal.find("b_mux") != std::string::npos);
   }
 
   TEST_CASE("SimWritesTheDecksVectors") {

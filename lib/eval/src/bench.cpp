@@ -46,7 +46,11 @@ BenchSummary measurePipeline(sim::WorkerPool& pool, const adc::Design& design,
   std::vector<std::vector<int>> decisions;
   std::optional<double> fs_hz;
   if (deck.bench == spice::Bench::kStatic) {
-    const sim::PipelineStaticRun run = sim::runPipelineStatic(pool, design, deck, o.timeout_s);
+    // This bench measures a linear converter: of a segmented design, its mantissa pipeline alone
+    // (the whole converter's static bench is eval/nonlinear_bench.h).
+    adc::Design mantissa = design;
+    mantissa.segmented.reset();
+    const sim::PipelineStaticRun run = sim::runPipelineStatic(pool, mantissa, deck, o.timeout_s);
     s.x_v = run.x_v;
     s.codes = run.codes;
     decisions = run.decisions;

@@ -181,19 +181,47 @@ Json nonlinearJson(const eval::NonlinearSummary& s) {
 
 Json nonlinearBenchJson(const eval::NonlinearBenchSummary& s, const std::string& design_file) {
   Json j = {{"design_file", design_file},
-            {"bench", "static (nonlinear: behavioural front end, mantissa pipeline in ngspice)"},
+            {"bench",
+             "static (nonlinear, whole converter in ngspice: ideal x2 ladder, transistor-level "
+             "comparators, ideal decoder and multiplexer, mantissa pipeline)"},
             {"target", s.target},
             {"codes", s.codes},
             {"points", s.points},
             {"agreement", s.agreement},
             {"differing_codes", s.differing_codes},
             {"max_code_difference", s.max_code_difference},
+            {"segment_agreement", s.segment_agreement},
             {"mantissa_agreement", s.mantissa_agreement}};
   addLinearity(j, s.linearity);
   j["power_w"] = s.power_w;
+  j["sub_adc_power_w"] = s.sub_adc_power_w;
+  j["comparator_power_w"] = s.comparator_power_w;
   j["power_note"] =
-      "SPICE supply current of the mantissa pipeline's NN sub-ADCs only; the ladder, "
-      "comparators, residue amplifiers and back end are behavioural and draw none";
+      "SPICE supply current of everything simulated at transistor level: the mantissa pipeline's "
+      "NN sub-ADCs and the segment comparators (static: DC operating points, no switching "
+      "energy). The ideal elements draw none; their estimated power is in ideal_estimates, not "
+      "in power_w";
+  Json estimates = Json::array();
+  for (const auto& e : s.ideal_estimates) {
+    estimates.push_back({{"instances", e.instances},
+                         {"what", e.what},
+                         {"estimated_power_w", e.power_w},
+                         {"basis", e.basis}});
+  }
+  j["ideal_elements"] = s.ideal_elements;
+  j["ideal_estimates"] = estimates;
+  j["ideal_estimated_power_w"] = s.ideal_estimated_power_w;
+  j["ideal_estimate_fs_hz"] = spice::kIdealEstimateFsHz;
+  Json comparators = Json::array();
+  for (const auto& c : s.comparators) {
+    comparators.push_back({{"top_level", c.top_level},
+                           {"top_cells", c.top_cells},
+                           {"bottom_level", c.bottom_level},
+                           {"bottom_cells", c.bottom_cells},
+                           {"threshold_v", c.threshold_v},
+                           {"model_threshold_v", c.target_v}});
+  }
+  j["comparators"] = comparators;
   j["jobs"] = s.jobs;
   j["elapsed_s"] = s.elapsed_s;
   j["codes_spice"] = s.spice_codes;

@@ -8,6 +8,7 @@
 
 #include "nnadc/adc/pipeline.h"
 #include "nnadc/core/error.h"
+#include "nnadc/spice/segmented_deck.h"
 
 namespace nnadc::sim {
 
@@ -22,8 +23,15 @@ const Vector& require(const Plot& plot, const std::string& name, const std::stri
   return *v;
 }
 
-std::vector<std::string> benchVectors(const adc::Pipeline& pipeline) {
+std::vector<std::string> benchVectors(const adc::Design& design, spice::Bench bench) {
+  const adc::Pipeline& pipeline = design.pipeline;
   std::vector<std::string> names;
+  if (spice::hasSegmentedFrontEnd(design, bench)) {
+    for (int j = 1; j <= design.segmented->segments; ++j) {
+      names.push_back(spice::segmentComparatorVector(j));
+    }
+    names.emplace_back(spice::kFrontEndSupplyVector);
+  }
   for (std::size_t i = 0; i < pipeline.stages.size(); ++i) {
     for (int k = 0; k < pipeline.stages[i].adc.shape.outputs(); ++k) {
       names.push_back(spice::pipelineBitVector(i, k));
@@ -70,7 +78,7 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
   options.validate();
   const std::vector<RunRequest> jobs = staticChunkJobs(
       options, [&](const spice::DeckOptions& chunk) { return spice::pipelineDeck(design, chunk); },
-      benchVectors(design.pipeline), timeout_s);
+      benchVectors(design, spice::Bench::kStatic), timeout_s);
   const adc::Pipeline& pipeline = design.pipeline;
   const std::size_t stages = pipeline.stages.size();
   const Decoders decoders(pipeline);
@@ -79,6 +87,7 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
   run.x_v = spice::pipelineStaticInputs(design, options);
   run.jobs = jobs.size();
   const double threshold = 0.5 * design.vdd_v;
+  const bool segmented = spice::hasSegmentedFrontEnd(design, spice::Bench::kStatic);
   const auto name = [&](std::size_t c) {
     return staticChunkName("pipeline static", c, options.points);
   };
@@ -114,6 +123,20 @@ PipelineStaticRun runPipelineStatic(WorkerPool& pool, const adc::Design& design,
         inputs[p][i] = input.real.at(p);
       }
     }
+    if (segmented) {
+      std::vector<int> segment(expected, 0);
+      for (int j = 1; j <= design.segmented->segments; ++j) {
+        const Vector& cmp = require(plot, spice::segmentComparatorVector(j), where);
+        for (std::size_t p = 0; p < expected; ++p) {
+          if (cmp.real.at(p) < threshold) ++segment[p];
+        }
+      }
+      const Vector& current = require(plot, spice::kFrontEndSupplyVector, where);
+      for (std::size_t p = 0; p < expected; ++p) {
+        run.segments.push_back(segment[p]);
+        run.comparator_supply_a.push_back(current.real.at(p));
+      }
+    }
     for (std::size_t p = 0; p < expected; ++p) {
       run.decisions.push_back(decoders.decide(words[p]));
       run.codes.push_back(combination.code(run.decisions.back()));
@@ -143,7 +166,7 @@ PipelineTransientRun runPipelineTransient(WorkerPool& pool, const adc::Design& d
     plans.push_back(spice::pipelinePlan(design, options, window));
     RunRequest job;
     job.deck = spice::pipelineDeck(design, options, window);
-    job.vectors = benchVectors(design.pipeline);
+    job.vectors = benchVectors(design, spice::Bench::kTransient);
     job.vectors.emplace_back("time");
     job.timeout_s = timeout_s;
     jobs.push_back(std::move(job));

@@ -9,6 +9,8 @@
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/netlist.h"
+#include "nnadc/spice/segmented_deck.h"
+#include "segmented_front_end.h"
 #include "writer.h"
 
 namespace nnadc::spice {
@@ -359,11 +361,21 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   const double vdd = design.vdd_v;
   const double threshold = 0.5 * vdd;
   const bool transient = options.bench == Bench::kTransient;
+  const bool segmented = hasSegmentedFrontEnd(design, options.bench);
+  // The converter's input: the segmented front end's, else the first stage's.
+  const std::string input_node = segmented ? kSegmentedInputNode : pipelineInputNode(0);
 
   Writer w(dialect);
   std::string title = "nnadc " + benchName(options.bench) + " bench of a " +
                       std::to_string(pipeline.bits) + "-bit pipelined NN ADC, " +
                       std::to_string(stages) + " stages (" + dialectName(dialect) + ")";
+  if (segmented) {
+    const adc::SegmentedFrontEnd& f = *design.segmented;
+    title = "nnadc static bench of a segmented " + std::to_string(f.target.codes()) + "-code " +
+            f.target.name + " converter: " + std::to_string(f.segments) + " x2 ladder taps, " +
+            std::to_string(pipeline.bits) + "-bit mantissa pipeline of " + std::to_string(stages) +
+            " stages (" + dialectName(dialect) + ")";
+  }
   if (spectre) {
     w.comment(title);
     w.line("simulator lang=spectre");
@@ -380,6 +392,7 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
   for (const IdealElement& e : idealElements(design, options.bench)) {
     w.comment("  " + e.instances + ": " + e.what);
   }
+  if (segmented) detail::writeSegmentedHeader(w, design);
   w.raw(modelSection(design.inverter, dialect));
   w.raw(inverterSubckts(design.inverter, dialect, options.driver_multiplier));
   if (networks) w.raw(bufferSubckt(design.inverter, dialect));
@@ -407,6 +420,8 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
     }
     w.instance("stage" + s, nodes, "nnadc_stage" + s);
   }
+
+  if (segmented) detail::writeSegmentedFrontEnd(w, design, saved);
 
   w.comment("ideal behavioural decoder d<i> (level number in volts) and residue amplifier");
   w.comment("res<i>: neither draws supply current");
@@ -523,9 +538,8 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
       if (count == 1)
         words.push_back(", " + std::to_string(options.first_point + 1) + ", " +
                         num(x[static_cast<std::size_t>(options.first_point)]));
-      w.wrapped(
-          "b" + std::string(kInputSource) + " " + pipelineInputNode(0) + " 0 V = pwl(v(nnadc_idx),",
-          words, ")");
+      w.wrapped("b" + std::string(kInputSource) + " " + input_node + " 0 V = pwl(v(nnadc_idx),",
+                words, ")");
       w.line(".dc vidx " + std::to_string(options.first_point) + " " +
              num(options.first_point + count - 1 + 0.5) + " 1");
       analysis = "dc";
@@ -537,7 +551,7 @@ std::string pipelineDeck(const adc::Design& design, const DeckOptions& options,
                 ", i = " + std::to_string(options.first_point) + ".." +
                 std::to_string(options.first_point + count - 1));
       w.comment("residues drive the next stage directly");
-      w.dcSource(kInputSource, pipelineInputNode(0), "0", start);
+      w.dcSource(kInputSource, input_node, "0", start);
       if (spectre) {
         w.line("sweep_in dc dev=" + std::string(kInputSource) + " param=dc " +
                (count == 1 ? "values=[" + num(start) + "]"
@@ -585,7 +599,15 @@ std::vector<IdealElement> idealElements(const adc::Design& design, Bench bench) 
       transient ? "input source and sample-and-hold (a PWL staircase)" : "input source";
   if (design.singleStage()) return {{"vin", source}, {"e_inb", "the VDD - x complement row"}};
   std::vector<IdealElement> out;
-  out.push_back({transient ? "vin" : "vin (bvin, indexed by vidx, in ngspice)", source});
+  const bool segmented = hasSegmentedFrontEnd(design, bench);
+  out.push_back({transient ? "vin" : "vin (bvin, indexed by vidx, in ngspice)",
+                 segmented ? "input source (the converter's input xin)" : source});
+  if (segmented) {
+    for (const IdealEstimate& e : idealPowerEstimates(design)) {
+      if (e.instances.rfind("b_res", 0) == 0) continue;  // listed with the pipeline's elements
+      out.push_back({e.instances, e.what + " (estimated power listed below)"});
+    }
+  }
   const adc::Pipeline& pipeline = design.pipeline;
   const bool networks = anyNetwork(pipeline);
   bool amplifiers = false;

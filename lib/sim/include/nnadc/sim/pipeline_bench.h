@@ -33,8 +33,14 @@ struct PipelineStaticRun {
   std::vector<std::vector<double>> inputs_v;  ///< [input][stage]: v_i (v_0 = x) [V]
   std::vector<std::int64_t> codes;            ///< per input
   std::vector<std::vector<double>> supply_a;  ///< [input][stage] (SPICE sign: < 0 delivers) [A]
-  std::size_t jobs = 0;                       ///< chunks simulated
-  double elapsed_s = 0.0;                     ///< wall time of the batch [s]
+  /// A segmented design's front end (spice/segmented_deck.h; empty otherwise), per input: the
+  /// segment k read from the comparators (#{j : V(cmp<j>) < VDD / 2}), and the comparators'
+  /// supply current (SPICE sign) [A]. Then x_v are the converter's inputs and codes the mantissa
+  /// pipeline's codes of the tap the front end chose.
+  std::vector<int> segments;
+  std::vector<double> comparator_supply_a;
+  std::size_t jobs = 0;    ///< chunks simulated
+  double elapsed_s = 0.0;  ///< wall time of the batch [s]
 };
 
 /// The static bench: `options.points` bin centres over the first stage's window, in chunks of

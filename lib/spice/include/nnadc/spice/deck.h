@@ -40,8 +40,8 @@ struct DeckOptions {
   /// static converter measured the IEEE 1241 way (FFT/sine-fit ENOB), free of sampling dynamics.
   bool static_sine = false;
   /// static (pipelines, ngspice): the inputs themselves [V] (not owned; must outlive the emitter
-  /// call), `points` of them, instead of a ramp or a sine: e.g. the taps a nonlinear converter's
-  /// front end hands its mantissa pipeline (eval/nonlinear_bench.h). Null = ramp or sine.
+  /// call), `points` of them, instead of a ramp or a sine: e.g. a nonlinear converter's target
+  /// sweep (eval/nonlinear_bench.h). Null = ramp or sine.
   const std::vector<double>* static_inputs_v = nullptr;
   /// One Monte-Carlo die (not owned; must outlive the emitter call), or null for the nominal
   /// design (the deck is then byte-for-byte the nominal one). When set, the stage and pipeline

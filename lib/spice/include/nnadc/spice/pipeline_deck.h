@@ -51,6 +51,10 @@
 /// DeckOptions::driver_multiplier N > 1 they are nnadc_inv_drv (N inverters in parallel), as the
 /// sub-ADC's drivers, and the circuit approaches the model.
 ///
+/// A design with a segmented nonlinear front end (Design::segmented): its static deck is the
+/// whole converter, the front end driving vs0 from the input node xin (spice/segmented_deck.h);
+/// its transient deck is the mantissa pipeline alone.
+///
 /// Every deck's header lists its ideal (behavioural) elements.
 #include <cstddef>
 #include <string>
