@@ -5,14 +5,12 @@
 // training/vtc130.json.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/vtc.h"
+#include "nnadc/io/design_json.h"
 #include "nnadc/metrics/analysis.h"
 
 int main(int argc, char** argv) {
@@ -33,15 +31,9 @@ int main(int argc, char** argv) {
   const char* env = std::getenv("NNADC_VTC");
   const std::string vtc_path =
       env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
-  std::ifstream in(vtc_path);
-  if (!in) {
-    std::printf("cannot read %s\n", vtc_path.c_str());
-    return 2;
-  }
-  const auto j = nlohmann::json::parse(in);
-  const nnadc::Vtc vtc =
-      nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(), j["vout"].get<std::vector<double>>(),
-                        j["vdd_v"].get<double>());
+  // With the drive table the characterisation recorded: the loading-aware model that `nnadc
+  // train` uses (its operating-point solve is what this bench times).
+  const nnadc::Vtc vtc = nnadc::io::loadVtc(vtc_path);
   nnadc::adc::StageShape shape;
   shape.bits = bits;
   shape.hidden = hidden;
@@ -50,8 +42,7 @@ int main(int argc, char** argv) {
   shape.input_hi_v = vtc.vdd_v;
   nnadc::rram::LevelSetOptions lo;
   lo.cell_bits = cell_bits;
-  const nnadc::adc::StageModel model(shape, nnadc::nn::TabulatedActivation(vtc), vtc.threshold_v,
-                                     nnadc::rram::LevelSet(lo));
+  const nnadc::adc::StageModel model(shape, vtc, nnadc::rram::LevelSet(lo));
   nnadc::adc::StageTrainOptions options;
   options.iterations = iterations;
   options.quantization = nnadc::adc::parseQuantization(quant);
