@@ -92,6 +92,8 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   const Eigen::MatrixXd w_h = den2.cwiseInverse().asDiagonal() * g2h;
   const Eigen::MatrixXd w_b = den2.cwiseInverse().asDiagonal() * g2b;
   const bool warm = o.rows() == b && o.cols() == m && o.allFinite();
+  // A nominal die (no threshold shifts): the second inverters' shift is 0, no call per solve.
+  const bool nominal_hb = g.shift_hb.size() == 0;
   h.resize(b, hn);
   hb.resize(b, hn);
   if (!warm) o.resize(b, m);
@@ -193,8 +195,9 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
               drive_->solveAt(at_u[j], s_h(je), c_h, &hint_h[j], /*want_di_dvin=*/false);
           hi[j] = p.vout;
           ph[j] = 1.0 / (s_h(je) - p.di_dvout);
-          const double dvm_b =
-              mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, static_cast<int>(j), hi[j]);
+          const double dvm_b = nominal_hb ? 0.0
+                                          : mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p,
+                                                          static_cast<int>(j), hi[j]);
           const nn::LoadedPoint q = drive_->solve(hi[j] - dvm_b, s_b(je), c_b, &hint_b[j]);
           hbi[j] = q.vout;
           pb[j] = 1.0 / (s_b(je) - q.di_dvout);
