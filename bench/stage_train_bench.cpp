@@ -1,18 +1,17 @@
-// Stage training throughput (issue 4): samples x iterations per second for a stage recipe, plus
-// the ramp ENOB it reaches. Usage: stage_train_bench [bits hidden code outputs cell_bits iters
-// quantization noise_sigma seed margin_per_v
-// learning_rate]. Needs a VTC JSON (nnadc characterize) at $NNADC_VTC or
-// training/vtc130.json.
+// Stage training throughput (issues 4, 17): samples x iterations per second for a stage recipe,
+// plus the ramp ENOB it reaches. Usage: stage_train_bench [bits hidden code outputs cell_bits
+// iters quantization noise_sigma seed margin_per_v learning_rate model]. Needs a VTC JSON (nnadc
+// characterize) at $NNADC_VTC or training/vtc130.json. model: `ideal` (default: ideal-source
+// inverters, what docs/stage_precision.md measured) or `loaded` (the VTC's drive table: the
+// loading-aware model `nnadc train` uses, whose operating-point solve dominates its time).
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/vtc.h"
+#include "nnadc/io/design_json.h"
 #include "nnadc/metrics/analysis.h"
 
 int main(int argc, char** argv) {
@@ -30,18 +29,15 @@ int main(int argc, char** argv) {
   const auto seed = static_cast<std::uint64_t>(std::stoull(arg(9, "1")));
   const double margin = std::stod(arg(10, "100"));
   const double lr = std::stod(arg(11, "0.01"));
+  const std::string kind = arg(12, "ideal");
+  if (kind != "ideal" && kind != "loaded") {
+    std::printf("model must be ideal or loaded, not %s\n", kind.c_str());
+    return 2;
+  }
   const char* env = std::getenv("NNADC_VTC");
   const std::string vtc_path =
       env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
-  std::ifstream in(vtc_path);
-  if (!in) {
-    std::printf("cannot read %s\n", vtc_path.c_str());
-    return 2;
-  }
-  const auto j = nlohmann::json::parse(in);
-  const nnadc::Vtc vtc =
-      nnadc::analyzeVtc(j["vin"].get<std::vector<double>>(), j["vout"].get<std::vector<double>>(),
-                        j["vdd_v"].get<double>());
+  const nnadc::Vtc vtc = nnadc::io::loadVtc(vtc_path);
   nnadc::adc::StageShape shape;
   shape.bits = bits;
   shape.hidden = hidden;
@@ -50,8 +46,10 @@ int main(int argc, char** argv) {
   shape.input_hi_v = vtc.vdd_v;
   nnadc::rram::LevelSetOptions lo;
   lo.cell_bits = cell_bits;
-  const nnadc::adc::StageModel model(shape, nnadc::nn::TabulatedActivation(vtc), vtc.threshold_v,
-                                     nnadc::rram::LevelSet(lo));
+  const nnadc::adc::StageModel model =
+      kind == "loaded" ? nnadc::adc::StageModel(shape, vtc, nnadc::rram::LevelSet(lo))
+                       : nnadc::adc::StageModel(shape, nnadc::nn::TabulatedActivation(vtc),
+                                                vtc.threshold_v, nnadc::rram::LevelSet(lo));
   nnadc::adc::StageTrainOptions options;
   options.iterations = iterations;
   options.quantization = nnadc::adc::parseQuantization(quant);
@@ -75,9 +73,9 @@ int main(int argc, char** argv) {
               analysis.code_density.dnl_min_lsb, analysis.code_density.dnl_max_lsb,
               analysis.code_density.missing_codes.size());
   std::printf(
-      "stage %d-bit %s M=%d H=%d cells %d-bit %s: ramp ENOB %.3f trained (it %d), %.3f "
+      "stage %d-bit %s M=%d H=%d cells %d-bit %s, %s model: ramp ENOB %.3f trained (it %d), %.3f "
       "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
-      bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(),
+      bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(), kind.c_str(),
       result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp, result.refine_changes,
       result.seconds, samples * iterations / result.seconds);
   return 0;

@@ -153,12 +153,21 @@ TEST_SUITE("adc") {
   TEST_CASE("LoadedModelSolvesKclAndTendsToTheIdealSourceModelForStiffDrivers") {
     // A drive table I = G (f(vin) - vout) on the VTC's own grid: its zero-load root is f, so
     // with G -> infinity the loaded model must become the ideal-source model; with a realistic
-    // G every hidden node must satisfy its current law.
+    // G every hidden node must satisfy its current law. Two output counts: 4 (the solver's
+    // kernel for a compile-time output count) and 15 (its kernel for any count).
     const nnadc::Vtc base = syntheticVtc();
     nnadc::adc::StageShape shape;
-    shape.bits = 3;
     shape.hidden = 6;
-    shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kSmooth, 3, 4);
+    SUBCASE("smooth code, 4 outputs") {
+      shape.bits = 3;
+      shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kSmooth, 3, 4);
+    }
+    SUBCASE("thermometer code, 15 outputs") {
+      shape.bits = 4;
+      shape.code = nnadc::adc::OutputCode::make(nnadc::adc::CodeKind::kThermometer, 4, 0);
+    }
+    const int m = shape.outputs();
+    REQUIRE((m == 4 || m == 15));
     nnadc::rram::LevelSetOptions lo;  // 3-bit, g_max 20 uS
     const nnadc::adc::StageModel ideal(shape, nnadc::nn::TabulatedActivation(base),
                                        base.threshold_v, nnadc::rram::LevelSet(lo));
@@ -167,7 +176,7 @@ TEST_SUITE("adc") {
     cells.hidden =
         Eigen::MatrixXi::NullaryExpr(6, 4, [&] { return static_cast<int>(rng.below(8)); });
     cells.output =
-        Eigen::MatrixXi::NullaryExpr(4, 14, [&] { return static_cast<int>(rng.below(8)); });
+        Eigen::MatrixXi::NullaryExpr(m, 14, [&] { return static_cast<int>(rng.below(8)); });
     cells.hidden.col(0).array() += 1;  // every column has a device
     cells.output.col(13).array() += 1;
     Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(997, 0.001, 1.199);
@@ -194,7 +203,7 @@ TEST_SUITE("adc") {
         for (int j = 0; j < 6; ++j) {
           double load_h = 0.0;
           double load_hb = 0.0;
-          for (int k = 0; k < 4; ++k) {
+          for (int k = 0; k < m; ++k) {
             load_h += g.g2(k, j) * (fl.h(i, j) - fl.o(i, k));
             load_hb += g.g2(k, 6 + j) * (fl.hb(i, j) - fl.o(i, k));
           }

@@ -5,9 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "nnadc/core/error.h"
 #include "nnadc/nn/parallel.h"
@@ -143,6 +147,30 @@ TEST_SUITE("nn") {
                                                  throw std::runtime_error(std::to_string(k));
                                              }),
                       "5");
+    nnadc::nn::setThreadCount(saved_threads);
+  }
+
+  TEST_CASE("FirstJobAfterAThreadCountChangeRunsOnEveryThread") {
+    // Two chunks that each wait for the other to start can only both see it when two threads run
+    // them at the same time. The first job after the pool is resized is the one that a worker
+    // started late could miss (its caller would then run both chunks alone, one after the other).
+    const int saved_threads = nnadc::nn::threadCount();
+    nnadc::nn::setThreadCount(3);
+    nnadc::nn::parallelFor(3, [](int) {});  // the pool now has 2 workers
+    nnadc::nn::setThreadCount(2);           // the next call resizes it to 1
+    std::atomic<int> started{0};
+    std::array<bool, 2> saw_other{};
+    nnadc::nn::parallelFor(2, [&](int k) {
+      ++started;
+      // Generous: a loaded CI machine may take a while to schedule the worker.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (started.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      saw_other[static_cast<std::size_t>(k)] = started.load() == 2;
+    });
+    CHECK(saw_other[0]);
+    CHECK(saw_other[1]);
     nnadc::nn::setThreadCount(saved_threads);
   }
 

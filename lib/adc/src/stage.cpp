@@ -1,6 +1,7 @@
 #include "nnadc/adc/stage.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -91,6 +92,8 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   const Eigen::MatrixXd w_h = den2.cwiseInverse().asDiagonal() * g2h;
   const Eigen::MatrixXd w_b = den2.cwiseInverse().asDiagonal() * g2b;
   const bool warm = o.rows() == b && o.cols() == m && o.allFinite();
+  // A nominal die (no threshold shifts): the second inverters' shift is 0, no call per solve.
+  const bool nominal_hb = g.shift_hb.size() == 0;
   h.resize(b, hn);
   hb.resize(b, hn);
   if (!warm) o.resize(b, m);
@@ -103,13 +106,21 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   // kSettleChunk samples (never a function of the thread count) that run in parallel, so the
   // result is the same on any number of threads. (The grid hints only speed the table search
   // up: the root's cell is unique, so they never change a result.)
-  const auto solve_range = [&](Eigen::Index first, Eigen::Index last) {
+  // Loads c_j = sum_k G_kj o_k for every j at once need G transposed (j contiguous per k).
+  const Eigen::MatrixXd g2h_t = g2h.transpose();
+  const Eigen::MatrixXd g2b_t = g2b.transpose();
+  // kM > 0: the number of outputs as a compile-time constant (the common sizes), so the
+  // M-long loops unroll and the Jacobian's columns stay in registers; kM = 0: any m. Both do
+  // the same operations in the same order: the same bits.
+  const auto solve_range = [&]<int kM>(Eigen::Index first, Eigen::Index last) {
     // Small dense kernels by hand (m, H are ~6..24: Eigen's blocked products and LU cost more
     // in set-up than in arithmetic at these sizes). Column-major like the Eigen matrices.
-    const auto ms = static_cast<std::size_t>(m);
+    const std::size_t ms = kM > 0 ? static_cast<std::size_t>(kM) : static_cast<std::size_t>(m);
     const auto hs = static_cast<std::size_t>(hn);
     const double* gh = g2h.data();  // (k, j) at k + j m
     const double* gb = g2b.data();
+    const double* ght = g2h_t.data();  // (k, j) at j + k H
+    const double* gbt = g2b_t.data();
     const double* wh = w_h.data();
     const double* wb = w_b.data();
     std::vector<double> oi(ms);
@@ -120,9 +131,11 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
     std::vector<double> qb(hs);  // dhb_j/dh_j
     std::vector<double> phi(ms);
     std::vector<double> r(ms);
-    std::vector<double> jac(ms * ms);  // (k, l) at k + l m
-    std::vector<double> coef_h(ms);
-    std::vector<double> coef_b(ms);
+    std::vector<double> jac(ms * ms);     // (k, l) at k + l m
+    std::vector<double> coef_h(ms * hs);  // (k, j) at k + j m
+    std::vector<double> coef_b(ms * hs);
+    std::vector<double> load_h(hs);  // sum_k G_kj o_k through each inverter's row
+    std::vector<double> load_b(hs);
     std::vector<int> perm(ms);
     // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
     // training batches) sit close, so the next search starts there.
@@ -160,24 +173,31 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
         outputs_of(oi);
       }
       for (int it = 0; it < kSettleMaxIter; ++it) {
-        for (std::size_t j = 0; j < hs; ++j) {
-          // Loads of node j: c = sum_k G_kj o_k through both of its inverters' rows.
-          double c_h = 0.0;
-          double c_b = 0.0;
-          const double* ch = gh + j * ms;
-          const double* cb = gb + j * ms;
-          for (std::size_t k = 0; k < ms; ++k) {
-            c_h += ch[k] * oi[k];
-            c_b += cb[k] * oi[k];
+        // Loads of every node j: c = sum_k G_kj o_k through both of its inverters' rows, summed
+        // in k order for each j.
+        std::fill(load_h.begin(), load_h.end(), 0.0);
+        std::fill(load_b.begin(), load_b.end(), 0.0);
+        for (std::size_t k = 0; k < ms; ++k) {
+          const double ok = oi[k];
+          const double* th = ght + k * hs;
+          const double* tb = gbt + k * hs;
+          for (std::size_t j = 0; j < hs; ++j) {
+            load_h[j] += th[j] * ok;
+            load_b[j] += tb[j] * ok;
           }
+        }
+        for (std::size_t j = 0; j < hs; ++j) {
+          const double c_h = load_h[j];
+          const double c_b = load_b[j];
           const auto je = static_cast<Eigen::Index>(j);
           // dI/dvin of the first inverter only matters at the solution (for dh): computed there.
           const nn::LoadedPoint p =
               drive_->solveAt(at_u[j], s_h(je), c_h, &hint_h[j], /*want_di_dvin=*/false);
           hi[j] = p.vout;
           ph[j] = 1.0 / (s_h(je) - p.di_dvout);
-          const double dvm_b =
-              mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, static_cast<int>(j), hi[j]);
+          const double dvm_b = nominal_hb ? 0.0
+                                          : mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p,
+                                                          static_cast<int>(j), hi[j]);
           const nn::LoadedPoint q = drive_->solve(hi[j] - dvm_b, s_b(je), c_b, &hint_b[j]);
           hbi[j] = q.vout;
           pb[j] = 1.0 / (s_b(je) - q.di_dvout);
@@ -196,22 +216,40 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
         // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
         // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj, so
         // J = I - sum_j [(W_h,kj + W_b,kj qb_j) ph_j G_h,lj + W_b,kj pb_j G_b,lj].
-        std::fill(jac.begin(), jac.end(), 0.0);
-        for (std::size_t k = 0; k < ms; ++k) jac[k + k * ms] = 1.0;
         for (std::size_t j = 0; j < hs; ++j) {
           const double* whj = wh + j * ms;
           const double* wbj = wb + j * ms;
+          double* chj = &coef_h[j * ms];
+          double* cbj = &coef_b[j * ms];
           for (std::size_t k = 0; k < ms; ++k) {
-            coef_h[k] = (whj[k] + wbj[k] * qb[j]) * ph[j];
-            coef_b[k] = wbj[k] * pb[j];
+            chj[k] = (whj[k] + wbj[k] * qb[j]) * ph[j];
+            cbj[k] = wbj[k] * pb[j];
           }
-          const double* ghj = gh + j * ms;
-          const double* gbj = gb + j * ms;
-          for (std::size_t l = 0; l < ms; ++l) {
+        }
+        // Column l of J: every element starts at the identity's and takes its H terms in j
+        // order (as updating the whole matrix once per j would), here in registers.
+        for (std::size_t l = 0; l < ms; ++l) {
+          if constexpr (kM > 0) {
+            std::array<double, static_cast<std::size_t>(kM)> col{};
+            for (std::size_t k = 0; k < ms; ++k) col[k] = k == l ? 1.0 : 0.0;
+            for (std::size_t j = 0; j < hs; ++j) {
+              const double a = gh[l + j * ms];
+              const double bb = gb[l + j * ms];
+              const double* chj = &coef_h[j * ms];
+              const double* cbj = &coef_b[j * ms];
+              for (std::size_t k = 0; k < ms; ++k) col[k] -= chj[k] * a + cbj[k] * bb;
+            }
+            std::copy(col.begin(), col.end(), jac.begin() + static_cast<std::ptrdiff_t>(l * ms));
+          } else {
             double* col = &jac[l * ms];
-            const double a = ghj[l];
-            const double bb = gbj[l];
-            for (std::size_t k = 0; k < ms; ++k) col[k] -= coef_h[k] * a + coef_b[k] * bb;
+            for (std::size_t k = 0; k < ms; ++k) col[k] = k == l ? 1.0 : 0.0;
+            for (std::size_t j = 0; j < hs; ++j) {
+              const double a = gh[l + j * ms];
+              const double bb = gb[l + j * ms];
+              const double* chj = &coef_h[j * ms];
+              const double* cbj = &coef_b[j * ms];
+              for (std::size_t k = 0; k < ms; ++k) col[k] -= chj[k] * a + cbj[k] * bb;
+            }
           }
         }
         // Step = J^-1 r by Gaussian elimination with partial pivoting (in place on jac, r).
@@ -266,14 +304,32 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
       for (std::size_t k = 0; k < ms; ++k) o(i, static_cast<Eigen::Index>(k)) = oi[k];
     }
   };
+  const auto solve = [&](Eigen::Index first, Eigen::Index last) {
+    switch (m) {
+      case 3:
+        return solve_range.template operator()<3>(first, last);
+      case 4:
+        return solve_range.template operator()<4>(first, last);
+      case 5:
+        return solve_range.template operator()<5>(first, last);
+      case 6:
+        return solve_range.template operator()<6>(first, last);
+      case 7:
+        return solve_range.template operator()<7>(first, last);
+      case 8:
+        return solve_range.template operator()<8>(first, last);
+      default:
+        return solve_range.template operator()<0>(first, last);
+    }
+  };
   if (b > kSettleChunk) {
     const auto chunks = static_cast<int>((b + kSettleChunk - 1) / kSettleChunk);
     nn::parallelFor(chunks, [&](int k) {
       const Eigen::Index first = k * kSettleChunk;
-      solve_range(first, std::min(b, first + kSettleChunk));
+      solve(first, std::min(b, first + kSettleChunk));
     });
   } else {
-    solve_range(0, b);
+    solve(0, b);
   }
 }
 

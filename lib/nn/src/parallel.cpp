@@ -42,8 +42,16 @@ class Pool {
     work_.notify_all();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
+    std::lock_guard lock(mutex_);
     stop_ = false;
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { workerLoop(); });
+    // A new worker waits for the generation after the current one, taken here rather than when
+    // the thread gets to run: the first job after a resize is posted right away, usually before
+    // the thread has started, and a worker that read that job's generation as "seen" would sleep
+    // through it and leave every chunk to the caller (one core for the whole job).
+    const std::uint64_t current = generation_;
+    for (int i = 0; i < workers; ++i) {
+      threads_.emplace_back([this, current] { workerLoop(current); });
+    }
   }
 
   [[nodiscard]] int workers() const { return static_cast<int>(threads_.size()); }
@@ -97,9 +105,8 @@ class Pool {
     finished_ += mine;
   }
 
-  void workerLoop() {
+  void workerLoop(std::uint64_t seen) {
     std::unique_lock lock(mutex_);
-    std::uint64_t seen = generation_;
     for (;;) {
       work_.wait(lock, [&] { return stop_ || generation_ != seen; });
       if (stop_) return;
