@@ -258,32 +258,49 @@ TEST_CASE("BuildableStageFitRecoversAPlantedResidueTransfer") {
   CHECK(same >= n - 4);
 }
 
-TEST_CASE("BuildableHeldRampIsConvertedAndItsResiduesAreRead") {
-  // A held calibration ramp through the two-stage cut on the worker pool: the plan's inputs are
-  // the given ones, stage 0 decides floor(8 x / VDD) (or a neighbour at a threshold), and the
-  // residue read at stage 1's sampling instant is the charge-redistribution result
-  // x' = VDD / 2 + 4 (x - DAC(d)) within 1.25 mV single-ended (2.5 mV differential, as above).
+TEST_CASE("BuildableCalibrationRampIsConvertedAndItsResiduesAreFitted") {
+  // The foreground calibration of the two-stage cut on the worker pool (16 points, the table's
+  // 16 unknowns): the ramp holds the 16 step centres over 0.98 of the window in a scrambled
+  // order, stage 0 decides floor(8 x / VDD) (or a neighbour at a threshold), the residue read at
+  // stage 1's sampling instant is the charge-redistribution result x' = VDD / 2 + 4 (x - DAC(d))
+  // within 1.25 mV single-ended (2.5 mV differential, as above), and the fitted transfer is close
+  // to the ideal one (gain error below 1 %, the fit within 0.5 mV).
   const Design design = twoStages();
   BuildableOptions o;
-  o.samples = 8;
-  o.inputs_v = {0.05, 0.21, 0.38, 0.52, 0.66, 0.83, 0.97, 1.14};
   nnadc::sim::PoolOptions po;
   po.workers = 1;
   po.threads_per_worker = 1;
   nnadc::sim::WorkerPool pool(po);
-  const nnadc::sim::BuildableRun run = nnadc::sim::runBuildable(pool, design, o, 600);
-  REQUIRE(run.decisions.size() == 8);
+  const int points = 16;
+  const auto c = nnadc::eval::calibrateBuildable(pool, design, o, points, 0.98, 600);
+  REQUIRE(c.ramp_x_v.size() == points);
+  REQUIRE(c.ramp_decisions.size() == points);
   const double vdd = design.vdd_v;
-  for (std::size_t j = 0; j < 8; ++j) {
-    CAPTURE(j);
-    CHECK(run.plan.x_v[j] == o.inputs_v[j]);
-    const int d = run.decisions[j][0];
-    CHECK(std::abs(d - static_cast<int>(std::floor(8 * o.inputs_v[j] / vdd))) <= 1);
-    const double ideal = vdd / 2 + 4 * (o.inputs_v[j] - (d + 0.5) * vdd / 8);
-    CHECK(std::abs(run.residues_v[j][0] - ideal) < 1.25e-3);
+  std::vector<double> sorted = c.ramp_x_v;
+  std::sort(sorted.begin(), sorted.end());
+  for (int k = 0; k < points; ++k) {
+    CHECK(sorted[static_cast<std::size_t>(k)] ==
+          doctest::Approx(vdd / 2 + 0.98 * vdd / 2 * (2.0 * (k + 0.5) / points - 1.0)));
   }
-  // Inputs outside the window or of the wrong count are refused before any job.
-  o.inputs_v[3] = 1.5;
+  CHECK(std::abs(c.ramp_x_v[1] - c.ramp_x_v[0]) > 0.25 * vdd);  // scrambled, not a slow ramp
+  for (std::size_t j = 0; j < points; ++j) {
+    CAPTURE(j);
+    const double x = c.ramp_x_v[j];
+    const int d = c.ramp_decisions[j][0];
+    CHECK(std::abs(d - static_cast<int>(std::floor(8 * x / vdd))) <= 1);
+    const double ideal = vdd / 2 + 4 * (x - (d + 0.5) * vdd / 8);
+    CHECK(std::abs(c.ramp_residues_v[j][0] - ideal) < 1.25e-3);
+  }
+  REQUIRE(c.stages.size() == 1);
+  CHECK(std::abs(c.stages[0].gain_error) < 0.01);
+  CHECK(c.fit_rms_v[0] < 0.5e-3);
+  CHECK(c.residual_rms_lsb <= c.ideal_residual_rms_lsb + 1e-12);
+  // Too few points for the table, inputs outside the window or of the wrong count: refused
+  // before any job.
+  CHECK_THROWS_AS((void)nnadc::eval::calibrateBuildable(pool, design, o, 8, 0.98, 600),
+                  nnadc::InputError);
+  o.samples = 2;
+  o.inputs_v = {0.3, 1.5};
   CHECK_THROWS_AS((void)nnadc::spice::buildablePlan(design, o), nnadc::InputError);
   o.inputs_v.pop_back();
   CHECK_THROWS_AS((void)nnadc::spice::buildablePlan(design, o), nnadc::InputError);

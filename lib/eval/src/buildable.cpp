@@ -187,6 +187,10 @@ BuildableCalibration calibrateBuildable(sim::WorkerPool& pool, const adc::Design
       residualLsb(design.pipeline, c.table, d, run.plan.x_v);
   c.ideal_residual_rms_lsb =
       residualLsb(design.pipeline, design.pipeline.table, d, run.plan.x_v).first;
+  fitBuildableStages(design, run.plan.x_v, run.decisions, run.residues_v, c);
+  c.ramp_x_v = run.plan.x_v;
+  c.ramp_decisions = run.decisions;
+  c.ramp_residues_v = run.residues_v;
   c.elapsed_s = run.elapsed_s;
   return c;
 }

@@ -21,17 +21,20 @@ Json buildableCalibrationJson(const eval::BuildableCalibration& c) {
       stages.back()["residue_peak_v"] = c.residue_peak_v[i];
     }
   }
-  return Json{{"points", c.points},
-              {"extracted_stages", stages},
-              {"span", c.span},
-              {"unit_cap_f", c.unit_cap_f},
-              {"fs_hz", c.fs_hz},
-              {"noise", false},
-              {"residual_rms_lsb", c.residual_rms_lsb},
-              {"residual_max_lsb", c.residual_max_lsb},
-              {"ideal_table_residual_rms_lsb", c.ideal_residual_rms_lsb},
-              {"elapsed_s", c.elapsed_s},
-              {"table", c.table}};
+  return Json{
+      {"points", c.points},
+      {"extracted_stages", stages},
+      {"span", c.span},
+      {"unit_cap_f", c.unit_cap_f},
+      {"fs_hz", c.fs_hz},
+      {"noise", false},
+      {"residual_rms_lsb", c.residual_rms_lsb},
+      {"residual_max_lsb", c.residual_max_lsb},
+      {"ideal_table_residual_rms_lsb", c.ideal_residual_rms_lsb},
+      {"elapsed_s", c.elapsed_s},
+      {"table", c.table},
+      {"ramp",
+       {{"x_v", c.ramp_x_v}, {"decisions", c.ramp_decisions}, {"residues_v", c.ramp_residues_v}}}};
 }
 
 eval::BuildableCalibration loadBuildableCalibration(const std::string& path,

@@ -32,9 +32,10 @@ std::vector<double> buildableNoiseRms(const adc::Design& design,
 
 /// Foreground calibration of the combination table against the buildable converter as SPICE
 /// simulates it: a ramp of `points` held inputs at the centres of equal steps over `span` of the
-/// window around mid-scale, in a scrambled order (k s mod N), noise off, converted by the deck; the table is the least squares of
-/// adc::PipelineModel::calibrateFrom on the decisions the deck latched (what a real pipeline's
-/// foreground calibration measures: gain error, capacitor and DAC errors of every stage).
+/// window around mid-scale, in a scrambled order (k s mod N), noise off, converted by the deck; the
+/// table is the least squares of adc::PipelineModel::calibrateFrom on the decisions the deck
+/// latched (what a real pipeline's foreground calibration measures: gain error, capacitor and DAC
+/// errors of every stage).
 struct BuildableCalibration {
   int points = 0;
   double span = 0.98;       ///< fraction of the window the ramp covers
@@ -56,6 +57,11 @@ struct BuildableCalibration {
   /// next window bound it; without decision errors it is G x half a level, 0.6 V here).
   std::vector<double> decision_error_max_v;
   std::vector<double> residue_peak_v;
+  /// The ramp as simulated, in conversion order: inputs [V], decisions [sample][stage] and
+  /// residues [sample][stage] (as sim::BuildableRun), so that the fits can be redone offline.
+  std::vector<double> ramp_x_v;
+  std::vector<std::vector<int>> ramp_decisions;
+  std::vector<std::vector<double>> ramp_residues_v;
   double elapsed_s = 0.0;
 };
 
