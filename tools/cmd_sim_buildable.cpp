@@ -23,6 +23,10 @@ void addBuildableOptions(CLI::App& sub, BuildableCliOptions& o) {
   sub.add_option("--amplitude", o.amplitude,
                  "buildable: sine amplitude as a fraction of full scale")
       ->capture_default_str();
+  sub.add_option("--latch-delay", o.latch_delay_s,
+                 "buildable: stage 0's sub-ADC latch closes this long after the sampling instant "
+                 "[s] (its NN lags a moving input by ~10-17 ns)")
+      ->capture_default_str();
   sub.add_option("--calibrate", o.calibrate,
                  "buildable: first simulate a foreground calibration ramp of N held inputs "
                  "(noise off, 0.98 of the window) and combine the decisions through the table it "
@@ -41,6 +45,7 @@ spice::BuildableOptions buildableOptions(const adc::Design& design, const Common
   options.cell.unit_cap_f = o.unit_cap_f;
   options.amplitude = o.amplitude;
   options.held_input = o.held_input;
+  options.latch_delay_s = o.latch_delay_s;
   options.seed = common.seed.value_or(1);
   if (!o.no_noise) options.noise_v_rms = eval::buildableNoiseRms(design, options);
   return options;

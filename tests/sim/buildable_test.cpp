@@ -11,6 +11,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -341,4 +342,31 @@ TEST_CASE("BuildableCalibrationFileIsCheckedAgainstTheDesignAndDeck") {
   CHECK_THROWS_WITH_AS((void)nnadc::io::loadBuildableCalibration(write(short_row), design, o),
                        doctest::Contains("table[2]"), nnadc::InputError);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("BuildableLatchDelayMovesOnlyStageZerosLatch") {
+  // Stage 0's latches close on their own phase, `latch_delay_s` after the top plates are
+  // released (its pulse is high for period / 2 - nonoverlap - early + delay); every other
+  // stage's latches keep their early phase; a delay beyond a fifth of the period is refused.
+  const Design& design = adc14();
+  BuildableOptions o;
+  o.samples = 8;
+  o.latch_delay_s = 10e-9;
+  const std::string deck = nnadc::spice::buildableDeck(design, o);
+  CHECK(deck.find("s_l0_0 bit0_0 l0_0 p1l 0 nnadc_latch") != std::string::npos);
+  CHECK(deck.find("s_l1_0 bit1_0 l1_0 p2e 0 nnadc_latch") != std::string::npos);
+  CHECK(deck.find("s_l2_0 bit2_0 l2_0 p1e 0 nnadc_latch") != std::string::npos);
+  const double high = 0.5 / o.cell.fs_hz - o.cell.nonoverlap_s;
+  const double width = high - o.cell.early_s + o.latch_delay_s - 2 * o.cell.edge_s;
+  const auto at = deck.find("vp1l p1l 0 pulse(");
+  REQUIRE(at != std::string::npos);
+  std::istringstream pulse(deck.substr(at + 17));
+  double v0 = 0, v1 = 0, delay = 0, rise = 0, fall = 0, w = 0;
+  pulse >> v0 >> v1 >> delay >> rise >> fall >> w;
+  CHECK(w == doctest::Approx(width).epsilon(1e-6));
+  BuildableOptions none = o;
+  none.latch_delay_s = 0;
+  CHECK(nnadc::spice::buildableDeck(design, none).find("vp1l p1l") == std::string::npos);
+  o.latch_delay_s = 25e-9;
+  CHECK_THROWS_AS((void)nnadc::spice::buildableDeck(design, o), nnadc::InputError);
 }

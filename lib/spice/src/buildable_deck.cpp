@@ -134,6 +134,7 @@ void BuildableOptions::validate() const {
   requireInRange(kOptionsId, "sample-count", sample_count, 0, samples - first_sample, "");
   requireInRange(kOptionsId, "warmup", warmup, 0, 64, "");
   requireInRange(kOptionsId, "top-switch-multiplier", top_switch_multiplier, 0.25, 64.0, "");
+  requireInRange(kOptionsId, "latch-delay", latch_delay_s, 0.0, 0.2 / cell.fs_hz, "s");
   for (double n : noise_v_rms) requireInRange(kOptionsId, "noise", n, 0.0, 0.1, "V");
   if (!inputs_v.empty() && inputs_v.size() != static_cast<std::size_t>(samples)) {
     throw InputError(kOptionsId, "field 'inputs' has " + std::to_string(inputs_v.size()) +
@@ -211,7 +212,7 @@ std::vector<IdealElement> buildableIdealElements(const BuildableOptions& o) {
        "supply, DAC references (the rails) and common-mode references (their current is counted "
        "in the power)"},
       {"iref*", "bias reference currents (drawn from the OTA supplies: counted)"},
-      {"vp1 vp2 vp1e vp2e and the boosted copies vp*h",
+      {"vp1 vp2 vp1e vp2e (vp1l: stage 0's delayed latch) and the boosted copies vp*h",
        "clock phases (boosted high = " + num(o.cell.boost_v) + " V)"},
       {"s_l*/c_l*/e_q*, b_d*, b_g*",
        "the latches, the decoders and DAC switch drivers (digital logic)"}};
@@ -300,6 +301,9 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
   d << clock("p2h", c.boost_v, period / 2, high, c.edge_s, period) << "\n";
   d << clock("p1eh", c.boost_v, 0.0, high - c.early_s, c.edge_s, period) << "\n";
   d << clock("p2eh", c.boost_v, period / 2, high - c.early_s, c.edge_s, period) << "\n";
+  if (o.latch_delay_s > 0) {
+    d << clock("p1l", vdd, 0.0, high - c.early_s + o.latch_delay_s, c.edge_s, period) << "\n";
+  }
   d << ".model nnadc_latch sw vt=" << num(vcm) << " vh=0.1 ron=100 roff=1e12\n";
 
   // Input: the coherent sine, shifted so that the deck's first reported sample is record sample
@@ -369,7 +373,8 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
     d << " nnadc_fdstage" << s << "\n";
     for (int k = 0; k < outputs; ++k) {
       const std::string b = s + "_" + std::to_string(k);
-      d << "s_l" << b << " bit" << b << " l" << b << " " << sample << "e 0 nnadc_latch\n";
+      const std::string latch = i == 0 && o.latch_delay_s > 0 ? "p1l" : sample + "e";
+      d << "s_l" << b << " bit" << b << " l" << b << " " << latch << " 0 nnadc_latch\n";
       d << "c_l" << b << " l" << b << " 0 " << num(kLatchFarads) << "\n";
       d << "e_q" << b << " q" << b << " 0 l" << b << " 0 1\n";
       saved.push_back(buildableBitVector(i, k));

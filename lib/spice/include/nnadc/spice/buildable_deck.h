@@ -73,6 +73,11 @@ struct BuildableOptions {
   /// over stage 0's sampling phase (what the behavioural model converts: for comparing codes one
   /// by one, free of the sampling network's delay, R_on x C ~ 0.1 ns).
   bool held_input = false;
+  /// Stage 0's sub-ADC latch closes this long after its top plates are released [s]: the NN
+  /// sub-ADC follows a moving input with a lag of ~10-17 ns (docs/buildable.md), so a later latch
+  /// lets its decision catch up with the sampled value, at the cost of a later DAC step in the
+  /// amplification phase. Held inputs are not affected. 0 = at the release.
+  double latch_delay_s = 0.0;
   /// Held inputs instead of the sine (a foreground calibration ramp): single-ended x [V] in
   /// [0, VDD], one per record sample (samples must equal its size), each held as with held_input.
   std::vector<double> inputs_v;
