@@ -16,7 +16,7 @@ struct BuildableCliOptions {
   bool no_noise = false;
   double unit_cap_f = 0.2e-12;
   double amplitude = 0.95;
-  double latch_delay_s = 0.0;
+  double latch_delay_s = 10e-9;
   int calibrate = 0;        ///< foreground calibration ramp points simulated first (0 = none)
   std::string calibration;  ///< or: a previous result's calibration block
 };
