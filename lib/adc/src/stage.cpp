@@ -157,8 +157,9 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
     std::vector<int> hint_h(hs, -1);
     std::vector<int> hint_b(hs, -1);
     std::vector<nn::DriveTable::InputCell> at_u(hs);
-    // phi = W_h h + W_b hb + o_vdd.
-    const auto outputs_of = [&](std::vector<double>& out) {
+    // phi = W_h h + W_b hb + o_vdd. Inlined by force: GCC called it out of line once the pair
+    // kernels grew the solve, paying a call and losing the compile-time output count.
+    const auto outputs_of = [&](std::vector<double> & out) __attribute__((always_inline)) {
       for (std::size_t k = 0; k < ms; ++k) out[k] = 0.0;
       for (std::size_t j = 0; j < hs; ++j) {
         const double* ch = wh + j * ms;
