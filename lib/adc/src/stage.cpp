@@ -282,6 +282,7 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
               const Pair bp = splat(bb);
               const double* chj = &coef_h[j * ms];
               const double* cbj = &coef_b[j * ms];
+#pragma GCC unroll 4  // at -O2 GCC kept this 1..4-trip loop: a compare and branch per pair
               for (std::size_t p = 0; p < kPairs; ++p) {
                 col[p] -= loadPair(chj + kPair * p) * ap + loadPair(cbj + kPair * p) * bp;
               }
