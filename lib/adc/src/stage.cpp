@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "nnadc/nn/parallel.h"
@@ -73,6 +74,20 @@ constexpr double kSettleTolV = 1e-8;
 constexpr int kSettleMaxIter = 60;
 // Samples per unit of parallel work in the operating-point solve (fixed: see settle()).
 constexpr Eigen::Index kSettleChunk = 64;
+
+// Two doubles in one SSE2 register (the x86-64 baseline; GCC/Clang vector extension). The solve's
+// element-wise kernels run on pairs of elements: each element gets exactly the operations, in the
+// order, of the scalar loop (no contraction, -ffp-contract=off; no reassociation), so the same
+// bits, at half the instructions.
+using Pair = double __attribute__((vector_size(16)));
+constexpr std::size_t kPair = 2;
+inline Pair loadPair(const double* p) {
+  Pair v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline void storePair(double* p, Pair v) { std::memcpy(p, &v, sizeof v); }
+inline Pair splat(double x) { return Pair{x, x}; }
 }  // namespace
 
 void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
@@ -142,13 +157,20 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
     std::vector<int> hint_h(hs, -1);
     std::vector<int> hint_b(hs, -1);
     std::vector<nn::DriveTable::InputCell> at_u(hs);
-    // phi = W_h h + W_b hb + o_vdd.
-    const auto outputs_of = [&](std::vector<double>& out) {
+    // phi = W_h h + W_b hb + o_vdd. Inlined by force: GCC called it out of line once the pair
+    // kernels grew the solve, paying a call and losing the compile-time output count.
+    const auto outputs_of = [&](std::vector<double> & out) __attribute__((always_inline)) {
       for (std::size_t k = 0; k < ms; ++k) out[k] = 0.0;
       for (std::size_t j = 0; j < hs; ++j) {
         const double* ch = wh + j * ms;
         const double* cb = wb + j * ms;
-        for (std::size_t k = 0; k < ms; ++k) out[k] += ch[k] * hi[j] + cb[k] * hbi[j];
+        const Pair hj = splat(hi[j]);
+        const Pair bj = splat(hbi[j]);
+        std::size_t k = 0;
+        for (; k + kPair <= ms; k += kPair) {
+          storePair(&out[k], loadPair(&out[k]) + (loadPair(ch + k) * hj + loadPair(cb + k) * bj));
+        }
+        for (; k < ms; ++k) out[k] += ch[k] * hi[j] + cb[k] * hbi[j];
       }
       for (std::size_t k = 0; k < ms; ++k) out[k] += o_vdd(static_cast<Eigen::Index>(k));
     };
@@ -181,7 +203,13 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
           const double ok = oi[k];
           const double* th = ght + k * hs;
           const double* tb = gbt + k * hs;
-          for (std::size_t j = 0; j < hs; ++j) {
+          const Pair okp = splat(ok);
+          std::size_t j = 0;
+          for (; j + kPair <= hs; j += kPair) {
+            storePair(&load_h[j], loadPair(&load_h[j]) + loadPair(th + j) * okp);
+            storePair(&load_b[j], loadPair(&load_b[j]) + loadPair(tb + j) * okp);
+          }
+          for (; j < hs; ++j) {
             load_h[j] += th[j] * ok;
             load_b[j] += tb[j] * ok;
           }
@@ -221,7 +249,16 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
           const double* wbj = wb + j * ms;
           double* chj = &coef_h[j * ms];
           double* cbj = &coef_b[j * ms];
-          for (std::size_t k = 0; k < ms; ++k) {
+          const Pair qj = splat(qb[j]);
+          const Pair phj = splat(ph[j]);
+          const Pair pbj = splat(pb[j]);
+          std::size_t k = 0;
+          for (; k + kPair <= ms; k += kPair) {
+            const Pair wbk = loadPair(wbj + k);
+            storePair(chj + k, (loadPair(whj + k) + wbk * qj) * phj);
+            storePair(cbj + k, wbk * pbj);
+          }
+          for (; k < ms; ++k) {
             chj[k] = (whj[k] + wbj[k] * qb[j]) * ph[j];
             cbj[k] = wbj[k] * pb[j];
           }
@@ -230,16 +267,30 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
         // order (as updating the whole matrix once per j would), here in registers.
         for (std::size_t l = 0; l < ms; ++l) {
           if constexpr (kM > 0) {
-            std::array<double, static_cast<std::size_t>(kM)> col{};
-            for (std::size_t k = 0; k < ms; ++k) col[k] = k == l ? 1.0 : 0.0;
+            // Pairs of rows in registers; an odd last row on its own.
+            constexpr std::size_t kPairs = static_cast<std::size_t>(kM) / kPair;
+            constexpr bool kOdd = kM % 2 != 0;
+            std::array<Pair, kPairs> col{};
+            for (std::size_t p = 0; p < kPairs; ++p) {
+              col[p] = Pair{kPair * p == l ? 1.0 : 0.0, kPair * p + 1 == l ? 1.0 : 0.0};
+            }
+            [[maybe_unused]] double odd_row = l == ms - 1 ? 1.0 : 0.0;
             for (std::size_t j = 0; j < hs; ++j) {
               const double a = gh[l + j * ms];
               const double bb = gb[l + j * ms];
+              const Pair ap = splat(a);
+              const Pair bp = splat(bb);
               const double* chj = &coef_h[j * ms];
               const double* cbj = &coef_b[j * ms];
-              for (std::size_t k = 0; k < ms; ++k) col[k] -= chj[k] * a + cbj[k] * bb;
+#pragma GCC unroll 4  // at -O2 GCC kept this 1..4-trip loop: a compare and branch per pair
+              for (std::size_t p = 0; p < kPairs; ++p) {
+                col[p] -= loadPair(chj + kPair * p) * ap + loadPair(cbj + kPair * p) * bp;
+              }
+              if constexpr (kOdd) odd_row -= chj[ms - 1] * a + cbj[ms - 1] * bb;
             }
-            std::copy(col.begin(), col.end(), jac.begin() + static_cast<std::ptrdiff_t>(l * ms));
+            double* out = &jac[l * ms];
+            for (std::size_t p = 0; p < kPairs; ++p) storePair(out + kPair * p, col[p]);
+            if constexpr (kOdd) out[ms - 1] = odd_row;
           } else {
             double* col = &jac[l * ms];
             for (std::size_t k = 0; k < ms; ++k) col[k] = k == l ? 1.0 : 0.0;

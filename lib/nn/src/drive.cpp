@@ -16,6 +16,8 @@ DriveTable::DriveTable(const InverterDrive& drive) {
   inv_dvin_ = 1.0 / dvin_;
   inv_dvout_ = 1.0 / dvout_;
   i_ = drive.current_a;
+  vout_grid_.resize(static_cast<std::size_t>(nout_));
+  for (int j = 0; j < nout_; ++j) vout_grid_[static_cast<std::size_t>(j)] = vout0_ + dvout_ * j;
 }
 
 double DriveTable::current(double vin, double vout) const {

@@ -55,6 +55,9 @@ class DriveTable {
   int nin_ = 0;
   int nout_ = 0;
   std::vector<double> i_;  // row-major (vin, vout)
+  // vout0_ + dvout_ * j for every output-grid index j, evaluated once with the expression the
+  // solver used inline (the same bits): a load instead of a conversion, a multiply and an add.
+  std::vector<double> vout_grid_;
 };
 
 // Defined here so the stage model's operating-point solver (its hottest call, ~10^9 times per
@@ -82,7 +85,8 @@ inline double DriveTable::diDvin(const InputCell& at, double vout, int cell) con
   const int lo = cell;
   const double* r0 = at.r0;
   const double* r1 = at.r1;
-  const double sv = std::clamp((vout - (vout0_ + dvout_ * lo)) * inv_dvout_, 0.0, 1.0);
+  const double sv =
+      std::clamp((vout - vout_grid_[static_cast<std::size_t>(lo)]) * inv_dvout_, 0.0, 1.0);
   return ((1 - sv) * (r1[lo] - r0[lo]) + sv * (r1[lo + 1] - r0[lo + 1])) * inv_dvin_;
 }
 
@@ -96,10 +100,9 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
   const double t = at.t;
   const double* r0 = at.r0;
   const double* r1 = at.r1;
+  const double* grid = vout_grid_.data();
   // F(v) = I(vin, v) - s v + c, linear between grid columns and decreasing: bisect on columns.
-  const auto f_at = [&](int j) {
-    return (1 - t) * r0[j] + t * r1[j] - s * (vout0_ + dvout_ * j) + c;
-  };
+  const auto f_at = [&](int j) { return (1 - t) * r0[j] + t * r1[j] - s * grid[j] + c; };
   LoadedPoint p;
   int lo = 0;
   int hi = nout_ - 1;
@@ -156,9 +159,9 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
   // Root inside [lo, lo + 1] when F changes sign there; otherwise the table's end (the load
   // would pull the node past the rail the inverter can reach: it clamps there).
   if (f_lo <= 0.0) {
-    p.vout = vout0_ + dvout_ * lo;
+    p.vout = grid[lo];
   } else if (f_hi > 0.0) {
-    p.vout = vout0_ + dvout_ * (lo + 1);
+    p.vout = grid[lo + 1];
   } else {
     p.vout = vout0_ + dvout_ * (lo + f_lo / (f_lo - f_hi));
   }
