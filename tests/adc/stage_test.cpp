@@ -174,10 +174,11 @@ TEST_SUITE("adc") {
     nnadc::Rng rng(5);
     nnadc::adc::StageCells cells;
     cells.hidden =
-        Eigen::MatrixXi::NullaryExpr(6, 4, [&] { return static_cast<int>(rng.below(8)); });
+        Eigen::MatrixXi::NullaryExpr(6, 4, [&] { return static_cast<int>(rng.below(7)); });
     cells.output =
-        Eigen::MatrixXi::NullaryExpr(m, 14, [&] { return static_cast<int>(rng.below(8)); });
-    cells.hidden.col(0).array() += 1;  // every column has a device
+        Eigen::MatrixXi::NullaryExpr(m, 14, [&] { return static_cast<int>(rng.below(7)); });
+    // Every column has a device; levels stay within the 8-entry table (0..7) after the + 1.
+    cells.hidden.col(0).array() += 1;
     cells.output.col(13).array() += 1;
     Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(997, 0.001, 1.199);
     for (const double g_out : {1e3, 1e-4}) {
