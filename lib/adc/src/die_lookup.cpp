@@ -8,10 +8,6 @@
 namespace nnadc::adc {
 
 namespace {
-// Same helpers as pipeline.cpp: the residue the lookup replays is the model's formula.
-double step(const StageShape& s) { return (s.input_hi_v - s.input_lo_v) / (1 << s.bits); }
-double centre(const StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
-double dac(const StageShape& s, int d) { return s.input_lo_v + (d + 0.5) * step(s); }
 
 /// A change of word between a (word wa) and b (word wb), narrowed by bisection.
 struct Bracket {
@@ -133,8 +129,8 @@ Eigen::MatrixXi DieLookup::decisions(const Eigen::VectorXd& x) const {
       const AmplifierModel& a = g_.amplifier.empty() ? st.amplifier : g_.amplifier[si];
       for (Eigen::Index k = 0; k < x.size(); ++k) {
         const int d = out(k, i);
-        const double e = v(k) - dac(st.adc.shape, d);
-        v(k) = centre(next) + st.gain * (a.transfer(e, d) + 0.0);
+        const double e = v(k) - stageDac(st.adc.shape, d);
+        v(k) = stageCentre(next) + st.gain * (a.transfer(e, d) + 0.0);
       }
     }
     v = v.cwiseMax(0.0).cwiseMin(vdd);

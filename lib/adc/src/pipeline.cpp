@@ -30,9 +30,6 @@ int pipelineResolution(const std::vector<int>& stage_bits, int redundancy) {
 }
 
 namespace {
-double step(const StageShape& s) { return (s.input_hi_v - s.input_lo_v) / (1 << s.bits); }
-double centre(const StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
-double dac(const StageShape& s, int d) { return s.input_lo_v + (d + 0.5) * step(s); }
 constexpr Eigen::Index kChunk = 1 << 15;
 }  // namespace
 
@@ -43,7 +40,8 @@ std::vector<std::vector<double>> idealTable(const Pipeline& p) {
     const StageShape& s = p.stages[i].adc.shape;
     std::vector<double> t(static_cast<std::size_t>(1 << s.bits));
     for (int d = 0; d < (1 << s.bits); ++d) {
-      t[static_cast<std::size_t>(d)] = i == 0 ? dac(s, d) : (dac(s, d) - centre(s)) * scale;
+      t[static_cast<std::size_t>(d)] =
+          i == 0 ? stageDac(s, d) : (stageDac(s, d) - stageCentre(s)) * scale;
     }
     table.push_back(std::move(t));
     scale /= p.stages[i].gain;
@@ -147,9 +145,9 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
         const bool noisy = noise != nullptr && a.noise_v_rms > 0.0;
         for (Eigen::Index k = 0; k < n; ++k) {
           const int d = out.decisions(start + k, i);
-          const double e = v(k) - dac(st.adc.shape, d);
+          const double e = v(k) - stageDac(st.adc.shape, d);
           const double n_v = noisy ? a.noise_v_rms * noise->normal() : 0.0;
-          v(k) = centre(next) + st.gain * (a.transfer(e, d) + n_v);
+          v(k) = stageCentre(next) + st.gain * (a.transfer(e, d) + n_v);
         }
       }
       // A real residue cannot leave the supply rails.

@@ -36,6 +36,34 @@ std::vector<double> buildableNoiseRms(const adc::Design& design,
 
 namespace {
 
+Eigen::VectorXd toVector(const std::vector<double>& v) {
+  return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
+}
+
+/// Code-by-code comparison of two records of the same inputs.
+struct CodeComparison {
+  double equal = 0.0;       ///< fraction of identical codes
+  double within_one = 0.0;  ///< fraction within +-1
+  std::int64_t max_difference = 0;
+};
+
+CodeComparison compareCodes(const std::vector<std::int64_t>& a,
+                            const std::vector<std::int64_t>& b) {
+  CodeComparison c;
+  std::size_t equal = 0;
+  std::size_t near = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    const std::int64_t diff = std::llabs(a[k] - b[k]);
+    equal += diff == 0 ? 1 : 0;
+    near += diff <= 1 ? 1 : 0;
+    c.max_difference = std::max(c.max_difference, diff);
+  }
+  const auto n = static_cast<double>(std::max<std::size_t>(1, a.size()));
+  c.equal = static_cast<double>(equal) / n;
+  c.within_one = static_cast<double>(near) / n;
+  return c;
+}
+
 Eigen::MatrixXi decisionMatrix(const std::vector<std::vector<int>>& decisions, std::size_t stages) {
   Eigen::MatrixXi m(static_cast<Eigen::Index>(decisions.size()), static_cast<Eigen::Index>(stages));
   for (std::size_t k = 0; k < decisions.size(); ++k) {
@@ -80,8 +108,8 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
     const adc::StageShape& shape = stages[i].adc.shape;
     const adc::StageShape& next = stages[i + 1].adc.shape;
     const int levels = 1 << shape.bits;
-    const double step = (shape.input_hi_v - shape.input_lo_v) / levels;
-    const double c_next = 0.5 * (next.input_lo_v + next.input_hi_v);
+    const double step = adc::stageStep(shape);
+    const double c_next = adc::stageCentre(next);
     const Eigen::Index n = static_cast<Eigen::Index>(decisions.size());
     // Columns: e, e^2, e^3, one-hot level.
     Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, 3 + levels);
@@ -93,7 +121,7 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
       const auto sk = static_cast<std::size_t>(k);
       const double v = i == 0 ? x_v[sk] : residues_v[sk][i - 1];
       const int d = decisions[sk][i];
-      const double e = v - (shape.input_lo_v + (d + 0.5) * step);
+      const double e = v - adc::stageDac(shape, d);
       a(k, 0) = e;
       a(k, 1) = e * e;
       a(k, 2) = e * e * e;
@@ -177,12 +205,8 @@ BuildableCalibration calibrateBuildable(sim::WorkerPool& pool, const adc::Design
   c.fs_hz = options.cell.fs_hz;
   const sim::BuildableRun run = sim::runBuildable(pool, design, o, timeout_s);
   const Eigen::MatrixXi d = decisionMatrix(run.decisions, stages);
-  Eigen::VectorXd x(static_cast<Eigen::Index>(run.plan.x_v.size()));
-  for (std::size_t k = 0; k < run.plan.x_v.size(); ++k) {
-    x[static_cast<Eigen::Index>(k)] = run.plan.x_v[k];
-  }
   const adc::PipelineModel model(design.pipeline, design);
-  c.table = model.calibrateFrom(x, d);
+  c.table = model.calibrateFrom(toVector(run.plan.x_v), d);
   std::tie(c.residual_rms_lsb, c.residual_max_lsb) =
       residualLsb(design.pipeline, c.table, d, run.plan.x_v);
   c.ideal_residual_rms_lsb =
@@ -213,10 +237,7 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
   bo.window = metrics::Window::kNone;
   {
     const adc::PipelineModel nominal(design.pipeline, design);
-    Eigen::VectorXd x(static_cast<Eigen::Index>(plan0.x_v.size()));
-    for (std::size_t k = 0; k < plan0.x_v.size(); ++k)
-      x[static_cast<Eigen::Index>(k)] = plan0.x_v[k];
-    (void)metrics::analyzeCodes(nominal.convert(nominal.nominal(), x), bo);
+    (void)metrics::analyzeCodes(nominal.convert(nominal.nominal(), toVector(plan0.x_v)), bo);
   }
   BuildableSummary s;
   s.options = options;
@@ -236,18 +257,16 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
     }
   }
   const adc::PipelineModel model(pipeline, design);
-  Eigen::VectorXd x(static_cast<Eigen::Index>(s.x_v.size()));
-  for (std::size_t k = 0; k < s.x_v.size(); ++k) x[static_cast<Eigen::Index>(k)] = s.x_v[k];
+  const Eigen::VectorXd x = toVector(s.x_v);
   adc::PipelineTrace trace;
   Rng rng(Rng::sampleSeed(options.seed, 0x5eed));
   s.behavioural_codes = model.convert(model.nominal(), x, &trace, s.noise ? &rng : nullptr);
 
-  std::size_t same = 0;
+  const CodeComparison behavioural = compareCodes(s.run.codes, s.behavioural_codes);
+  s.agreement = behavioural.equal;
+  s.max_code_difference = behavioural.max_difference;
   s.stage_decision_agreement.assign(stages, 0.0);
   for (std::size_t k = 0; k < s.run.codes.size(); ++k) {
-    const std::int64_t diff = std::llabs(s.run.codes[k] - s.behavioural_codes[k]);
-    if (diff == 0) ++same;
-    s.max_code_difference = std::max(s.max_code_difference, diff);
     for (std::size_t i = 0; i < stages; ++i) {
       if (s.run.decisions[k][i] ==
           trace.decisions(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(i))) {
@@ -256,21 +275,21 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
     }
   }
   const auto n = static_cast<double>(std::max<std::size_t>(1, s.run.codes.size()));
-  s.agreement = static_cast<double>(same) / n;
   for (double& a : s.stage_decision_agreement) a /= n;
 
   metrics::AnalysisOptions ao = bo;
   ao.fs_hz = options.cell.fs_hz;
   ao.power_w = s.run.power_w;
-  s.uncalibrated_codes = s.run.codes;
-  s.uncalibrated_enob = metrics::analyzeCodes(s.uncalibrated_codes, ao).spectrum->enob;
   if (calibration) {
+    s.uncalibrated_codes = s.run.codes;
+    s.uncalibrated_enob = metrics::analyzeCodes(s.uncalibrated_codes, ao).spectrum->enob;
     adc::PipelineModel calibrated(design.pipeline, design);
     calibrated.setTable(calibration->table);
     s.run.codes = calibrated.codes(decisionMatrix(s.run.decisions, stages));
     s.calibration = std::move(calibration);
   }
   s.analysis = metrics::analyzeCodes(s.run.codes, ao);
+  if (!s.calibration) s.uncalibrated_enob = s.analysis.spectrum->enob;
   if (s.calibration && !s.calibration->stages.empty()) {
     const adc::Pipeline extracted = extractedPipeline(
         design, *s.calibration, s.noise ? options.noise_v_rms : std::vector<double>{});
@@ -278,16 +297,10 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
     Rng erng(Rng::sampleSeed(options.seed, 0x5eed));
     s.extracted = true;
     s.extracted_codes = em.convert(em.nominal(), x, nullptr, s.noise ? &erng : nullptr);
-    std::size_t equal = 0;
-    std::size_t near = 0;
-    for (std::size_t k = 0; k < s.run.codes.size(); ++k) {
-      const std::int64_t diff = std::llabs(s.run.codes[k] - s.extracted_codes[k]);
-      equal += diff == 0 ? 1 : 0;
-      near += diff <= 1 ? 1 : 0;
-      s.extracted_max_code_difference = std::max(s.extracted_max_code_difference, diff);
-    }
-    s.extracted_agreement = static_cast<double>(equal) / n;
-    s.extracted_within_one_lsb = static_cast<double>(near) / n;
+    const CodeComparison extracted_vs_spice = compareCodes(s.run.codes, s.extracted_codes);
+    s.extracted_agreement = extracted_vs_spice.equal;
+    s.extracted_within_one_lsb = extracted_vs_spice.within_one;
+    s.extracted_max_code_difference = extracted_vs_spice.max_difference;
     s.extracted_enob = metrics::analyzeCodes(s.extracted_codes, bo).spectrum->enob;
   }
   s.behavioural_enob = metrics::analyzeCodes(s.behavioural_codes, bo).spectrum->enob;

@@ -29,6 +29,18 @@
 
 namespace nnadc::adc {
 
+/// A stage's level width [V]: its window over 2^bits.
+inline double stageStep(const StageShape& s) {
+  return (s.input_hi_v - s.input_lo_v) / (1 << s.bits);
+}
+/// The centre of a stage's window [V] (where the next stage's residue is centred).
+inline double stageCentre(const StageShape& s) { return 0.5 * (s.input_lo_v + s.input_hi_v); }
+/// The DAC level of decision d [V]: the centre of level d, lo + (d + 1/2) step; the residue is
+/// G (v - DAC(d)) around the next stage's centre.
+inline double stageDac(const StageShape& s, int d) {
+  return s.input_lo_v + (d + 0.5) * stageStep(s);
+}
+
 /// Resolution a plan gives: sum (b_i - r) over all but the last stage, plus b_last.
 int pipelineResolution(const std::vector<int>& stage_bits, int redundancy);
 

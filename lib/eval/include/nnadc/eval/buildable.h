@@ -88,7 +88,8 @@ struct BuildableSummary {
   spice::BuildableOptions options;
   sim::BuildableRun run;  ///< codes through the calibrated table when there is one
   std::optional<BuildableCalibration> calibration;
-  std::vector<std::int64_t> uncalibrated_codes;  ///< the SPICE decisions through the design's table
+  /// With a calibration: the SPICE decisions through the design's table (without, `run.codes`).
+  std::vector<std::int64_t> uncalibrated_codes;
   double uncalibrated_enob = 0.0;
   bool noise = false;
   std::vector<double> x_v;                      ///< input of each sample [V] (single-ended)
