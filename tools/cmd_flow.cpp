@@ -1,9 +1,11 @@
 // nnadc flow --config F -o DIR: characterize -> train a recipe on that VTC (or reuse a design) ->
 // eval with RRAM Monte-Carlo -> emit every bench and dialect -> sim static and transient ->
-// summary. Library calls on one in-memory design, one worker pool for every SPICE step.
+// sim buildable (the headline) -> summary. Library calls on one in-memory design, one worker pool
+// for every SPICE step.
 #include <cstdio>
 
 #include "cli_common.h"
+#include "cmd_flow_inputs.h"
 #include "nnadc/core/error.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/flow_json.h"
@@ -28,34 +30,20 @@ struct FlowCliOptions {
 };
 
 int runFlow(CLI::App& sub, FlowCliOptions& o) {
-  resolveConfigPaths(o.common, {{&o.design, "design"}, {&o.recipe, "recipe"}});
+  resolveConfigPaths(o.common, {{&o.design, "design"},
+                                {&o.recipe, "recipe"},
+                                {&o.flow.buildable_calibration, "buildable-calibration"}});
   StderrLogger logger(&o.common.quiet);
-  if (o.design.empty() == o.recipe.empty()) {
-    throw InputError("NNADC-CFG-005",
-                     "nnadc flow needs exactly one of --design (reuse a trained design) or "
-                     "--recipe (train one); got " +
-                         std::string(o.design.empty() ? "neither" : "both"));
-  }
   io::FlowOptions& f = o.flow;
   f.bench.timeout_s = o.pool.timeout_s;
   f.variation = o.mc.options(o.common.seed.value_or(1));
   f.run_variation = o.mc.requested();
   f.validate();
   // Every input is read and checked before any work: bad input is exit 2 with nothing written.
-  std::optional<io::Recipe> recipe;
-  std::optional<adc::Design> reused;
-  if (!o.recipe.empty()) {
-    recipe = io::loadRecipe(o.recipe, /*load_vtc=*/false);
-    applyTrainOverrides(recipe->request, o.common.seed, o.train_iterations, {});
-    recipe->request.validate();
-  } else {
-    if (o.train_iterations) {
-      throw InputError("NNADC-CFG-003",
-                       "field 'train-iterations' = " + std::to_string(*o.train_iterations) +
-                           " applies to --recipe only; --design reuses a design");
-    }
-    reused = io::loadDesign(o.design);
-  }
+  const std::uint64_t seed = o.common.seed.value_or(1);
+  FlowInputs in = loadFlowInputs(o.design, o.recipe, o.common, o.train_iterations, f);
+  std::optional<io::Recipe>& recipe = in.recipe;
+  const std::optional<eval::BuildableCalibration>& calibration = in.calibration;
   io::FlowWriter out(o.common.output, logger);
   sim::WorkerPool pool(o.pool.pool(logger));
   sim::PoolSimulator simulator(pool);
@@ -81,7 +69,7 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
     design = t.design;
     out.writeDesign(design, *recipe, t);
   } else {
-    design = std::move(*reused);
+    design = std::move(*in.reused);
     out.copyDesign(o.design, design, c.vtc);
   }
   // 3. Behavioural figures (nominal and, for pipelines, RRAM-variation Monte-Carlo).
@@ -95,7 +83,17 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
       return out.writeBench(bench, eval::measureBench(pool, design, bench.options));
     });
   }
-  // 6. Summary, and the report (in the folder before it is swapped in).
+  // 6. The buildable converter (transistor-level residue path, noise on): the headline.
+  std::string why;
+  if (const auto b = io::flowBuildable(design, f, seed, &why)) {
+    out.step("sim buildable", [&] {
+      out.writeBuildable(eval::measureBuildable(pool, design, *b, o.pool.timeout_s, calibration),
+                         spice::buildableDeck(design, *b), f.buildable_calibration);
+    });
+  } else {
+    out.skipBuildable(why);
+  }
+  // 7. Summary, and the report (in the folder before it is swapped in).
   const io::Json summary =
       out.writeSummary(o.recipe.empty() ? o.design : o.recipe, recipe.has_value(), f,
                        effectiveConfig(sub), o.no_report ? nullptr : report::writeFlowReport);
@@ -136,6 +134,7 @@ void addFlowCommand(CLI::App& app, int& exit_code) {
   o.mc.draws = 20;
   addMonteCarloOptions(*sub, o.mc);
   sub->add_flag("--skip-transient", o.flow.skip_transient, "Do not run the transient bench");
+  addFlowBuildableOptions(*sub, o.flow);
   sub->add_flag("--no-report", o.no_report, "Do not write report.html (needs gnuplot)");
   sub->add_option("--train-iterations", o.train_iterations,
                   "--recipe: training iterations per stage (default: the recipe's)");

@@ -7,6 +7,7 @@
 #include "nnadc/io/buildable_json.h"
 #include "nnadc/io/design_json.h"
 #include "nnadc/io/file.h"
+#include "nnadc/io/mc_json.h"
 #include "nnadc/io/results_json.h"
 
 namespace nnadc::cli {
@@ -79,7 +80,7 @@ int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
   std::optional<eval::BuildableCalibration> calibration;
   if (!o.calibration.empty()) {
     requireDistinctOutput(common, {{"--design", deck.design}, {"--calibration", o.calibration}});
-    calibration = io::loadBuildableCalibration(o.calibration, design, options);
+    calibration = io::loadBuildableCalibration(o.calibration, design, options, deck.design);
   }
   sim::WorkerPool pool(pool_options.pool(logger));
   if (o.calibrate > 0) {
@@ -87,6 +88,7 @@ int runBuildableSim(CLI::App& sub, const CommonOptions& common, const DeckCliOpt
                 " held ramp points (noise off)");
     calibration =
         eval::calibrateBuildable(pool, design, options, o.calibrate, 0.98, pool_options.timeout_s);
+    calibration->design_digest = io::fileDigest(deck.design);
   }
   const eval::BuildableSummary s =
       eval::measureBuildable(pool, design, options, pool_options.timeout_s, calibration);

@@ -88,4 +88,18 @@ void addMonteCarloOptions(CLI::App& sub, MonteCarloCliOptions& o) {
                "die on a foreground ramp");
 }
 
+void addFlowBuildableOptions(CLI::App& sub, io::FlowOptions& options) {
+  sub.add_option("--buildable-samples", options.buildable_samples,
+                 "Buildable converter (transistor-level MDACs, noise on; the headline): samples of "
+                 "its clocked transient (>= 64; ~6 s each on 2 cores; one standard error of the "
+                 "ENOB is ~0.72 / sqrt(N/2 - 2) bit)")
+      ->capture_default_str();
+  sub.add_option("--buildable-calibration", options.buildable_calibration,
+                 "Buildable converter: the foreground calibration to combine its decisions with (a "
+                 "`sim --bench buildable --calibrate N` result of the reused design; default: "
+                 "uncalibrated, the design's own table)");
+  sub.add_flag("--skip-buildable", options.skip_buildable,
+               "Do not simulate the buildable converter");
+}
+
 }  // namespace nnadc::cli

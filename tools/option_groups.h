@@ -7,6 +7,7 @@
 #include <string>
 
 #include "nnadc/core/log.h"
+#include "nnadc/io/flow_json.h"
 #include "nnadc/mc/variation.h"
 #include "nnadc/sim/pool.h"
 #include "nnadc/spice/deck.h"
@@ -44,5 +45,8 @@ struct MonteCarloCliOptions {
   [[nodiscard]] mc::VariationOptions options(std::uint64_t seed) const;
 };
 void addMonteCarloOptions(CLI::App& sub, MonteCarloCliOptions& options);
+
+/// nnadc flow: --buildable-samples, --buildable-calibration, --skip-buildable.
+void addFlowBuildableOptions(CLI::App& sub, io::FlowOptions& options);
 
 }  // namespace nnadc::cli

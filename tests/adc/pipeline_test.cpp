@@ -120,6 +120,28 @@ TEST_SUITE("adc") {
       worst = std::max(worst, std::abs(v - x(k)));
     }
     CHECK(worst <= lsb);
+    // Given noise values (a SPICE deck's own draws) enter each residue as input-referred errors:
+    // v1 = 0.6 + 4 (v0 - DAC(d0) + n0), stage 0's decision untouched (it is taken on v0).
+    Eigen::MatrixXd noise = Eigen::MatrixXd::Zero(x.size(), 3);
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+      noise(k, 0) = 1e-3 * static_cast<double>(k % 7 - 3);
+      noise(k, 1) = -2e-3 * static_cast<double>(k % 5 - 2);
+    }
+    nnadc::adc::PipelineTrace tn;
+    model.trace(model.nominal(), x, tn, nullptr, &noise);
+    const double step1 = (st[1].adc.shape.input_hi_v - st[1].adc.shape.input_lo_v) / 8;
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+      CHECK(tn.decisions(k, 0) == t.decisions(k, 0));
+      const double e0 = x(k) - (t.decisions(k, 0) + 0.5) * step0 + noise(k, 0);
+      CHECK(tn.inputs(k, 1) ==
+            doctest::Approx(std::clamp(0.6 + 4.0 * e0, 0.0, 1.2)).epsilon(1e-12));
+      const double e1 = tn.inputs(k, 1) - st[1].adc.shape.input_lo_v -
+                        (tn.decisions(k, 1) + 0.5) * step1 + noise(k, 1);
+      CHECK(tn.inputs(k, 2) ==
+            doctest::Approx(std::clamp(0.6 + 4.0 * e1, 0.0, 1.2)).epsilon(1e-12));
+    }
+    const Eigen::MatrixXd short_noise = noise.topRows(10);
+    CHECK_THROWS_AS(model.trace(model.nominal(), x, tn, nullptr, &short_noise), nnadc::InputError);
   }
 
   TEST_CASE("ForegroundCalibrationRemovesAnAmplifierGainError") {

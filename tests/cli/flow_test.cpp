@@ -24,6 +24,28 @@ std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string
 
 fs::path adc14() { return nnadc::test::sourceDir() / "training" / "adc14.design.json"; }
 
+fs::path shippedCalibration() {
+  return nnadc::test::sourceDir() / "training" / "adc14.buildable_calibration.json";
+}
+
+// Stage 0 of the shipped design followed by its last stage (a flash): a 5-bit pipeline the
+// buildable bench simulates in seconds. Its table is the ideal one: stage 0's level centres
+// (d + 1/2) VDD / 8, the flash's steps of VDD / 32 around 0.
+fs::path twoStageCut(const fs::path& dir) {
+  nnadc::io::Json d = nnadc::io::loadJsonFile(adc14());
+  d["stages"] = nnadc::io::Json::array({d["stages"].front(), d["stages"].back()});
+  nnadc::io::Json t0 = nnadc::io::Json::array();
+  nnadc::io::Json t1 = nnadc::io::Json::array();
+  for (int k = 0; k < 8; ++k) {
+    t0.push_back((k + 0.5) * 1.2 / 8);
+    t1.push_back((k - 3.5) * 1.2 / 32);
+  }
+  d["pipeline"] = {{"bits", 5}, {"redundancy", 1}, {"calibrated", false}, {"table_v", {t0, t1}}};
+  const fs::path file = dir / "cut.design.json";
+  nnadc::io::writeFileAtomic(file, nnadc::io::dumpJson(d));
+  return file;
+}
+
 nnadc::io::Json simAdc14(const std::string& name, const std::string& args) {
   const auto out = nnadc::test::scratchDir("sim_adc14_" + name) / "metrics.json";
   const auto r = runCommand(cli("sim --design " + adc14().string() + " " + args +
@@ -134,12 +156,14 @@ TEST_SUITE("cli") {
   TEST_CASE("FlowWritesEveryArtefactAndASummary") {
     const auto dir = nnadc::test::scratchDir("flow_small");
     const auto out = dir / "out";
+    // The buildable converter of adc14 takes minutes: FlowHeadlinesTheBuildableConverter runs it
+    // on a two-stage cut.
     const auto r = runCommand(cli("flow --design " + adc14().string() +
                                   " --points 256 --samples 64 --draws 0 --workers 2 --sine-log2 10 "
-                                  "--ramp-per-level 1 -o " +
+                                  "--ramp-per-level 1 --skip-buildable -o " +
                                   out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-    CHECK(r.output.find("flow: static ENOB") != std::string::npos);
+    CHECK(r.output.find("flow: reference with ideal amplifiers: static ENOB") != std::string::npos);
     for (const char* f :
          {"vtc.json", "design.json", "behavioural.json", "static.json", "static_sine.json",
           "transient.json", "summary.json", "summary.md", "report.html", "netlists/inverter.cir",
@@ -150,6 +174,9 @@ TEST_SUITE("cli") {
     const auto s = nnadc::io::loadJsonFile(out / "summary.json");
     CHECK(s["static"]["agreement"].get<double>() >= 0.95);
     CHECK(s["transient"]["power_per_stage_w"].size() == 7);
+    CHECK_FALSE(fs::exists(out / "buildable.json"));
+    CHECK(s["buildable"]["skipped"].get<std::string>().find("--skip-buildable") !=
+          std::string::npos);
     // The survey figures the summary quotes are the ones PAPERS.md records (shared/ lies beside
     // the repository, as in CI).
     const auto papers =
@@ -171,6 +198,65 @@ TEST_SUITE("cli") {
     const auto stat = nnadc::io::loadJsonFile(out / "static.json");
     CHECK(s["static"]["ramp_enob"] == stat["ramp_enob"]);
     // Its report.html opens offline in a browser, draws every plot and quotes these files.
+    nnadc::test::checkReportInBrowser(out);
+  }
+
+  TEST_CASE("FlowHeadlinesTheBuildableConverter") {
+    // The buildable converter (transistor-level MDAC, noise on) is the flow's headline; the
+    // ideal-amplifier benches are labelled as the reference.
+    const auto dir = nnadc::test::scratchDir("flow_buildable");
+    const auto out = dir / "out";
+    const auto r = runCommand(cli("flow --design " + twoStageCut(dir).string() +
+                                  " --points 64 --samples 64 --draws 0 --workers 2 --sine-log2 8 "
+                                  "--ramp-per-level 2 -o " +
+                                  out.string()));
+    REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+    CHECK(r.output.find("flow: buildable converter (SPICE, noise on, 64 samples, uncalibrated): "
+                        "ENOB ") != std::string::npos);
+    CHECK(r.output.find("; reference with ideal amplifiers: static ENOB") != std::string::npos);
+    for (const char* f : {"buildable.json", "netlists/buildable.cir", "transient.json"}) {
+      CHECK_MESSAGE(fs::is_regular_file(out / f), f);
+    }
+    const auto s = nnadc::io::loadJsonFile(out / "summary.json");
+    const auto b = nnadc::io::loadJsonFile(out / "buildable.json");
+    const auto& sb = s["buildable"];
+    // The summary quotes the bench's result.
+    CHECK(sb["enob"] == b["enob"]);
+    CHECK(sb["power_w"] == b["power_w"]);
+    CHECK(sb["noise"] == true);
+    CHECK(sb["calibrated"] == false);
+    CHECK(sb["samples"] == 64);
+    // Physics: an ideal 5-bit quantiser at 0.95 of full scale has SINAD 6.02 x 5 + 1.76 +
+    // 20 log10 0.95 = 31.4 dB, ENOB 4.92; noise and the sub-ADC's errors only lower it.
+    CHECK(sb["enob"].get<double>() <= 4.95);
+    CHECK(sb["enob"].get<double>() >= 4.6);
+    // Power by kind adds up to the total, and every kind of block draws current.
+    double sum = 0.0;
+    for (const auto& [kind, w] : sb["power_by_kind"].items()) {
+      CAPTURE(kind);
+      CHECK(w.get<double>() > 0.0);
+      sum += w.get<double>();
+    }
+    CHECK(sum == doctest::Approx(b["power_w"].get<double>()).epsilon(1e-9));
+    // 0.721 / sqrt(64 / 2 - 2): the noise-bin estimate's standard error in bits.
+    CHECK(sb["enob_standard_error_bits"].get<double>() ==
+          doctest::Approx(10 * std::log10(std::exp(1.0)) / 6.02 / std::sqrt(30.0)));
+    // The deck it simulated lists its ideal elements in the header.
+    const std::string deck = nnadc::io::readTextFile(out / "netlists" / "buildable.cir");
+    CHECK(deck.find("vinp/vinn: the input source") != std::string::npos);
+    // summary.md: the buildable converter first, the ideal-amplifier benches labelled reference.
+    const std::string md = nnadc::io::readTextFile(out / "summary.md");
+    const auto head = md.find("## The buildable converter");
+    const auto ref = md.find("## Reference: ideal residue amplifiers");
+    CHECK(head != std::string::npos);
+    CHECK(ref != std::string::npos);
+    CHECK(head < ref);
+    // Its report.html draws the buildable spectrum, power and FoM and quotes these files.
+    const std::string html = nnadc::io::readTextFile(out / "report.html");
+    CHECK(html.find("SPICE buildable converter (noise on)") != std::string::npos);
+    CHECK(html.find("Power per stage and block (buildable converter)") != std::string::npos);
+    CHECK(html.find("this design (buildable, SPICE)") != std::string::npos);
+    CHECK(html.find("reference: ideal amplifiers") != std::string::npos);
     nnadc::test::checkReportInBrowser(out);
   }
 
@@ -220,5 +306,30 @@ TEST_SUITE("cli") {
     CHECK(iterations.exit_code == 2);
     CHECK(iterations.output.find("field 'iterations'") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "d"));
+    // A buildable calibration belongs to one design file: refused for another one (its digest),
+    // for a design of another shape and with --recipe, before anything is written.
+    std::string copy = nnadc::io::readTextFile(adc14());
+    copy.push_back('\n');  // the same design, another file: a calibration names its bytes
+    nnadc::io::writeFileAtomic(dir / "adc14_copy.json", copy);
+    const auto other = runCommand(cli("flow --design " + (dir / "adc14_copy.json").string() +
+                                      " --buildable-calibration " + shippedCalibration().string() +
+                                      " -o " + (dir / "e").string()));
+    CHECK(other.exit_code == 2);
+    CHECK(other.output.find("error[NNADC-CFG-003]") != std::string::npos);
+    CHECK(other.output.find("field 'calibration.design_digest'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "e"));
+    const auto shape =
+        runCommand(cli("flow --design " + twoStageCut(dir).string() + " --buildable-calibration " +
+                       shippedCalibration().string() + " -o " + (dir / "f").string()));
+    CHECK(shape.exit_code == 2);
+    CHECK(shape.output.find("field 'calibration.table'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "f"));
+    const auto recipe = runCommand(
+        cli("flow --recipe " + (nnadc::test::sourceDir() / "training" / "adc14.json").string() +
+            " --buildable-calibration " + shippedCalibration().string() + " -o " +
+            (dir / "g").string()));
+    CHECK(recipe.exit_code == 2);
+    CHECK(recipe.output.find("field 'buildable-calibration'") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "g"));
   }
 }

@@ -21,6 +21,7 @@
 #include "nnadc/eval/buildable.h"
 #include "nnadc/io/buildable_json.h"
 #include "nnadc/io/design_json.h"
+#include "nnadc/io/mc_json.h"
 #include "nnadc/sim/buildable_bench.h"
 #include "nnadc/sim/pool.h"
 #include "nnadc/sim/stage_bench.h"
@@ -342,6 +343,39 @@ TEST_CASE("BuildableCalibrationFileIsCheckedAgainstTheDesignAndDeck") {
   CHECK_THROWS_WITH_AS((void)nnadc::io::loadBuildableCalibration(write(short_row), design, o),
                        doctest::Contains("table[2]"), nnadc::InputError);
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("ShippedBuildableCalibrationBelongsToTheShippedDesignAndReducesItsRampError") {
+  // training/adc14.buildable_calibration.json (the flow's default): measured on the shipped
+  // design file with the default deck, so it loads; and its table is what its own ramp asks for:
+  // recomputed here from the stored SPICE ramp (inputs and latched decisions), the residual
+  // sum_i T_i[d_i] - x is the stored one, and far below the design table's on the same decisions.
+  const auto design_file = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+  const auto file = nnadc::test::sourceDir() / "training" / "adc14.buildable_calibration.json";
+  const Design& design = adc14();
+  const auto c = nnadc::io::loadBuildableCalibration(file.string(), design, BuildableOptions{},
+                                                     design_file.string());
+  REQUIRE(c.design_digest == nnadc::io::fileDigest(design_file));
+  const nnadc::io::Json j = nnadc::io::loadJsonFile(file)["calibration"];
+  const auto& x = j["ramp"]["x_v"];
+  const auto& d = j["ramp"]["decisions"];
+  REQUIRE(x.size() == static_cast<std::size_t>(c.points));
+  const double lsb = design.vdd_v / std::ldexp(1.0, design.pipeline.bits);
+  const auto rms = [&](const std::vector<std::vector<double>>& table) {
+    double sum2 = 0.0;
+    for (std::size_t k = 0; k < x.size(); ++k) {
+      double v = 0.0;
+      for (std::size_t i = 0; i < table.size(); ++i) v += table[i][d[k][i].get<std::size_t>()];
+      sum2 += std::pow((v - x[k].get<double>()) / lsb, 2);
+    }
+    return std::sqrt(sum2 / static_cast<double>(x.size()));
+  };
+  const double calibrated = rms(c.table);
+  MESSAGE("ramp residual: calibrated " << calibrated << " LSB rms, design table "
+                                       << rms(design.pipeline.table));
+  CHECK(calibrated == doctest::Approx(c.residual_rms_lsb).epsilon(1e-6));
+  CHECK(calibrated < 0.25);  // a 14-bit code within a quarter LSB of every held input (rms)
+  CHECK(rms(design.pipeline.table) > 4 * calibrated);
 }
 
 TEST_CASE("BuildableLatchDelayMovesOnlyStageZerosLatch") {

@@ -102,14 +102,22 @@ PipelineConductances PipelineModel::draw(const rram::VariationOptions& variation
 }
 
 void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& x,
-                          PipelineTrace& out, Rng* noise) const {
+                          PipelineTrace& out, Rng* noise, const Eigen::MatrixXd* noise_v) const {
+  if (noise_v != nullptr &&
+      (noise_v->rows() != x.size() ||
+       noise_v->cols() != static_cast<Eigen::Index>(pipeline_.stages.size()))) {
+    throw InputError("NNADC-DES-002", "noise values of " + std::to_string(noise_v->rows()) + " x " +
+                                          std::to_string(noise_v->cols()) + " for " +
+                                          std::to_string(x.size()) + " inputs and " +
+                                          std::to_string(pipeline_.stages.size()) + " stages");
+  }
   if (!g.cmos.empty()) {
     // A die's CMOS mismatch enters as inverter threshold shifts (mismatch.h); applied on a copy
     // whose cmos is then cleared, so this branch runs once.
     PipelineConductances shifted = g;
     applyThresholdShifts(pipeline_, shifted);
     shifted.cmos.clear();
-    trace(shifted, x, out, noise);
+    trace(shifted, x, out, noise, noise_v);
     return;
   }
   const auto stages = static_cast<Eigen::Index>(pipeline_.stages.size());
@@ -146,7 +154,9 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
         for (Eigen::Index k = 0; k < n; ++k) {
           const int d = out.decisions(start + k, i);
           const double e = v(k) - stageDac(st.adc.shape, d);
-          const double n_v = noisy ? a.noise_v_rms * noise->normal() : 0.0;
+          const double n_v = noise_v != nullptr ? (*noise_v)(start + k, i)
+                             : noisy            ? a.noise_v_rms * noise->normal()
+                                                : 0.0;
           v(k) = stageCentre(next) + st.gain * (a.transfer(e, d) + n_v);
         }
       }
@@ -180,10 +190,10 @@ std::int64_t PipelineModel::code(const std::vector<int>& decisions) const {
 
 std::vector<std::int64_t> PipelineModel::convert(const PipelineConductances& g,
                                                  const Eigen::VectorXd& x, PipelineTrace* trace_out,
-                                                 Rng* noise) const {
+                                                 Rng* noise, const Eigen::MatrixXd* noise_v) const {
   PipelineTrace local;
   PipelineTrace& t = trace_out != nullptr ? *trace_out : local;
-  trace(g, x, t, noise);
+  trace(g, x, t, noise, noise_v);
   return codes(t.decisions);
 }
 

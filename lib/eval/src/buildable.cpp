@@ -248,19 +248,26 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
   s.x_v = plan.x_v;
   const std::size_t stages = design.pipeline.stages.size();
 
-  // The behavioural model on the same samples: noiseless, or with each stage's amplifier carrying
-  // the deck's noise rms (in the model's single-ended units: half the differential value).
-  adc::Pipeline pipeline = design.pipeline;
+  // The behavioural model on the same samples, noiseless, or with the very noise values the deck
+  // drew (spice::buildableNoise of each record sample; in the model's single-ended units: half
+  // the differential value, added to each residue stage's input-referred error).
+  Eigen::MatrixXd noise_v;
   if (s.noise) {
-    for (std::size_t i = 0; i + 1 < stages && i < options.noise_v_rms.size(); ++i) {
-      pipeline.stages[i].amplifier.noise_v_rms = 0.5 * options.noise_v_rms[i];
+    noise_v = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(s.x_v.size()),
+                                    static_cast<Eigen::Index>(stages));
+    for (Eigen::Index k = 0; k < noise_v.rows(); ++k) {
+      const std::vector<double> n =
+          spice::buildableNoise(options, stages, plan.first_sample + static_cast<int>(k));
+      for (std::size_t i = 0; i + 1 < stages; ++i) {
+        noise_v(k, static_cast<Eigen::Index>(i)) = 0.5 * n[i];
+      }
     }
   }
-  const adc::PipelineModel model(pipeline, design);
+  const Eigen::MatrixXd* noise = s.noise ? &noise_v : nullptr;
+  const adc::PipelineModel model(design.pipeline, design);
   const Eigen::VectorXd x = toVector(s.x_v);
   adc::PipelineTrace trace;
-  Rng rng(Rng::sampleSeed(options.seed, 0x5eed));
-  s.behavioural_codes = model.convert(model.nominal(), x, &trace, s.noise ? &rng : nullptr);
+  s.behavioural_codes = model.convert(model.nominal(), x, &trace, nullptr, noise);
 
   const CodeComparison behavioural = compareCodes(s.run.codes, s.behavioural_codes);
   s.agreement = behavioural.equal;
@@ -294,9 +301,8 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
     const adc::Pipeline extracted = extractedPipeline(
         design, *s.calibration, s.noise ? options.noise_v_rms : std::vector<double>{});
     const adc::PipelineModel em(extracted, design);
-    Rng erng(Rng::sampleSeed(options.seed, 0x5eed));
     s.extracted = true;
-    s.extracted_codes = em.convert(em.nominal(), x, nullptr, s.noise ? &erng : nullptr);
+    s.extracted_codes = em.convert(em.nominal(), x, nullptr, nullptr, noise);
     const CodeComparison extracted_vs_spice = compareCodes(s.run.codes, s.extracted_codes);
     s.extracted_agreement = extracted_vs_spice.equal;
     s.extracted_within_one_lsb = extracted_vs_spice.within_one;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nnadc/core/error.h"
+#include "nnadc/io/mc_json.h"
 #include "nnadc/io/metrics_json.h"
 
 namespace nnadc::io {
@@ -21,7 +22,7 @@ Json buildableCalibrationJson(const eval::BuildableCalibration& c) {
       stages.back()["residue_peak_v"] = c.residue_peak_v[i];
     }
   }
-  return Json{
+  Json j{
       {"points", c.points},
       {"extracted_stages", stages},
       {"span", c.span},
@@ -35,11 +36,14 @@ Json buildableCalibrationJson(const eval::BuildableCalibration& c) {
       {"table", c.table},
       {"ramp",
        {{"x_v", c.ramp_x_v}, {"decisions", c.ramp_decisions}, {"residues_v", c.ramp_residues_v}}}};
+  if (!c.design_digest.empty()) j["design_digest"] = c.design_digest;
+  return j;
 }
 
 eval::BuildableCalibration loadBuildableCalibration(const std::string& path,
                                                     const adc::Design& design,
-                                                    const spice::BuildableOptions& options) {
+                                                    const spice::BuildableOptions& options,
+                                                    const std::string& design_file) {
   const Json root = loadJsonFile(path);
   const Json* block = &root;
   if (root.is_object() && root.contains("calibration")) block = &root["calibration"];
@@ -119,6 +123,18 @@ eval::BuildableCalibration loadBuildableCalibration(const std::string& path,
         m.dac_error_v.push_back(v.get<double>());
       }
       c.stages.push_back(std::move(m));
+    }
+  }
+  if (block->contains("design_digest")) {
+    if (!(*block)["design_digest"].is_string()) throw bad("design_digest", "is not a string");
+    c.design_digest = (*block)["design_digest"].get<std::string>();
+    if (!design_file.empty() && c.design_digest != fileDigest(design_file)) {
+      throw InputError("NNADC-CFG-003",
+                       path + ": field 'calibration.design_digest' = " + c.design_digest +
+                           ": the calibration was measured on another design "
+                           "file than '" +
+                           design_file + "' (digest " + fileDigest(design_file) +
+                           "): calibrate this design");
     }
   }
   const auto same = [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::abs(b); };

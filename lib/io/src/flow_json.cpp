@@ -10,10 +10,13 @@
 #include "nnadc/core/check.h"
 #include "nnadc/eval/evaluate.h"
 #include "nnadc/eval/stage_trace.h"
+#include "nnadc/io/buildable_json.h"
 #include "nnadc/io/file.h"
 #include "nnadc/io/results_json.h"
 #include "nnadc/io/vtc_json.h"
+#include "nnadc/metrics/record.h"
 #include "nnadc/sim/pool.h"
+#include "nnadc/spice/buildable_deck.h"
 #include "nnadc/spice/pipeline_deck.h"
 
 namespace nnadc::io {
@@ -55,12 +58,77 @@ Provenance provenanceOf(const std::string& command, const Json& config, std::str
   return p;
 }
 
+/// A buildable result's power per block summed by kind of block, from its supply names: the NN
+/// sub-ADCs (vdd_adc*), the amplifiers with CMFB and bias (vdd_ota*), the bootstrapped switches
+/// (vdd_sw*), the DAC and common-mode references (vref*, vcm, vcmi).
+Json buildablePowerByKind(const Json& per_block) {
+  Json out = {
+      {"sub_adcs_w", 0.0}, {"amplifiers_w", 0.0}, {"switches_w", 0.0}, {"references_w", 0.0}};
+  if (!per_block.is_array()) return out;
+  for (const Json& b : per_block) {
+    const std::string source = b.value("source", "");
+    const double w = b.value("power_w", 0.0);
+    const char* kind = source.rfind("vdd_adc", 0) == 0   ? "sub_adcs_w"
+                       : source.rfind("vdd_ota", 0) == 0 ? "amplifiers_w"
+                       : source.rfind("vdd_sw", 0) == 0  ? "switches_w"
+                                                         : "references_w";
+    out[kind] = out[kind].get<double>() + w;
+  }
+  return out;
+}
+
+/// summary.md's headline: the buildable converter's figures (`b`: summary.json's block, `r`: the
+/// result it quotes), or why the flow did not simulate it.
+void writeBuildableMarkdown(std::ostream& md, const Json& b, const Json& r) {
+  md << "## The buildable converter: SPICE, transistor-level residue path, noise on\n\n";
+  if (r.empty()) {
+    md << "Not simulated: " << b.value("skipped", std::string("skipped")) << "\n\n";
+    return;
+  }
+  const bool calibrated = b.value("calibrated", false);
+  const Json kind = b["power_by_kind"];
+  const auto mw = [&](const char* key) { return num(1e3 * field(kind, key), 3); };
+  md << "| figure | value |\n|---|---|\n"
+     << "| ENOB" << (calibrated ? " (SPICE-calibrated table)" : " (design's table, uncalibrated)")
+     << " | **" << num(field(b, "enob")) << "** +- " << num(field(b, "enob_standard_error_bits"), 2)
+     << " (one standard error of a " << b.value("samples", 0) << "-sample record) |\n";
+  if (calibrated) {
+    md << "| ENOB with the design's own table | " << num(field(b, "uncalibrated_enob")) << " |\n";
+  }
+  md << "| SNDR / SFDR / THD [dB] | " << num(field(b, "sndr_db")) << " / "
+     << num(field(b, "sfdr_db")) << " / " << num(field(b, "thd_db")) << " |\n"
+     << "| input | " << num(1e-6 * field(b, "input_hz"), 4) << " MHz sine at "
+     << num(field(b, "amplitude"), 3) << " of full scale, "
+     << (b.value("held_input", false) ? "held per sample"
+                                      : "continuous (the first MDAC samples it)")
+     << ", fs = " << num(1e-6 * field(b, "fs_hz"), 4) << " MS/s |\n"
+     << "| power, every simulated transistor [mW] | **" << num(1e3 * field(b, "power_w"), 3)
+     << "**: NN sub-ADCs " << mw("sub_adcs_w") << ", amplifiers with CMFB and bias "
+     << mw("amplifiers_w") << ", bootstrapped switches " << mw("switches_w") << ", references "
+     << mw("references_w") << " |\n"
+     << "| Walden / Schreier FoM | " << num(1e15 * field(b, "fom_walden_j"), 3)
+     << " fJ/conv-step / " << num(field(b, "fom_schreier_db")) << " dB (survey: best pipeline "
+     << eval::kSurveyBestPipelineWaldenJ * 1e15 << " fJ, Schreier envelope "
+     << eval::kSurveySchreierEnvelopeDb << " dB) |\n"
+     << "| behavioural model, same inputs and noise, design's table | "
+     << num(field(b, "behavioural_enob")) << " |\n"
+     << "| calibration | "
+     << (b["calibration_file"].is_string()
+             ? "`" + b["calibration_file"].get<std::string>() + "` (foreground, measured in SPICE)"
+             : std::string("none (give --buildable-calibration)"))
+     << " |\n\nIdeal parts (allowed by the design rules, listed in netlists/buildable.cir):";
+  for (const Json& e : b.value("ideal_elements", Json::array())) {
+    md << "\n- " << e.get<std::string>();
+  }
+  md << "\n\n";
+}
+
 /// Every name a flow writes into its folder.
 const std::set<std::string>& flowEntries() {
   static const std::set<std::string> names = {
-      "vtc.json",    "recipe.json",      "design.json",    "behavioural.json",
-      "static.json", "static_sine.json", "transient.json", "summary.json",
-      "summary.md",  "netlists",         "report.html"};
+      "vtc.json",     "recipe.json",      "design.json",    "behavioural.json",
+      "static.json",  "static_sine.json", "transient.json", "buildable.json",
+      "summary.json", "summary.md",       "netlists",       "report.html"};
   return names;
 }
 
@@ -100,6 +168,10 @@ void FlowOptions::validate() const {
   sim::validateTimeout(bench.timeout_s);
   if (run_variation) variation.validate();
   requireInRange("NNADC-CFG-003", "require-agreement", require_agreement, 0.0, 1.0);
+  if (!skip_buildable) {
+    requireInRange("NNADC-CFG-003", "buildable-samples", buildable_samples,
+                   static_cast<int>(metrics::kMinSamples), 65536);
+  }
 }
 
 std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions& options) {
@@ -120,6 +192,32 @@ std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions&
     benches.push_back(t);
   }
   return benches;
+}
+
+std::optional<spice::BuildableOptions> flowBuildable(const adc::Design& design,
+                                                     const FlowOptions& options, std::uint64_t seed,
+                                                     std::string* why) {
+  if (options.skip_buildable) {
+    if (why != nullptr) *why = "skipped (--skip-buildable)";
+    return std::nullopt;
+  }
+  const std::string refusal = spice::buildableRefusal(design);
+  if (!refusal.empty()) {
+    if (why != nullptr) *why = refusal;
+    return std::nullopt;
+  }
+  spice::BuildableOptions o;
+  o.samples = options.buildable_samples;
+  o.cell.fs_hz = options.bench.deck.fs_hz;
+  o.seed = seed;
+  o.noise_v_rms = eval::buildableNoiseRms(design, o);
+  o.validate();
+  return o;
+}
+
+double enobStandardErrorBits(std::size_t samples) {
+  const double bins = 0.5 * static_cast<double>(samples) - 2.0;
+  return bins > 0 ? 10.0 * std::log10(std::exp(1.0)) / 6.02 / std::sqrt(bins) : std::nan("");
 }
 
 FlowWriter::FlowWriter(fs::path dir, Logger& logger)
@@ -305,6 +403,16 @@ void FlowWriter::writeNetlists(const adc::Design& design, const FlowOptions& opt
   }
 }
 
+void FlowWriter::writeBuildable(const eval::BuildableSummary& summary, const std::string& deck,
+                                const std::string& calibration_file) {
+  writeFileAtomic(buildPath("netlists/buildable.cir"), deck);
+  Json j = buildableJson(summary, path("design.json"));
+  j["provenance"] = provenanceJson(provenanceOf("sim", Json::object(), ngspice_version_));
+  writeJson("buildable.json", j);
+  benches_["buildable"] = std::move(j);
+  buildable_calibration_ = calibration_file;
+}
+
 void FlowWriter::writeBench(const FlowBench& bench, const eval::BenchSummary& summary) {
   Json j = benchJson(summary, path("design.json"));
   j["provenance"] = provenanceJson(provenanceOf("sim", Json::object(), ngspice_version_));
@@ -341,6 +449,21 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
                     "fom_walden_j", "fom_schreier_db", "ideal_elements"});
     s["transient"]["samples"] = samples;
   }
+  const Json build = benches_.value("buildable", Json::object());
+  if (!build.empty()) {
+    s["buildable"] =
+        pick(build, {"fs_hz", "input_hz", "amplitude", "held_input", "noise", "calibrated", "enob",
+                     "uncalibrated_enob", "sndr_db", "sfdr_db", "thd_db", "power_w", "fom_walden_j",
+                     "fom_schreier_db", "behavioural_enob", "elapsed_s", "ideal_elements"});
+    s["buildable"]["samples"] = options.buildable_samples;
+    s["buildable"]["enob_standard_error_bits"] =
+        enobStandardErrorBits(static_cast<std::size_t>(options.buildable_samples));
+    s["buildable"]["power_by_kind"] = buildablePowerByKind(build.value("power_per_block", Json()));
+    s["buildable"]["calibration_file"] =
+        buildable_calibration_.empty() ? Json() : Json(buildable_calibration_);
+  } else {
+    s["buildable"] = {{"skipped", buildable_skipped_}};
+  }
   s["survey"] = {{"schreier_envelope_db", eval::kSurveySchreierEnvelopeDb},
                  {"best_pipeline_walden_j", eval::kSurveyBestPipelineWaldenJ},
                  {"best_pipelined_sar_walden_j", eval::kSurveyBestPipelinedSarWaldenJ},
@@ -358,7 +481,13 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
   std::ostringstream md;
   md << "# nnadc flow summary\n\n"
      << "Design: `" << design_name << "` ("
-     << (trained ? "trained on this characterisation" : "reused") << ")\n\n"
+     << (trained ? "trained on this characterisation" : "reused") << ")\n\n";
+  writeBuildableMarkdown(md, s["buildable"], build);
+  md << "## Reference: ideal residue amplifiers and sample-and-holds\n\n"
+     << "The benches below simulate the NN sub-ADCs at transistor level, but each stage's "
+        "residue amplifier, sample-and-hold and the complement row are ideal behavioural "
+        "sources: a reference for the NN sub-ADCs, not a converter one could build "
+        "(docs/spice.md).\n\n"
      << "| figure | behavioural model | SPICE static | SPICE transient |\n|---|---|---|---|\n";
   md << "| ENOB, sine (" << beh.value("samples", Json()).dump() << " / " << points << " / "
      << samples << " samples) | " << num(field(beh, "enob")) << " | " << num(field(ssine, "enob"))
@@ -384,15 +513,15 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
        << eval::kSurveyBestPipelinedSarWaldenJ << "), Schreier FoM "
        << num(field(tran, "fom_schreier_db")) << " dB (survey envelope "
        << eval::kSurveySchreierEnvelopeDb << " dB).\n";
-    md << "Power is the SPICE supply current of the NN sub-ADCs and their RRAM arrays; the "
-          "residue amplifiers and sample-and-holds are ideal behavioural sources and draw "
-          "none (docs/spice.md).\n";
+    md << "Reference power: the SPICE supply current of the NN sub-ADCs and their RRAM arrays "
+          "only; the ideal residue amplifiers and sample-and-holds draw none.\n";
   }
   md << "\nArtefacts: vtc.json, design.json, behavioural.json, static.json"
      << (pipeline_ ? ", static_sine.json" : "")
      << (options.skip_transient ? "" : ", transient.json")
-     << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce), "
-        "summary.json"
+     << (build.empty() ? "" : ", buildable.json")
+     << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce"
+     << (build.empty() ? "" : "; buildable.cir") << "), summary.json"
      << (finish ? ", report.html" : "") << ". Total " << num(total_s, 3) << " s.\n";
   writeFileAtomic(buildPath("summary.md"), md.str());
   if (finish) step("report", [&] { finish(build_dir_, dir_); });
@@ -408,10 +537,19 @@ std::string flowSummaryLine(const Json& s, const std::string& folder) {
       pipeline ? field(s["static_sine"], "enob") : field(s["static"], "ramp_enob");
   const Json tran = s.value("transient", Json::object());
   const Json ideal = tran.value("ideal_elements", Json::array());
-  return "flow: static ENOB " + num(static_enob) + ", " + percent(field(s["static"], "agreement")) +
+  const bool reference = ideal.is_array() && !ideal.empty();
+  const Json b = s.value("buildable", Json::object());
+  std::string head;
+  if (b.contains("enob")) {
+    head = "buildable converter (SPICE, noise on, " + std::to_string(b.value("samples", 0)) +
+           " samples" + (b.value("calibrated", false) ? ", calibrated" : ", uncalibrated") +
+           "): ENOB " + num(field(b, "enob")) + ", power " + num(field(b, "power_w"), 3) +
+           " W, Schreier " + num(field(b, "fom_schreier_db")) + " dB; ";
+  }
+  return "flow: " + head + (reference ? "reference with ideal amplifiers: " : "") + "static ENOB " +
+         num(static_enob) + ", " + percent(field(s["static"], "agreement")) +
          " codes as the model, transient ENOB " + num(field(tran, "enob")) + ", power " +
-         num(field(tran, "power_w"), 3) + " W" +
-         (ideal.is_array() && !ideal.empty() ? " (reference: its ideal parts draw none)" : "") +
+         num(field(tran, "power_w"), 3) + " W" + (reference ? " (its ideal parts draw none)" : "") +
          ", " + num(field(s, "elapsed_s"), 3) + " s -> " + folder;
 }
 

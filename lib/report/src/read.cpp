@@ -15,12 +15,14 @@ namespace {
 constexpr std::pair<const char*, const char*> kFlowFiles[] = {
     {"summary", "summary.json"},     {"behavioural", "behavioural.json"},
     {"static", "static.json"},       {"static_sine", "static_sine.json"},
-    {"transient", "transient.json"}, {"design", "design.json"}};
+    {"transient", "transient.json"}, {"buildable", "buildable.json"},
+    {"design", "design.json"}};
 
 /// A `sim --design` result: which flow role its bench plays.
 std::string simRole(const io::Json& j) {
   const std::string bench = j.value("bench", "");
   if (bench == "transient") return "transient";
+  if (bench == "buildable") return "buildable";
   return j.value("record", "ramp") == "sine" ? "static_sine" : "static";
 }
 

@@ -1,8 +1,10 @@
 // The report page: sections per result, figures traced to their JSON, plots drawn by gnuplot.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -432,35 +434,6 @@ void stagePlot(Section& s) {
                : " SPICE static ramp, stage decisions as the model's, per stage: " + agree + "."));
 }
 
-void powerPlot(Section& s) {
-  const std::string role = fileOf(s.result(), "transient") != nullptr ? "transient" : "static";
-  const Json* j = fileOf(s.result(), role);
-  if (j == nullptr || !j->contains("power_per_stage_w") || (*j)["power_per_stage_w"].empty()) {
-    return;
-  }
-  const Json& per = (*j)["power_per_stage_w"];
-  std::ostringstream d;
-  for (std::size_t i = 0; i < per.size(); ++i) {
-    const bool last = i + 1 == per.size() && per.size() > 1;
-    d << i << " \"" << (last ? "flash" : "stage " + std::to_string(i + 1)) << "\" "
-      << per[i].get<double>() * 1e6 << '\n';
-  }
-  Plot p;
-  p.height_px = 320;
-  p.data = {{"power.dat", d.str()}};
-  p.script =
-      "set title " + gq("Power per stage, SPICE " + role + " (NN sub-ADC: inverters + RRAM)") +
-      "\nset style fill solid 0.7 border -1\nset boxwidth 0.6\nset grid ytics\nset yrange "
-      "[0:*]\nset offsets 0.5,0.5,graph 0.3,0\nset xlabel \"block\"\nset ylabel \"power [µW]\"\n"
-      "set key top right box opaque\n"
-      "plot @FILE(power.dat)@ using 1:3:xtic(2) with boxes lc rgb '#9467bd' title 'NN sub-ADC "
-      "(inverters + RRAM)', '' using 1:3:(sprintf('%.0f',$3)) with labels offset 0,0.7 "
-      "notitle\n";
-  std::string figs = "total " + s.fig(role, "/power_w", 3, 1e3) + " mW";
-  if (j->contains("power_note")) figs += "; " + escape((*j)["power_note"].get<std::string>());
-  s.plot(std::move(p), "Power per stage and block", figs);
-}
-
 // The ideal parts of the bench's deck, ", "-joined (bench results list them as ideal_elements,
 // "b_res<i>: residue amplifiers ..."; the part after the colon), or "" when it had none.
 std::string idealParts(const Result& r, const std::string& role) {
@@ -484,27 +457,139 @@ std::string referenceLabel(const Result& r, const std::string& role) {
   return parts.empty() ? "" : " - reference: ideal " + parts;
 }
 
-void fomPlot(Section& s) {
-  const Json* j = fileOf(s.result(), "transient");
-  if (j == nullptr || !at(*j, "/fom_walden_j").is_number() || !at(*j, "/fs_hz").is_number()) {
+// The buildable converter's power per stage, stacked by kind of block (its supplies: vdd_adc<i>,
+// vdd_ota<i>, vdd_sw<i>, vref<i>; the shared vcm/vcmi references as a last bar).
+void buildablePowerPlot(Section& s, const Json& per_block) {
+  std::map<std::string, std::array<double, 4>> rows;  // "NN" stage index (sorted) or "refs"
+  for (const Json& b : per_block) {
+    const std::string source = b.value("source", "");
+    const double uw = 1e6 * b.value("power_w", 0.0);
+    std::size_t kind = 3;
+    std::string rest;
+    for (const auto& [prefix, k] : {std::pair<std::string, std::size_t>{"vdd_adc", 0},
+                                    {"vdd_ota", 1},
+                                    {"vdd_sw", 2},
+                                    {"vref", 3}}) {
+      if (source.rfind(prefix, 0) == 0) {
+        kind = k;
+        rest = source.substr(prefix.size());
+        break;
+      }
+    }
+    const bool staged = !rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos;
+    const std::string key = staged ? (rest.size() < 2 ? "0" + rest : rest) : "refs";
+    rows[key][kind] += uw;
+  }
+  std::ostringstream d;
+  for (const auto& [key, w] : rows) {
+    const std::string label =
+        key == "refs" ? "vcm refs" : "stage " + std::to_string(std::stoi(key) + 1);
+    d << '"' << label << "\" " << w[0] << ' ' << w[1] << ' ' << w[2] << ' ' << w[3] << '\n';
+  }
+  Plot p;
+  p.height_px = 340;
+  p.data = {{"power.dat", d.str()}};
+  p.script =
+      "set title \"Power per stage and block, SPICE buildable converter (every simulated "
+      "transistor)\"\nset style data histograms\nset style histogram rowstacked\nset style fill "
+      "solid 0.8 border -1\nset boxwidth 0.6\nset grid ytics\nset yrange [0:*]\nset ylabel "
+      "\"power [µW]\"\nset key top right box opaque\nplot @FILE(power.dat)@ using 2:xtic(1) "
+      "title 'NN sub-ADC (inverters + RRAM)' lc rgb '#9467bd', '' using 3 title 'amplifier (OTA, "
+      "CMFB, bias)' lc rgb '#1f77b4', '' using 4 title 'bootstrapped switches' lc rgb '#2ca02c', "
+      "'' using 5 title 'references' lc rgb '#ff7f0e'\n";
+  s.plot(std::move(p), "Power per stage and block (buildable converter)",
+         "total " + s.fig("buildable", "/power_w", 3, 1e3) +
+             " mW, every simulated transistor; the ideal elements (input, references, clocks, "
+             "latches and decoders) are not counted");
+}
+
+void powerPlot(Section& s) {
+  if (const Json* b = fileOf(s.result(), "buildable");
+      b != nullptr && b->contains("power_per_block") && (*b)["power_per_block"].is_array() &&
+      !(*b)["power_per_block"].empty()) {
+    buildablePowerPlot(s, (*b)["power_per_block"]);
+  }
+  const std::string role = fileOf(s.result(), "transient") != nullptr ? "transient" : "static";
+  const Json* j = fileOf(s.result(), role);
+  if (j == nullptr || !j->contains("power_per_stage_w") || (*j)["power_per_stage_w"].empty()) {
     return;
   }
+  const std::string reference = referenceLabel(s.result(), role).empty()
+                                    ? std::string()
+                                    : " - reference: the ideal parts draw none";
+  const Json& per = (*j)["power_per_stage_w"];
+  std::ostringstream d;
+  for (std::size_t i = 0; i < per.size(); ++i) {
+    const bool last = i + 1 == per.size() && per.size() > 1;
+    d << i << " \"" << (last ? "flash" : "stage " + std::to_string(i + 1)) << "\" "
+      << per[i].get<double>() * 1e6 << '\n';
+  }
+  Plot p;
+  p.height_px = 320;
+  p.data = {{"power.dat", d.str()}};
+  p.script =
+      "set title " +
+      gq("Power per stage, SPICE " + role + " (NN sub-ADC: inverters + RRAM)" + reference) +
+      "\nset style fill solid 0.7 border -1\nset boxwidth 0.6\nset grid ytics\nset yrange "
+      "[0:*]\nset offsets 0.5,0.5,graph 0.3,0\nset xlabel \"block\"\nset ylabel \"power [µW]\"\n"
+      "set key top right box opaque\n"
+      "plot @FILE(power.dat)@ using 1:3:xtic(2) with boxes lc rgb '#9467bd' title 'NN sub-ADC "
+      "(inverters + RRAM)', '' using 1:3:(sprintf('%.0f',$3)) with labels offset 0,0.7 "
+      "notitle\n";
+  std::string figs = "total " + s.fig(role, "/power_w", 3, 1e3) + " mW";
+  if (j->contains("power_note")) figs += "; " + escape((*j)["power_note"].get<std::string>());
+  s.plot(std::move(p), "Power per stage and block" + reference, figs);
+}
+
+void fomPlot(Section& s) {
+  // The buildable converter is the design's point; the ideal-amplifier transient a reference.
+  const auto point = [&](const std::string& role) -> std::string {
+    const Json* j = fileOf(s.result(), role);
+    if (j == nullptr || !at(*j, "/fom_walden_j").is_number() || !at(*j, "/fs_hz").is_number() ||
+        !at(*j, "/fom_schreier_db").is_number()) {
+      return "";
+    }
+    std::ostringstream row;
+    row << at(*j, "/fs_hz").get<double>() << ' ' << at(*j, "/fom_walden_j").get<double>() * 1e15
+        << ' ' << at(*j, "/fom_schreier_db").get<double>() << '\n';
+    return row.str();
+  };
+  const std::string built = point("buildable");
+  const std::string tran = point("transient");
+  if (built.empty() && tran.empty()) return;
   std::ostringstream survey;
   for (const SurveyPoint& sp : kSurvey) {
     survey << sp.fs_hz << ' ' << sp.walden_j * 1e15 << ' ' << sp.schreier_db << " \"" << sp.name
            << "\"\n";
   }
   const std::string ideal = idealParts(s.result(), "transient");
-  const bool reference = !ideal.empty();
-  const std::string self_title =
-      reference ? "this design (reference: ideal parts draw no power)" : "this design";
-  std::ostringstream self;
-  self << at(*j, "/fs_hz").get<double>() << ' ' << at(*j, "/fom_walden_j").get<double>() * 1e15
-       << ' ' << at(*j, "/fom_schreier_db").get<double>() << " \"this design\"\n";
+  const bool reference = !ideal.empty() || !built.empty();
+  const std::string tran_title =
+      reference ? "reference: ideal amplifiers (their power not counted)" : "this design";
   Plot p;
   p.width_px = 900;
   p.height_px = 380;
-  p.data = {{"survey.dat", survey.str()}, {"self.dat", self.str()}};
+  p.data = {{"survey.dat", survey.str()}};
+  std::string self_walden;
+  std::string self_schreier;
+  if (!built.empty()) {
+    p.data.emplace_back("built.dat", built);
+    self_walden +=
+        ", @FILE(built.dat)@ using 1:2 with points pt 7 ps 1.6 lc rgb '#d62728' title "
+        "'this design (buildable, SPICE)'";
+    self_schreier +=
+        ", @FILE(built.dat)@ using 1:3 with points pt 7 ps 1.6 lc rgb '#d62728' "
+        "title 'this design (buildable, SPICE)'";
+  }
+  if (!tran.empty()) {
+    p.data.emplace_back("tran.dat", tran);
+    self_walden += ", @FILE(tran.dat)@ using 1:2 with points pt 6 ps 1.6 lc rgb '#7f7f7f' title " +
+                   gq(tran_title);
+    self_schreier +=
+        ", @FILE(tran.dat)@ using 1:3 with points pt 6 ps 1.6 lc rgb '#7f7f7f' "
+        "title " +
+        gq(tran_title);
+  }
   p.script =
       "set multiplot layout 1,2 title \"Figures of merit among published converters (best "
       "pipelined SAR: 73.9 dB, 50 MS/s, 360 µW; best pure pipeline: 28 nm, 1 GS/s, 68.2 dB; "
@@ -516,27 +601,33 @@ void fomPlot(Section& s) {
       fixed(eval::kSurveyBestPipelinedSarWaldenJ * 1e15, 2) +
       " with lines dt 2 lc rgb '#7f7f7f' title 'survey best (Walden)', @FILE(survey.dat)@ using "
       "1:2 with points pt 5 lc rgb '#1f77b4' title 'survey records', @FILE(survey.dat)@ using "
-      "1:2:4 with labels font ',8' offset 0,-1 notitle, @FILE(self.dat)@ using 1:2 "
-      "with points pt 7 ps 1.6 lc rgb '#d62728' title 'this design'\n"
-      "unset logscale y\nset ylabel \"Schreier FoM [dB]\"\nset yrange [150:195]\nplot " +
+      "1:2:4 with labels font ',8' offset 0,-1 notitle" +
+      self_walden +
+      "\nunset logscale y\nset ylabel \"Schreier FoM [dB]\"\nset yrange [120:195]\nplot " +
       fixed(eval::kSurveySchreierEnvelopeDb, 1) +
       " with lines dt 2 lc rgb '#7f7f7f' title 'survey envelope (186.7 dB)', @FILE(survey.dat)@ "
       "using 1:3 with points pt 5 lc rgb '#1f77b4' title 'survey records', @FILE(survey.dat)@ "
-      "using 1:3:4 with labels font ',8' offset 0,-1 notitle, @FILE(self.dat)@ "
-      "using 1:3 with points pt 7 ps 1.6 lc rgb '#d62728' title '" +
-      self_title +
-      "'\nunset "
-      "multiplot\n";
-  const std::string figs =
-      "Walden " + s.fig("transient", "/fom_walden_j", 2, 1e15) + " fJ/conv-step, Schreier " +
-      s.fig("transient", "/fom_schreier_db", 1) + " dB at " +
-      s.fig("transient", "/fs_hz", 1, 1e-6) +
-      " MS/s. Survey: best pipelined SAR 1.78 fJ / 182.3 dB, best pure pipeline 7.28 fJ / "
-      "173.3 dB, Schreier envelope 186.7 dB (PAPERS.md quoting the Murmann ADC survey)." +
-      std::string(reference ? " A reference, not a buildable figure: the design's power leaves "
-                              "out its ideal parts " +
-                                  ideal + "."
-                            : "");
+      "using 1:3:4 with labels font ',8' offset 0,-1 notitle" +
+      self_schreier + "\nunset multiplot\n";
+  std::string figs;
+  if (!built.empty()) {
+    figs += "Buildable converter (SPICE, every simulated transistor, noise on): Walden " +
+            s.fig("buildable", "/fom_walden_j", 2, 1e15) + " fJ/conv-step, Schreier " +
+            s.fig("buildable", "/fom_schreier_db", 1) + " dB at " +
+            s.fig("buildable", "/fs_hz", 1, 1e-6) + " MS/s. ";
+  }
+  if (!tran.empty()) {
+    figs += std::string(reference ? "Reference (ideal-amplifier transient, not a buildable "
+                                    "figure: its power leaves out its ideal parts" +
+                                        (ideal.empty() ? std::string() : " " + ideal) + "): "
+                                  : "") +
+            "Walden " + s.fig("transient", "/fom_walden_j", 2, 1e15) + " fJ/conv-step, Schreier " +
+            s.fig("transient", "/fom_schreier_db", 1) + " dB at " +
+            s.fig("transient", "/fs_hz", 1, 1e-6) + " MS/s. ";
+  }
+  figs +=
+      "Survey: best pipelined SAR 1.78 fJ / 182.3 dB, best pure pipeline 7.28 fJ / 173.3 dB, "
+      "Schreier envelope 186.7 dB (PAPERS.md quoting the Murmann ADC survey).";
   s.plot(std::move(p), "FoM among published converters", figs);
 }
 
@@ -739,6 +830,21 @@ void figureTable(Section& s) {
               s.fig("mc", "/yield_wilson/1", 1, 100.0) + " %</td>" +
               s.td("mc", "/statistics/enob/median", 3, 1, "bits"));
   }
+  if (fileOf(r, "buildable") != nullptr) {
+    const bool calibrated = at(*fileOf(r, "buildable"), "/calibrated") == Json(true);
+    s.row(std::string("SPICE buildable converter (transistor-level residue path, noise on") +
+              (calibrated ? ", SPICE-calibrated" : ", uncalibrated") + "): ENOB / SNDR / SFDR",
+          s.td("buildable", "/enob", 3, 1, "bits") + s.td("buildable", "/sndr_db", 2, 1, "dB") +
+              s.td("buildable", "/sfdr_db", 2, 1, "dB"));
+    s.row("SPICE buildable converter: power (every simulated transistor) / Walden / Schreier",
+          s.td("buildable", "/power_w", 3, 1e3, "mW") +
+              s.td("buildable", "/fom_walden_j", 2, 1e15, "fJ/conv-step") +
+              s.td("buildable", "/fom_schreier_db", 1, 1, "dB"));
+    s.row("SPICE buildable converter: ENOB with the design's table / model ENOB (same noise)",
+          (calibrated ? s.td("buildable", "/uncalibrated_enob", 3, 1, "bits")
+                      : s.td("buildable", "/enob", 3, 1, "bits")) +
+              s.td("buildable", "/behavioural_enob", 3, 1, "bits"));
+  }
   if (fileOf(r, "behavioural") != nullptr) {
     s.row("behavioural ENOB (sine) / SNDR / SFDR", s.td("behavioural", "/enob", 3, 1, "bits") +
                                                        s.td("behavioural", "/sndr_db", 2, 1, "dB") +
@@ -787,7 +893,8 @@ void figureTable(Section& s) {
 
 void buildSection(Section& s, const ReportOptions& options) {
   figureTable(s);
-  spectrumPlot(s, "transient", "SPICE transient");
+  spectrumPlot(s, "buildable", "SPICE buildable converter (noise on)");
+  spectrumPlot(s, "transient", "SPICE transient" + referenceLabel(s.result(), "transient"));
   spectrumPlot(s, "static_sine", "SPICE static sine");
   linearityPlot(s, "behavioural", "behavioural ramp");
   linearityPlot(s, "static", "SPICE static ramp");

@@ -123,6 +123,15 @@ void requireBuildable(const adc::Design& design) {
 
 }  // namespace
 
+std::string buildableRefusal(const adc::Design& design) {
+  try {
+    requireBuildable(design);
+  } catch (const InputError& e) {
+    return e.message();
+  }
+  return "";
+}
+
 void BuildableOptions::validate() const {
   cell.validate();
   requireInRange(kOptionsId, "stage-scale", stage_scale, 0.05, 1.0, "");

@@ -77,18 +77,21 @@ class PipelineModel {
   /// Output codes of inputs x [V] (vectorised; processes in chunks). With `noise`, each amplifier
   /// residue gets its input-referred noise (AmplifierModel::noise_v_rms), drawn from `noise` in a
   /// fixed order (chunks of 2^15 samples; within one, stage by stage, then sample by sample);
-  /// without, the converter is noiseless.
+  /// without, the converter is noiseless. `noise_v` instead gives the values themselves
+  /// (samples x stages, input-referred, single-ended [V]; a SPICE deck's own draws), added to
+  /// each amplifier stage's residue whatever its noise_v_rms.
   [[nodiscard]] std::vector<std::int64_t> convert(const PipelineConductances& g,
                                                   const Eigen::VectorXd& x,
                                                   PipelineTrace* trace = nullptr,
-                                                  Rng* noise = nullptr) const;
+                                                  Rng* noise = nullptr,
+                                                  const Eigen::MatrixXd* noise_v = nullptr) const;
   /// The digital combination alone: the output code of one conversion from its stage decisions,
   /// floor((sum_i T_i[d_i] - lo) / LSB) clamped to [0, 2^bits - 1] (what convert applies to each
   /// input; SPICE benches decode their bits into decisions and call this).
   [[nodiscard]] std::int64_t code(const std::vector<int>& decisions) const;
   /// Stage decisions and inputs only.
   void trace(const PipelineConductances& g, const Eigen::VectorXd& x, PipelineTrace& out,
-             Rng* noise = nullptr) const;
+             Rng* noise = nullptr, const Eigen::MatrixXd* noise_v = nullptr) const;
   /// Least-squares calibration of the combination table on a foreground ramp of `points` inputs
   /// over the window, with a weak pull to the ideal table for levels the ramp never hits.
   [[nodiscard]] std::vector<std::vector<double>> calibrate(const PipelineConductances& g,

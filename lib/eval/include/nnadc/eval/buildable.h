@@ -4,6 +4,7 @@
 /// buildable` writes.
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "nnadc/adc/design.h"
@@ -63,6 +64,8 @@ struct BuildableCalibration {
   std::vector<std::vector<int>> ramp_decisions;
   std::vector<std::vector<double>> ramp_residues_v;
   double elapsed_s = 0.0;
+  /// io::fileDigest of the design file it was measured on ("" = not recorded).
+  std::string design_digest;
 };
 
 /// The AmplifierModel fits above from stage inputs x, SPICE decisions and residues ([sample][stage]
@@ -92,15 +95,17 @@ struct BuildableSummary {
   std::vector<std::int64_t> uncalibrated_codes;
   double uncalibrated_enob = 0.0;
   bool noise = false;
-  std::vector<double> x_v;                      ///< input of each sample [V] (single-ended)
-  std::vector<std::int64_t> behavioural_codes;  ///< the model on x_v (same noise rms if noise)
-  double agreement = 0.0;                       ///< fraction of identical codes
+  std::vector<double> x_v;  ///< input of each sample [V] (single-ended)
+  /// The model on x_v; with noise, the deck's own noise values (spice::buildableNoise), so that
+  /// codes compare one by one.
+  std::vector<std::int64_t> behavioural_codes;
+  double agreement = 0.0;  ///< fraction of identical codes
   std::int64_t max_code_difference = 0;
   std::vector<double> stage_decision_agreement;
   metrics::Analysis analysis;  ///< SPICE codes, with power and FoMs
   double behavioural_enob = 0.0;
   /// With a calibration holding extracted stages: the extracted model (extractedPipeline) on the
-  /// same inputs and noise rms, against the calibrated SPICE codes.
+  /// same inputs and the deck's noise values, against the calibrated SPICE codes.
   bool extracted = false;
   std::vector<std::int64_t> extracted_codes;
   double extracted_enob = 0.0;

@@ -1,13 +1,16 @@
 #pragma once
 /// The folder `nnadc flow` writes: every step's artefact (vtc.json, recipe.json, design.json,
-/// behavioural.json, netlists/, static.json, static_sine.json, transient.json) in the format of
-/// the subcommand of the same name, and summary.json / summary.md quoting them (and report.html,
-/// nnadc report of the folder). A folder never holds a mix of runs: the run is built in
+/// behavioural.json, netlists/, static.json, static_sine.json, transient.json, buildable.json) in
+/// the format of the subcommand of the same name, and summary.json / summary.md quoting them (and
+/// report.html, nnadc report of the folder). A folder never holds a mix of runs: the run is built
+/// in
 /// `<dir>.incomplete` and renamed into place once its summary is written (docs/reliability.md,
 /// "Outputs").
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -16,6 +19,7 @@
 #include "nnadc/core/error.h"
 #include "nnadc/core/log.h"
 #include "nnadc/eval/bench.h"
+#include "nnadc/eval/buildable.h"
 #include "nnadc/eval/evaluate.h"
 #include "nnadc/eval/train.h"
 #include "nnadc/io/design_json.h"
@@ -32,6 +36,15 @@ struct FlowOptions {
   mc::VariationOptions variation;         ///< behavioural Monte-Carlo (pipelines)
   bool run_variation = true;
   bool skip_transient = false;
+  /// The buildable converter (transistor-level residue path, docs/buildable.md): its clocked
+  /// transient with noise at bench.deck.fs_hz, the flow's headline for a design it builds
+  /// (eval::measureBuildable). Its record length (>= 64: the metrics' minimum) and the
+  /// foreground calibration it combines the decisions with: a `sim --bench buildable --calibrate N`
+  /// result of the same design and deck options (empty: the design's own table, labelled
+  /// uncalibrated).
+  bool skip_buildable = false;
+  int buildable_samples = 64;
+  std::string buildable_calibration;
   double require_agreement = 0.0;  ///< exit 1 below this fraction of identical static codes
   FlowOptions();
   /// Throws InputError naming the field (the library's ranges: deck, bench, Monte-Carlo).
@@ -45,6 +58,18 @@ struct FlowBench {
   eval::BenchOptions options;
 };
 std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions& options);
+
+/// The flow's buildable bench: nullopt when skipped or when the design is not one the buildable
+/// deck builds (`why`, if given, says which); else its deck options (noise on, drawn from `seed`).
+std::optional<spice::BuildableOptions> flowBuildable(const adc::Design& design,
+                                                     const FlowOptions& options, std::uint64_t seed,
+                                                     std::string* why = nullptr);
+
+/// One standard error of a record's ENOB when its error is noise: the noise power is the sum of
+/// N/2 - 2 FFT bins (each chi-square with 2 degrees of freedom), whose relative standard
+/// deviation 1 / sqrt(N/2 - 2) is 10 log10(e) / 6.02 = 0.721 / sqrt(N/2 - 2) bits of ENOB
+/// (0.13 bit at N = 64, 0.032 at 1024). Distortion is the same in every record and narrows it.
+double enobStandardErrorBits(std::size_t samples);
 
 class FlowWriter {
  public:
@@ -90,6 +115,12 @@ class FlowWriter {
   void writeBehavioural(const adc::Design& design, const FlowOptions& options);
   void writeNetlists(const adc::Design& design, const FlowOptions& options);
   void writeBench(const FlowBench& bench, const eval::BenchSummary& summary);
+  /// Why the flow did not simulate the buildable converter (summary.json's buildable.skipped).
+  void skipBuildable(std::string why) { buildable_skipped_ = std::move(why); }
+  /// buildable.json (the `sim --bench buildable` result) and its deck, netlists/buildable.cir;
+  /// `calibration_file` is the calibration it used ("" = none).
+  void writeBuildable(const eval::BuildableSummary& summary, const std::string& deck,
+                      const std::string& calibration_file);
   /// A last step on the finished build folder before it is renamed into place (the flow's
   /// report.html, which lib/report writes: io does not depend on it): (build folder, final
   /// folder).
@@ -120,6 +151,8 @@ class FlowWriter {
   Json timings_ = Json::object();
   Json behavioural_ = Json::object();
   Json benches_ = Json::object();  ///< bench label -> its result
+  std::string buildable_calibration_;
+  std::string buildable_skipped_ = "not run";
   bool pipeline_ = false;
 };
 

@@ -120,6 +120,9 @@ struct BuildablePlan {
 /// a residue network).
 BuildablePlan buildablePlan(const adc::Design& design, const BuildableOptions& options);
 
+/// "" when buildablePlan builds this design, else why not (its NNADC-NET-013 message).
+std::string buildableRefusal(const adc::Design& design);
+
 /// The noise a deck applies to record sample n (0 <= n < samples), per stage: differential,
 /// referred to the stage input [V] (all zero without noise).
 std::vector<double> buildableNoise(const BuildableOptions& options, std::size_t stages, int n);
