@@ -148,6 +148,7 @@ Parsed parseSpice(const std::string& deck) {
     p.statements.push_back(line);
     CHECK_MESSAGE(balanced(line), line.substr(0, 120));
     const auto w = words(line);
+    REQUIRE_FALSE(w.empty());
     const std::string head = lower(w[0]);
     if (head == ".subckt") {
       REQUIRE(scope.empty());
@@ -225,6 +226,7 @@ Parsed parseSpectre(const std::string& deck) {
     p.statements.push_back(line);
     CHECK_MESSAGE(balanced(line), line.substr(0, 120));
     const auto w = words(line);
+    REQUIRE_FALSE(w.empty());
     if (w[0] == "simulator" || (w[0] == "global" && w.size() == 2 && w[1] == "0")) continue;
     if (w[0] == "subckt") {
       REQUIRE(scope.empty());
@@ -360,6 +362,7 @@ TEST_SUITE("spice") {
     const Parsed xy = parseSpice(xyce);
     for (const std::string& s : xy.statements) {
       const auto w = words(s);
+      REQUIRE_FALSE(w.empty());
       if (lower(w[0])[0] == 'b') {
         // Xyce: B-source expressions in braces, if() instead of the ternary operator.
         CHECK_MESSAGE(s.find(" v={") != std::string::npos, s.substr(0, 80));
