@@ -1,5 +1,5 @@
-// nnadc emit --design D --bench static|transient|stage --dialect ngspice|spectre|xyce: writes a
-// self-contained deck of a trained stage or pipeline and one of its test benches.
+// nnadc emit --design D --bench static|transient|stage|buildable --dialect ngspice|spectre|xyce:
+// writes a self-contained deck of a trained stage or pipeline and one of its test benches.
 #include "cli_common.h"
 #include "cmd_sim_buildable.h"
 #include "nnadc/io/design_json.h"
@@ -39,7 +39,8 @@ void addEmitCommand(CLI::App& app, int& exit_code) {
       "Write a self-contained SPICE deck of a trained stage or pipelined ADC and a test bench");
   addCommonOptions(*sub, options->common, "deck.cir");
   addDeckOptions(*sub, options->deck);
-  sub->add_option("--dialect", options->dialect, "Netlist dialect: ngspice | spectre | xyce")
+  sub->add_option("--dialect", options->dialect,
+                  "Netlist dialect: ngspice | spectre | xyce (every bench, buildable included)")
       ->capture_default_str();
   addBuildableOptions(*sub, options->buildable);
   setRun(

@@ -54,16 +54,14 @@ spice::BuildableOptions buildableOptions(const adc::Design& design, const Common
 
 int emitBuildable(const CommonOptions& common, const DeckCliOptions& deck,
                   const BuildableCliOptions& o, const std::string& dialect) {
-  if (dialect != "ngspice") {
-    throw InputError("NNADC-NET-012", "field 'dialect' = '" + dialect +
-                                          "': the buildable deck is written for ngspice only");
-  }
+  const spice::Dialect parsed = spice::parseDialect(dialect);
   if (deck.design.empty()) throw InputError("NNADC-CFG-005", "missing --design FILE");
   requireDistinctOutput(common, {{"--design", deck.design}});
   const adc::Design design = io::loadDesign(deck.design);
-  const std::string text = spice::buildableDeck(design, buildableOptions(design, common, deck, o));
+  const std::string text =
+      spice::buildableDeck(design, buildableOptions(design, common, deck, o), parsed);
   io::writeOutput(common.output, text);
-  printSummary(common, "emit: buildable bench (transistor-level MDACs), ngspice dialect, " +
+  printSummary(common, "emit: buildable bench (transistor-level MDACs), " + dialect + " dialect, " +
                            std::to_string(text.size()) + " bytes -> " + common.output);
   return kExitOk;
 }

@@ -27,7 +27,8 @@ void addBuildableOptions(CLI::App& sub, BuildableCliOptions& options);
 spice::BuildableOptions buildableOptions(const adc::Design& design, const CommonOptions& common,
                                          const DeckCliOptions& deck, const BuildableCliOptions& o);
 
-/// nnadc emit --bench buildable: writes the whole record's deck (ngspice dialect only).
+/// nnadc emit --bench buildable: writes the whole record's deck in --dialect ngspice | spectre |
+/// xyce (NNADC-NET-010 for another name).
 int emitBuildable(const CommonOptions& common, const DeckCliOptions& deck,
                   const BuildableCliOptions& o, const std::string& dialect);
 

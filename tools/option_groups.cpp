@@ -15,11 +15,13 @@ void DeckCliOptions::resolve(const std::string& dialect) {
 
 void addDeckOptions(CLI::App& sub, DeckCliOptions& o) {
   sub.add_option("--design", o.design, "Design JSON written by nnadc train");
-  sub.add_option("--bench", o.bench,
-                 "Test bench: static | transient | stage (emit) | buildable (sim: transistor-level "
-                 "MDACs, docs/buildable.md). A segmented nonlinear design's static bench is the "
-                 "whole converter driven by its input (ladder, comparators, multiplexer, mantissa "
-                 "pipeline; docs/nonlinear.md)")
+  sub.add_option(
+         "--bench", o.bench,
+         "Test bench: static | transient | stage (emit) | buildable (sim, and emit in every "
+         "--dialect: transistor-level MDACs, docs/buildable.md). A segmented nonlinear design's "
+         "static bench is the "
+         "whole converter driven by its input (ladder, comparators, multiplexer, mantissa "
+         "pipeline; docs/nonlinear.md)")
       ->capture_default_str();
   sub.add_option(
          "--points", o.deck.points,

@@ -86,6 +86,33 @@ TEST_SUITE("cli") {
     CHECK_FALSE(fs::exists(dir / "never.cir"));
   }
 
+  TEST_CASE("EmitWritesTheBuildableDeckInEveryDialect") {
+    const auto dir = nnadc::test::scratchDir("emit_buildable_dialects");
+    const auto design = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+    const auto emit = [&](const std::string& dialect, const fs::path& deck) {
+      return runCommand(cli("emit --design " + design.string() +
+                            " --bench buildable --samples 8 --dialect " + dialect + " -o " +
+                            deck.string()));
+    };
+    // Each dialect's own form of the same subcircuit instance (stage 0's sub-ADC).
+    const std::pair<const char*, const char*> forms[] = {
+        {"ngspice", "xstage0 vip vin vdda0 0 bit0_0"},
+        {"xyce", "xstage0 vip vin vdda0 0 bit0_0"},
+        {"spectre", "xstage0 (vip vin vdda0 0 bit0_0"}};
+    for (const auto& [dialect, instance] : forms) {
+      CAPTURE(dialect);
+      const auto deck = dir / (std::string("buildable.") + dialect);
+      const auto r = emit(dialect, deck);
+      REQUIRE_MESSAGE(r.exit_code == 0, r.output);
+      CHECK(readFile(deck).find(instance) != std::string::npos);
+      CHECK(r.output.find(std::string(dialect) + " dialect") != std::string::npos);
+    }
+    const auto bad = emit("hspice", dir / "never.cir");
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.output.find("error[NNADC-NET-010]") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "never.cir"));
+  }
+
   TEST_CASE("StaticDeckRunsUnchangedUnderNgspiceCliWithThePoolsCodesForAnyWorkerCount") {
     const auto dir = nnadc::test::scratchDir("emit_static_cli");
     const auto deck = dir / "static.cir";

@@ -42,6 +42,50 @@ MosSize scaledWidth(MosSize s, double factor) {
   return s;
 }
 
+/// A subcircuit's text in one dialect: SPICE cards (ngspice, Xyce) or Spectre instance statements
+/// (`name (nodes) master params`, `//` comments, `subckt` / `ends`).
+class CellText {
+ public:
+  explicit CellText(Dialect dialect) : spectre_(dialect == Dialect::kSpectre) {}
+  void head(const std::string& name, const std::string& ports) {
+    s_ << (spectre_ ? "subckt " : ".subckt ") << name << " " << ports << "\n";
+  }
+  void comment(const std::string& text) { s_ << (spectre_ ? "// " : "* ") << text << "\n"; }
+  void mos(const std::string& name, const std::string& d, const std::string& g,
+           const std::string& src, const std::string& b, const std::string& model,
+           const MosSize& size) {
+    if (!spectre_) {
+      s_ << spice::mos(name, d, g, src, b, model, size) << "\n";
+      return;
+    }
+    s_ << "m" << name << " (" << d << " " << g << " " << src << " " << b << ") " << model
+       << " w=" << spiceNumber(size.w_m) << " l=" << spiceNumber(size.l_m) << "\n";
+  }
+  void resistor(const std::string& name, const std::string& a, const std::string& b, double r) {
+    twoTerminal(name, a, b, "resistor r=", r);
+  }
+  void capacitor(const std::string& name, const std::string& a, const std::string& b, double c) {
+    twoTerminal(name, a, b, "capacitor c=", c);
+  }
+  /// Closes the subcircuit and returns the text (no trailing newline, as the callers expect).
+  std::string tail(const std::string& name) {
+    s_ << (spectre_ ? "ends " : ".ends ") << name;
+    return s_.str();
+  }
+
+ private:
+  void twoTerminal(const std::string& name, const std::string& a, const std::string& b,
+                   const std::string& master, double value) {
+    if (spectre_) {
+      s_ << name << " (" << a << " " << b << ") " << master << spiceNumber(value) << "\n";
+    } else {
+      s_ << name << " " << a << " " << b << " " << spiceNumber(value) << "\n";
+    }
+  }
+  bool spectre_;
+  std::ostringstream s_;
+};
+
 /// A clock as a PULSE source between 0 and vdd: rises at `delay`, high for `high` (rising edge
 /// included), repeats every `period`.
 std::string pulse(const std::string& name, const std::string& node, double vdd, double delay,
@@ -123,94 +167,92 @@ void TransmissionGateParams::validate() const {
   requireSize("gate.pmos", pmos);
 }
 
-std::string otaSubckt(const OtaParams& p, const ModelSource& models, const std::string& name) {
+std::string otaSubckt(const OtaParams& p, const ModelSource& models, const std::string& name,
+                      Dialect dialect) {
   p.validate();
   const std::string& n = models.nmos;
   const std::string& pm = models.pmos;
-  std::ostringstream s;
-  s << ".subckt " << name << " inp inn outp outn vcm ibias vdd vss rst\n"
-    << "* bias: the reference current enters the diode mb0; every NMOS source mirrors it\n"
-    << mos("b0", "ibias", "ibias", "vss", "vss", n, p.bias) << "\n"
-    << mos("t3", "bp", "ibias", "vss", "vss", n, p.pbias) << "\n"
-    << mos("pd", "bp", "bp", "vdd", "vdd", pm, p.pbias) << "\n"
-    << mos("pc", "vbc", "bp", "vdd", "vdd", pm, p.pbias) << "\n"
-    << mos("nc", "vbc", "vbc", "vss", "vss", n, p.cascode_bias) << "\n"
-    << "* first stage: cascoded NMOS pair; PMOS loads, half fixed (bp), half set by the CMFB\n"
-    << mos("5", "tail", "ibias", "vss", "vss", n, p.tail) << "\n"
-    << mos("1", "c1", "inp", "tail", "vss", n, p.input) << "\n"
-    << mos("2", "c2", "inn", "tail", "vss", n, p.input) << "\n"
-    << mos("1c", "d1", "vbc", "c1", "vss", n, p.cascode) << "\n"
-    << mos("2c", "d2", "vbc", "c2", "vss", n, p.cascode) << "\n"
-    << mos("3", "d1", "cmx", "vdd", "vdd", pm, p.load) << "\n"
-    << mos("4", "d2", "cmx", "vdd", "vdd", pm, p.load) << "\n"
-    << mos("3f", "d1", "bp", "vdd", "vdd", pm, p.load_fixed) << "\n"
-    << mos("4f", "d2", "bp", "vdd", "vdd", pm, p.load_fixed) << "\n"
-    << "* second stage: PMOS common source, NMOS sinks; inp up -> d1 down -> outp up\n"
-    << mos("6", "outp", "d1", "vdd", "vdd", pm, p.second) << "\n"
-    << mos("7", "outn", "d2", "vdd", "vdd", pm, p.second) << "\n"
-    << mos("8", "outp", "ibias", "vss", "vss", n, p.sink) << "\n"
-    << mos("9", "outn", "ibias", "vss", "vss", n, p.sink) << "\n"
-    << "* reset: rst high shorts the first-stage outputs (MDAC sampling phase)\n"
-    << mos("rs", "d1", "rst", "d2", "vss", n, p.reset_switch) << "\n"
-    << "* Miller compensation with nulling resistors\n"
-    << "rz1 d1 z1 " << spiceNumber(p.rz_ohm) << "\n"
-    << "cc1 z1 outp " << spiceNumber(p.cc_f) << "\n"
-    << "rz2 d2 z2 " << spiceNumber(p.rz_ohm) << "\n"
-    << "cc2 z2 outn " << spiceNumber(p.cc_f) << "\n"
-    << "* CMFB: the output common mode, sensed by a resistive-capacitive divider, against vcm\n"
-    << "* in two NMOS pairs; the sense-side current sets the CMFB part of the loads\n"
-    << "rs1 outp cms " << spiceNumber(p.cmfb_r_ohm) << "\n"
-    << "rs2 outn cms " << spiceNumber(p.cmfb_r_ohm) << "\n"
-    << "cs1 outp cms " << spiceNumber(p.cmfb_c_f) << "\n"
-    << "cs2 outn cms " << spiceNumber(p.cmfb_c_f) << "\n"
-    << mos("t1", "ct1", "ibias", "vss", "vss", n, p.cmfb_tail) << "\n"
-    << mos("t2", "ct2", "ibias", "vss", "vss", n, p.cmfb_tail) << "\n"
-    << mos("c1", "cmx", "cms", "ct1", "vss", n, p.cmfb_pair) << "\n"
-    << mos("c2", "cmy", "vcm", "ct1", "vss", n, p.cmfb_pair) << "\n"
-    << mos("c3", "cmx", "cms", "ct2", "vss", n, p.cmfb_pair) << "\n"
-    << mos("c4", "cmy", "vcm", "ct2", "vss", n, p.cmfb_pair) << "\n"
-    << mos("dx", "cmx", "cmx", "vdd", "vdd", pm, p.cmfb_diode) << "\n"
-    << mos("dy", "cmy", "cmy", "vdd", "vdd", pm, p.cmfb_diode) << "\n"
-    << ".ends " << name;
-  return s.str();
+  CellText s(dialect);
+  s.head(name, "inp inn outp outn vcm ibias vdd vss rst");
+  s.comment("bias: the reference current enters the diode mb0; every NMOS source mirrors it");
+  s.mos("b0", "ibias", "ibias", "vss", "vss", n, p.bias);
+  s.mos("t3", "bp", "ibias", "vss", "vss", n, p.pbias);
+  s.mos("pd", "bp", "bp", "vdd", "vdd", pm, p.pbias);
+  s.mos("pc", "vbc", "bp", "vdd", "vdd", pm, p.pbias);
+  s.mos("nc", "vbc", "vbc", "vss", "vss", n, p.cascode_bias);
+  s.comment("first stage: cascoded NMOS pair; PMOS loads, half fixed (bp), half set by the CMFB");
+  s.mos("5", "tail", "ibias", "vss", "vss", n, p.tail);
+  s.mos("1", "c1", "inp", "tail", "vss", n, p.input);
+  s.mos("2", "c2", "inn", "tail", "vss", n, p.input);
+  s.mos("1c", "d1", "vbc", "c1", "vss", n, p.cascode);
+  s.mos("2c", "d2", "vbc", "c2", "vss", n, p.cascode);
+  s.mos("3", "d1", "cmx", "vdd", "vdd", pm, p.load);
+  s.mos("4", "d2", "cmx", "vdd", "vdd", pm, p.load);
+  s.mos("3f", "d1", "bp", "vdd", "vdd", pm, p.load_fixed);
+  s.mos("4f", "d2", "bp", "vdd", "vdd", pm, p.load_fixed);
+  s.comment("second stage: PMOS common source, NMOS sinks; inp up -> d1 down -> outp up");
+  s.mos("6", "outp", "d1", "vdd", "vdd", pm, p.second);
+  s.mos("7", "outn", "d2", "vdd", "vdd", pm, p.second);
+  s.mos("8", "outp", "ibias", "vss", "vss", n, p.sink);
+  s.mos("9", "outn", "ibias", "vss", "vss", n, p.sink);
+  s.comment("reset: rst high shorts the first-stage outputs (MDAC sampling phase)");
+  s.mos("rs", "d1", "rst", "d2", "vss", n, p.reset_switch);
+  s.comment("Miller compensation with nulling resistors");
+  s.resistor("rz1", "d1", "z1", p.rz_ohm);
+  s.capacitor("cc1", "z1", "outp", p.cc_f);
+  s.resistor("rz2", "d2", "z2", p.rz_ohm);
+  s.capacitor("cc2", "z2", "outn", p.cc_f);
+  s.comment("CMFB: the output common mode, sensed by a resistive-capacitive divider, against vcm");
+  s.comment("in two NMOS pairs; the sense-side current sets the CMFB part of the loads");
+  s.resistor("rs1", "outp", "cms", p.cmfb_r_ohm);
+  s.resistor("rs2", "outn", "cms", p.cmfb_r_ohm);
+  s.capacitor("cs1", "outp", "cms", p.cmfb_c_f);
+  s.capacitor("cs2", "outn", "cms", p.cmfb_c_f);
+  s.mos("t1", "ct1", "ibias", "vss", "vss", n, p.cmfb_tail);
+  s.mos("t2", "ct2", "ibias", "vss", "vss", n, p.cmfb_tail);
+  s.mos("c1", "cmx", "cms", "ct1", "vss", n, p.cmfb_pair);
+  s.mos("c2", "cmy", "vcm", "ct1", "vss", n, p.cmfb_pair);
+  s.mos("c3", "cmx", "cms", "ct2", "vss", n, p.cmfb_pair);
+  s.mos("c4", "cmy", "vcm", "ct2", "vss", n, p.cmfb_pair);
+  s.mos("dx", "cmx", "cmx", "vdd", "vdd", pm, p.cmfb_diode);
+  s.mos("dy", "cmy", "cmy", "vdd", "vdd", pm, p.cmfb_diode);
+  return s.tail(name);
 }
 
 std::string bootstrapSwitchSubckt(const BootstrapSwitchParams& p, const ModelSource& models,
-                                  const std::string& name, int outputs) {
+                                  const std::string& name, int outputs, Dialect dialect) {
   p.validate();
   requireInRange(kRangeId, "bootstrap outputs", outputs, 1, 64);
   const std::string& n = models.nmos;
   const std::string& pm = models.pmos;
-  std::ostringstream s;
-  s << ".subckt " << name << " in";
+  CellText s(dialect);
+  std::string ports = "in";
   if (outputs == 1) {
-    s << " out";
+    ports += " out";
   } else {
-    for (int k = 0; k < outputs; ++k) s << " out" << k;
+    for (int k = 0; k < outputs; ++k) ports += " out" + std::to_string(k);
   }
-  s << " clk clkb vdd vss\n"
-    << "* off (clk low): cboot charged to vdd (mc1, mc2), gate g held at 0 (mg1, mg2)\n"
-    << mos("c1", "cbot", "clkb", "vss", "vss", n, p.helper) << "\n"
-    << mos("c2", "vdd", "g", "ctop", "ctop", pm, p.helper) << "\n"
-    << mos("g2", "g", "vdd", "gx", "vss", n, p.helper) << "\n"
-    << mos("g1", "gx", "clkb", "vss", "vss", n, p.helper) << "\n"
-    << "* on (clk high): h = 0 connects ctop to g (mp3), g connects cbot to the input (mb)\n"
-    << mos("h1", "h", "clk", "vss", "vss", n, p.helper) << "\n"
-    << mos("h2", "h", "clk", "vdd", "vdd", pm, p.helper) << "\n"
-    << mos("p3", "g", "h", "ctop", "ctop", pm, p.helper) << "\n"
-    << mos("b", "cbot", "g", "in", "vss", n, p.helper) << "\n"
-    << "cb ctop cbot " << spiceNumber(p.cboot_f) << "\n";
+  s.head(name, ports + " clk clkb vdd vss");
+  s.comment("off (clk low): cboot charged to vdd (mc1, mc2), gate g held at 0 (mg1, mg2)");
+  s.mos("c1", "cbot", "clkb", "vss", "vss", n, p.helper);
+  s.mos("c2", "vdd", "g", "ctop", "ctop", pm, p.helper);
+  s.mos("g2", "g", "vdd", "gx", "vss", n, p.helper);
+  s.mos("g1", "gx", "clkb", "vss", "vss", n, p.helper);
+  s.comment("on (clk high): h = 0 connects ctop to g (mp3), g connects cbot to the input (mb)");
+  s.mos("h1", "h", "clk", "vss", "vss", n, p.helper);
+  s.mos("h2", "h", "clk", "vdd", "vdd", pm, p.helper);
+  s.mos("p3", "g", "h", "ctop", "ctop", pm, p.helper);
+  s.mos("b", "cbot", "g", "in", "vss", n, p.helper);
+  s.capacitor("cb", "ctop", "cbot", p.cboot_f);
   if (outputs == 1) {
-    s << mos("s", "out", "g", "in", "vss", n, p.main) << "\n";
+    s.mos("s", "out", "g", "in", "vss", n, p.main);
   } else {
-    s << "* " << outputs << " sampling transistors share the bootstrapped gate g\n";
+    s.comment(std::to_string(outputs) + " sampling transistors share the bootstrapped gate g");
     for (int k = 0; k < outputs; ++k) {
-      s << mos("s" + std::to_string(k), "out" + std::to_string(k), "g", "in", "vss", n, p.main)
-        << "\n";
+      s.mos("s" + std::to_string(k), "out" + std::to_string(k), "g", "in", "vss", n, p.main);
     }
   }
-  s << ".ends " << name;
-  return s.str();
+  return s.tail(name);
 }
 
 std::string transmissionGateSubckt(const TransmissionGateParams& p, const ModelSource& models,

@@ -12,6 +12,7 @@
 #include "nnadc/rram/levels.h"
 #include "nnadc/spice/netlist.h"
 #include "nnadc/spice/stage_deck.h"
+#include "writer.h"
 
 namespace nnadc::spice {
 
@@ -28,65 +29,210 @@ constexpr double kPi = 3.14159265358979323846;
 
 std::string num(double v) { return spiceNumber(v); }
 
-std::string mos(const std::string& name, const std::string& d, const std::string& g,
-                const std::string& s, const std::string& b, const std::string& model,
-                const MosSize& size) {
-  return "m" + name + " " + d + " " + g + " " + s + " " + b + " " + model + " w=" + num(size.w_m) +
-         " l=" + num(size.l_m);
-}
-
 MosSize wider(MosSize s, double factor) {
   s.w_m *= factor;
   return s;
 }
 
-/// A clock between 0 and `high_v`: rises at `delay`, high for `high` (edges included), every
-/// `period`.
-std::string clock(const std::string& node, double high_v, double delay, double high, double edge,
-                  double period) {
-  return "v" + node + " " + node + " 0 pulse(0 " + num(high_v) + " " + num(delay) + " " +
-         num(edge) + " " + num(edge) + " " + num(high - 2 * edge) + " " + num(period) + ")";
-}
+/// Latch switches: ngspice closes them above 0.7 V and opens them below 0.5 V (hysteresis around
+/// vcm); Xyce's vswitch and Spectre's relay have no hysteresis and move between open and closed
+/// over that same band (the clock edges cross it in a sixth of their rise time).
+constexpr double kLatchHysteresisV = 0.1;
+constexpr double kLatchOnOhms = 100.0;
+// 1e12 ohm open, written as the ngspice deck always had it (spiceNumber gives 1e+12).
+constexpr const char* kLatchOffOhms = "1e12";
 
-/// The stage subcircuit with its complement row as a pin instead of the ideal VDD - x source.
-std::string fdStageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
-                          std::size_t index) {
-  std::string text = stageSubckt(stage, levels, index, Dialect::kNgspice, false);
-  const std::string name = "nnadc_stage" + std::to_string(index);
-  const std::string head = ".subckt " + name + " in vdd gnd";
-  const std::size_t at = text.find(head);
-  const std::size_t source = text.find("\ne_inb inb gnd vdd in 1\n");
-  if (at == std::string::npos || source == std::string::npos) {
-    throw Error(ErrorKind::kInternal, "NNADC-INT-001",
-                "buildable deck: stage subcircuit " + name + " has an unexpected form");
+/// The deck's elements in one dialect: ngspice cards (the simulated form, unchanged), Xyce cards
+/// (ngspice's but for behavioural expressions, the switch model, options and output) and Spectre
+/// statements (`name (nodes) master params`). Every element has the same name and nodes in each.
+class DeckText {
+ public:
+  explicit DeckText(Dialect dialect) : dialect_(dialect) {}
+  [[nodiscard]] bool spectre() const { return dialect_ == Dialect::kSpectre; }
+  [[nodiscard]] bool ngspice() const { return dialect_ == Dialect::kNgspice; }
+  [[nodiscard]] Dialect dialect() const { return dialect_; }
+  std::ostringstream& out() { return d_; }
+  void comment(const std::string& text) { d_ << (spectre() ? "// " : "* ") << text << "\n"; }
+  void dc(const std::string& name, const std::string& p, const std::string& n, double v) {
+    if (spectre()) {
+      d_ << name << " (" << p << " " << n << ") vsource dc=" << num(v) << "\n";
+    } else {
+      d_ << name << " " << p << " " << n << " " << num(v) << "\n";
+    }
   }
-  text.erase(source + 1, std::string("e_inb inb gnd vdd in 1\n").size());
-  const std::size_t note = text.find("* ideal complement row");
-  if (note != std::string::npos) text.erase(note, text.find('\n', note) - note + 1);
-  text.replace(at, head.size(),
-               ".subckt nnadc_fdstage" + std::to_string(index) + " in inb vdd gnd");
-  const std::string tail = ".ends " + name;
-  const std::size_t end = text.rfind(tail);
-  if (end != std::string::npos) {
-    text.replace(end, tail.size(), ".ends nnadc_fdstage" + std::to_string(index));
+  /// Current `a` pushed out of `p` into `n` through the source (SPICE and Spectre alike).
+  void current(const std::string& name, const std::string& p, const std::string& n, double a) {
+    if (spectre()) {
+      d_ << name << " (" << p << " " << n << ") isource dc=" << num(a) << "\n";
+    } else {
+      d_ << name << " " << p << " " << n << " " << num(a) << "\n";
+    }
   }
-  return text;
-}
+  void pulse(const std::string& name, const std::string& node, double v1, double v2, double delay,
+             double edge, double width, double period) {
+    if (spectre()) {
+      d_ << name << " (" << node << " 0) vsource type=pulse val0=" << num(v1) << " val1=" << num(v2)
+         << " delay=" << num(delay) << " rise=" << num(edge) << " fall=" << num(edge)
+         << " width=" << num(width) << " period=" << num(period) << "\n";
+    } else {
+      d_ << name << " " << node << " 0 pulse(" << num(v1) << " " << num(v2) << " " << num(delay)
+         << " " << num(edge) << " " << num(edge) << " " << num(width) << " " << num(period)
+         << ")\n";
+    }
+  }
+  /// A clock between 0 and `high_v`: rises at `delay`, high for `high` (edges included), every
+  /// `period`; source v<node>.
+  void clock(const std::string& node, double high_v, double delay, double high, double edge,
+             double period) {
+    pulse("v" + node, node, 0.0, high_v, delay, edge, high - 2 * edge, period);
+  }
+  void sine(const std::string& name, const std::string& node, double offset, double amplitude,
+            double hz, double phase_deg) {
+    if (spectre()) {
+      d_ << name << " (" << node << " 0) vsource type=sine sinedc=" << num(offset)
+         << " ampl=" << num(amplitude) << " freq=" << num(hz) << " sinephase=" << num(phase_deg)
+         << "\n";
+    } else {
+      d_ << name << " " << node << " 0 sin(" << num(offset) << " " << num(amplitude) << " "
+         << num(hz) << " 0 0 " << num(phase_deg) << ")\n";
+    }
+  }
+  /// PWL source: the first point on the first line, then two points a line (each change of value
+  /// is a pair: the old value at the change, the new one an edge later).
+  void pwl(const std::string& name, const std::string& p, const std::string& n,
+           const std::vector<std::pair<double, double>>& points) {
+    if (spectre()) {
+      d_ << name << " (" << p << " " << n << ") vsource type=pwl wave=[";
+    } else {
+      d_ << name << " " << p << " " << n << " pwl(";
+    }
+    for (std::size_t k = 0; k < points.size(); ++k) {
+      if (k > 0 && k % 2 == 1) d_ << (spectre() ? " \\\n    " : "\n+ ");
+      if (k > 0 && k % 2 == 0) d_ << " ";
+      d_ << num(points[k].first) << " " << num(points[k].second);
+    }
+    d_ << (spectre() ? "]\n" : ")\n");
+  }
+  void vcvs(const std::string& name, const std::string& p, const std::string& n,
+            const std::string& cp, const std::string& cn, double gain) {
+    if (spectre()) {
+      d_ << name << " (" << p << " " << n << " " << cp << " " << cn << ") vcvs gain=" << num(gain)
+         << "\n";
+    } else {
+      d_ << name << " " << p << " " << n << " " << cp << " " << cn << " " << num(gain) << "\n";
+    }
+  }
+  void capacitor(const std::string& name, const std::string& a, const std::string& b, double f) {
+    if (spectre()) {
+      d_ << name << " (" << a << " " << b << ") capacitor c=" << num(f) << "\n";
+    } else {
+      d_ << name << " " << a << " " << b << " " << num(f) << "\n";
+    }
+  }
+  void mos(const std::string& name, const std::string& d, const std::string& g,
+           const std::string& s, const std::string& b, const std::string& model,
+           const MosSize& size) {
+    const std::string nodes = d + " " + g + " " + s + " " + b;
+    d_ << "m" << name << " " << (spectre() ? "(" + nodes + ")" : nodes) << " " << model
+       << " w=" << num(size.w_m) << " l=" << num(size.l_m) << "\n";
+  }
+  /// Voltage-controlled switch p-n, closed while V(cp) - V(cn) is high (model: latchModel).
+  void sw(const std::string& name, const std::string& p, const std::string& n,
+          const std::string& cp, const std::string& cn, const std::string& model) {
+    const std::string nodes = p + " " + n + " " + cp + " " + cn;
+    d_ << name << " " << (spectre() ? "(" + nodes + ")" : nodes) << " " << model << "\n";
+  }
+  void latchModel(const std::string& model, double threshold_v) {
+    const double lo = threshold_v - kLatchHysteresisV;
+    const double hi = threshold_v + kLatchHysteresisV;
+    switch (dialect_) {
+      case Dialect::kNgspice:
+        d_ << ".model " << model << " sw vt=" << num(threshold_v)
+           << " vh=" << num(kLatchHysteresisV) << " ron=" << num(kLatchOnOhms)
+           << " roff=" << kLatchOffOhms << "\n";
+        break;
+      case Dialect::kXyce:
+        d_ << ".model " << model << " vswitch von=" << num(hi) << " voff=" << num(lo)
+           << " ron=" << num(kLatchOnOhms) << " roff=" << kLatchOffOhms << "\n";
+        break;
+      case Dialect::kSpectre:
+        d_ << "model " << model << " relay vt1=" << num(lo) << " vt2=" << num(hi)
+           << " ropen=" << kLatchOffOhms << " rclosed=" << num(kLatchOnOhms) << "\n";
+        break;
+    }
+  }
+  /// Behavioural voltage source V(p) - V(n) = expression (words; ngspice keeps them on one line,
+  /// Xyce and Spectre continue long expressions over lines).
+  void behavioural(const std::string& name, const std::string& p, const std::string& n,
+                   const std::vector<std::string>& expression) {
+    if (ngspice()) {
+      d_ << name << " " << p << " " << n << " v=";
+      for (std::size_t k = 0; k < expression.size(); ++k) d_ << (k ? " " : "") << expression[k];
+      d_ << "\n";
+      return;
+    }
+    detail::Writer w(dialect_);
+    w.behavioural(name, p, n, expression);
+    d_ << w.text();
+  }
+  /// v(node) (Spectre: V(node)) inside a behavioural expression.
+  [[nodiscard]] std::string v(const std::string& node) const {
+    return detail::Writer(dialect_).voltage(node);
+  }
+  /// "cond ? a : b" as words in the dialect (Xyce: if(cond, a, b)).
+  [[nodiscard]] std::vector<std::string> ternary(const std::string& condition,
+                                                 std::vector<std::string> a,
+                                                 std::vector<std::string> b) const {
+    return detail::Writer(dialect_).ternary(condition, std::move(a), std::move(b));
+  }
+  void instance(const std::string& name, const std::vector<std::string>& nodes,
+                const std::string& master) {
+    d_ << name << (spectre() ? " (" : " ");
+    for (std::size_t k = 0; k < nodes.size(); ++k) d_ << (k ? " " : "") << nodes[k];
+    d_ << (spectre() ? ") " : " ") << master << "\n";
+  }
+
+ private:
+  Dialect dialect_;
+  std::ostringstream d_;
+};
 
 /// Decoder as a tree of ternaries over the latched bits (bit = V > threshold), top bit first.
-std::string decodeTree(std::size_t index, const std::vector<int>& dense, int bit, adc::Word prefix,
-                       double threshold) {
+std::vector<std::string> decodeTree(const DeckText& t, std::size_t index,
+                                    const std::vector<int>& dense, int bit, adc::Word prefix,
+                                    double threshold) {
   const adc::Word span = adc::Word{1} << (bit + 1);
   const int first = dense[static_cast<std::size_t>(prefix)];
   bool uniform = true;
   for (adc::Word k = 0; k < span && uniform; ++k) {
     uniform = dense[static_cast<std::size_t>(prefix + k)] == first;
   }
-  if (uniform) return std::to_string(first);
+  if (uniform) return {std::to_string(first)};
   const adc::Word high = adc::Word{1} << bit;
-  return "(v(q" + std::to_string(index) + "_" + std::to_string(bit) + ")>" + num(threshold) +
-         " ? " + decodeTree(index, dense, bit - 1, prefix + high, threshold) + " : " +
-         decodeTree(index, dense, bit - 1, prefix, threshold) + ")";
+  const std::string condition =
+      t.v("q" + std::to_string(index) + "_" + std::to_string(bit)) + ">" + num(threshold);
+  return t.ternary(condition, decodeTree(t, index, dense, bit - 1, prefix + high, threshold),
+                   decodeTree(t, index, dense, bit - 1, prefix, threshold));
+}
+
+/// What the Xyce and Spectre decks write differently from the ngspice one (their header lists it).
+std::vector<std::string> dialectNotes(Dialect dialect, double threshold_v) {
+  if (dialect == Dialect::kNgspice) return {};
+  const bool spectre = dialect == Dialect::kSpectre;
+  return {"dialect notes (the circuit, element names and nodes are the ngspice deck's):",
+          "  noise: the same PWL sources vn* of values drawn in C++: same seed, same "
+          "noise in every dialect",
+          std::string("  logic: decoders and DAC switch drivers as ") +
+              (spectre ? "bsource expressions (c ? a : b)" : "B sources with if(c, a, b)"),
+          std::string("  latches: ") +
+              (spectre ? "relay (vt1/vt2)" : "S switches with a vswitch model (von/voff)") +
+              ": closed above " + num(threshold_v + kLatchHysteresisV) + " V, open below " +
+              num(threshold_v - kLatchHysteresisV) +
+              " V; not expressible: ngspice's hysteresis in between (this switch moves gradually)",
+          std::string("  tolerances: ") +
+              (spectre ? "reltol, vabstol = ngspice vntol, iabstol = ngspice abstol"
+                       : "timeint reltol; abstol = ngspice vntol (Xyce has no separate current "
+                         "tolerance for the step control)")};
 }
 
 void requireBuildable(const adc::Design& design) {
@@ -255,6 +401,10 @@ std::vector<std::pair<std::string, std::string>> buildableSupplies(const adc::De
 }
 
 std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) {
+  return buildableDeck(design, o, Dialect::kNgspice);
+}
+
+std::string buildableDeck(const adc::Design& design, const BuildableOptions& o, Dialect dialect) {
   const BuildablePlan plan = buildablePlan(design, o);
   const adc::Pipeline& pipeline = design.pipeline;
   const std::size_t stages = pipeline.stages.size();
@@ -268,52 +418,75 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
   const bool noise =
       std::any_of(o.noise_v_rms.begin(), o.noise_v_rms.end(), [](double v) { return v > 0; });
 
-  std::ostringstream d;
-  d << "* nnadc buildable transient bench of a " << pipeline.bits << "-bit pipelined NN ADC, "
-    << stages << " stages: fully-differential switched-capacitor MDACs (ngspice)\n";
-  d << "* fs = " << num(c.fs_hz) << " Hz, coherent sine J = " << plan.cycles << " of " << o.samples
-    << " samples, " << num(o.amplitude) << " of full scale; reported samples " << plan.first_sample
-    << ".." << plan.first_sample + plan.sample_count - 1 << " after " << plan.warmup
-    << " warm-up\n";
-  d << "* ideal elements (behavioural or ideal sources: no transistor behind them):\n";
-  for (const IdealElement& e : buildableIdealElements(o)) {
-    d << "*   " << e.instances << ": " << e.what << "\n";
+  DeckText t(dialect);
+  std::ostringstream& d = t.out();
+  const bool spectre = t.spectre();
+  t.comment("nnadc buildable transient bench of a " + std::to_string(pipeline.bits) +
+            "-bit pipelined NN ADC, " + std::to_string(stages) +
+            " stages: fully-differential switched-capacitor MDACs (" + dialectName(dialect) + ")");
+  if (spectre) d << "simulator lang=spectre\nglobal 0\n";
+  if (!t.ngspice()) {
+    detail::Writer hint(dialect);
+    hint.runHint();
+    d << hint.text();
   }
-  d << ".options reltol=" << num(c.reltol) << " vntol=1e-7 abstol=1e-13\n";
-  d << modelSection(design.inverter, Dialect::kNgspice) << "\n";
-  d << inverterSubckts(design.inverter, Dialect::kNgspice, 1) << "\n";
+  t.comment("fs = " + num(c.fs_hz) + " Hz, coherent sine J = " + std::to_string(plan.cycles) +
+            " of " + std::to_string(o.samples) + " samples, " + num(o.amplitude) +
+            " of full scale; reported samples " + std::to_string(plan.first_sample) + ".." +
+            std::to_string(plan.first_sample + plan.sample_count - 1) + " after " +
+            std::to_string(plan.warmup) + " warm-up");
+  t.comment("ideal elements (behavioural or ideal sources: no transistor behind them):");
+  for (const IdealElement& e : buildableIdealElements(o)) {
+    t.comment("  " + e.instances + ": " + e.what);
+  }
+  if (!t.ngspice()) {
+    for (const std::string& note : dialectNotes(dialect, vcm)) t.comment(note);
+  }
+  switch (dialect) {
+    case Dialect::kNgspice:
+      d << ".options reltol=" << num(c.reltol) << " vntol=1e-7 abstol=1e-13\n";
+      break;
+    case Dialect::kXyce:
+      // TIMEINT abstol is the error tolerance on node voltages, ngspice's vntol.
+      d << ".options timeint reltol=" << num(c.reltol) << " abstol=1e-7\n";
+      break;
+    case Dialect::kSpectre:
+      d << "simulatorOptions options reltol=" << num(c.reltol) << " vabstol=1e-7 iabstol=1e-13\n";
+      break;
+  }
+  d << modelSection(design.inverter, dialect) << "\n";
+  d << inverterSubckts(design.inverter, dialect, 1) << "\n";
   for (std::size_t i = 0; i < stages; ++i)
-    d << fdStageSubckt(pipeline.stages[i].adc, levels, i) << "\n";
+    d << detail::fdStageSubckt(pipeline.stages[i].adc, levels, i, dialect) << "\n";
   for (std::size_t i = 0; i + 1 < stages; ++i) {
     const std::string s = std::to_string(i);
-    d << otaSubckt(c.ota.scaled(plan.scale[i]), models, "nnadc_ota" + s) << "\n";
+    d << otaSubckt(c.ota.scaled(plan.scale[i]), models, "nnadc_ota" + s, dialect) << "\n";
     // One bootstrap circuit per side drives the 8 sampling transistors: its capacitor is sized
     // for their gates (cboot = kCaps / 2 x the single switch's) and its helpers for that charge.
     BootstrapSwitchParams sw = c.input_switch;
     sw.main = wider(sw.main, plan.scale[i]);
     sw.helper = wider(sw.helper, std::max(1.0, 0.25 * kCaps * plan.scale[i]));
     sw.cboot_f *= 0.5 * kCaps * plan.scale[i];
-    d << bootstrapSwitchSubckt(sw, models, "nnadc_bootsw" + s, kCaps) << "\n";
+    d << bootstrapSwitchSubckt(sw, models, "nnadc_bootsw" + s, kCaps, dialect) << "\n";
   }
 
-  d << "* references and clocks\n";
-  d << "vcm vcm 0 " << num(vcm) << "\nvcmi vcmi 0 " << num(c.vcm_in_v) << "\n";
-  d << clock("p1", vdd, 0.0, high, c.edge_s, period) << "\n";
-  d << clock("p2", vdd, period / 2, high, c.edge_s, period) << "\n";
-  d << "vp1b p1b 0 pulse(" << num(vdd) << " 0 0 " << num(c.edge_s) << " " << num(c.edge_s) << " "
-    << num(high - 2 * c.edge_s) << " " << num(period) << ")\n";
-  d << "vp2b p2b 0 pulse(" << num(vdd) << " 0 " << num(period / 2) << " " << num(c.edge_s) << " "
-    << num(c.edge_s) << " " << num(high - 2 * c.edge_s) << " " << num(period) << ")\n";
-  d << clock("p1e", vdd, 0.0, high - c.early_s, c.edge_s, period) << "\n";
-  d << clock("p2e", vdd, period / 2, high - c.early_s, c.edge_s, period) << "\n";
-  d << clock("p1h", c.boost_v, 0.0, high, c.edge_s, period) << "\n";
-  d << clock("p2h", c.boost_v, period / 2, high, c.edge_s, period) << "\n";
-  d << clock("p1eh", c.boost_v, 0.0, high - c.early_s, c.edge_s, period) << "\n";
-  d << clock("p2eh", c.boost_v, period / 2, high - c.early_s, c.edge_s, period) << "\n";
+  t.comment("references and clocks");
+  t.dc("vcm", "vcm", "0", vcm);
+  t.dc("vcmi", "vcmi", "0", c.vcm_in_v);
+  t.clock("p1", vdd, 0.0, high, c.edge_s, period);
+  t.clock("p2", vdd, period / 2, high, c.edge_s, period);
+  t.pulse("vp1b", "p1b", vdd, 0.0, 0.0, c.edge_s, high - 2 * c.edge_s, period);
+  t.pulse("vp2b", "p2b", vdd, 0.0, period / 2, c.edge_s, high - 2 * c.edge_s, period);
+  t.clock("p1e", vdd, 0.0, high - c.early_s, c.edge_s, period);
+  t.clock("p2e", vdd, period / 2, high - c.early_s, c.edge_s, period);
+  t.clock("p1h", c.boost_v, 0.0, high, c.edge_s, period);
+  t.clock("p2h", c.boost_v, period / 2, high, c.edge_s, period);
+  t.clock("p1eh", c.boost_v, 0.0, high - c.early_s, c.edge_s, period);
+  t.clock("p2eh", c.boost_v, period / 2, high - c.early_s, c.edge_s, period);
   if (o.latch_delay_s > 0) {
-    d << clock("p1l", vdd, 0.0, high - c.early_s + o.latch_delay_s, c.edge_s, period) << "\n";
+    t.clock("p1l", vdd, 0.0, high - c.early_s + o.latch_delay_s, c.edge_s, period);
   }
-  d << ".model nnadc_latch sw vt=" << num(vcm) << " vh=0.1 ron=100 roff=1e12\n";
+  t.latchModel("nnadc_latch", vcm);
 
   // Input: the coherent sine, shifted so that the deck's first reported sample is record sample
   // first_sample, taken by stage 0 at (warmup) T + sample_offset.
@@ -321,39 +494,44 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
   const double phase_deg = std::fmod(
       360.0 * plan.cycles * plan.first_sample / o.samples - 360.0 * plan.input_hz * t0, 360.0);
   const double amp = o.amplitude * vcm;
+  // Record sample n of deck sample j (warm-up samples before 0 wrap around the record).
+  const auto record_sample = [&](int j) {
+    return ((plan.first_sample - plan.warmup + j) % o.samples + o.samples) % o.samples;
+  };
   if (o.held_input || !o.inputs_v.empty()) {
     // Sample n's value from the middle of the amplification phase before its sampling phase on.
-    d << (o.inputs_v.empty()
-              ? "* input: the coherent sine's samples x_n, each held over stage 0's sampling "
-                "phase\n"
-              : "* input: the given inputs x_n (a calibration ramp), each held over stage 0's "
-                "sampling phase\n");
+    t.comment(o.inputs_v.empty()
+                  ? "input: the coherent sine's samples x_n, each held over stage 0's sampling "
+                    "phase"
+                  : "input: the given inputs x_n (a calibration ramp), each held over stage 0's "
+                    "sampling phase");
     for (const int side : {1, -1}) {
-      d << (side > 0 ? "vinp vip" : "vinn vin") << " 0 pwl(";
+      std::vector<std::pair<double, double>> points;
       double previous = 0.0;
       for (int j = 0; j < plan.warmup + plan.sample_count; ++j) {
-        const int n = ((plan.first_sample - plan.warmup + j) % o.samples + o.samples) % o.samples;
+        const int n = record_sample(j);
         const double x = o.inputs_v.empty()
                              ? vcm + amp * std::sin(2 * kPi * plan.cycles * n / o.samples)
                              : o.inputs_v[static_cast<std::size_t>(n)];
         const double v = vcm + side * (x - vcm);
         const double change = j * period - period / 4;
         if (j == 0) {
-          d << "0 " << num(v);
+          points.emplace_back(0.0, v);
         } else {
-          d << "\n+ " << num(change) << " " << num(previous) << " " << num(change + c.edge_s) << " "
-            << num(v);
+          points.emplace_back(change, previous);
+          points.emplace_back(change + c.edge_s, v);
         }
         previous = v;
       }
-      d << ")\n";
+      t.pwl(side > 0 ? "vinp" : "vinn", side > 0 ? "vip" : "vin", "0", points);
     }
   } else {
-    d << "* input: x(t) = vcm + A sin(2 pi f t + phi), record sample n at (n - first + warmup) T + "
-      << num(plan.sample_offset_s) << " s\n";
-    const std::string sine = num(plan.input_hz) + " 0 0 " + num(phase_deg) + ")";
-    d << "vinp vip 0 sin(" << num(vcm) << " " << num(amp) << " " << sine << "\n";
-    d << "vinn vin 0 sin(" << num(vcm) << " " << num(-amp) << " " << sine << "\n";
+    t.comment(
+        "input: x(t) = vcm + A sin(2 pi f t + phi), record sample n at (n - first + warmup) "
+        "T + " +
+        num(plan.sample_offset_s) + " s");
+    t.sine("vinp", "vip", vcm, amp, plan.input_hz, phase_deg);
+    t.sine("vinn", "vin", vcm, -amp, plan.input_hz, phase_deg);
   }
 
   // Noise values of every record sample the deck touches (indexed by record sample).
@@ -362,7 +540,6 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
     for (int n = 0; n < o.samples; ++n)
       noise_draws[static_cast<std::size_t>(n)] = buildableNoise(o, stages, n);
   }
-  double previous[2] = {0.0, 0.0};
 
   std::vector<std::string> saved;
   for (std::size_t i = 0; i < stages; ++i) {
@@ -374,22 +551,22 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
     const std::string inp = i == 0 ? "vip" : "out" + std::to_string(i - 1) + "p";
     const std::string inn = i == 0 ? "vin" : "out" + std::to_string(i - 1) + "n";
     const int outputs = stage.adc.shape.outputs();
-    d << "* stage " << s << ": sub-ADC on " << inp << "/" << inn << ", samples in " << sample
-      << ", amplifies in " << amplify << "\n";
-    d << "vdd_adc" << s << " vdda" << s << " 0 " << num(vdd) << "\n";
-    d << "xstage" << s << " " << inp << " " << inn << " vdda" << s << " 0";
-    for (int k = 0; k < outputs; ++k) d << " bit" << s << "_" << k;
-    d << " nnadc_fdstage" << s << "\n";
+    t.comment("stage " + s + ": sub-ADC on " + inp + "/" + inn + ", samples in " + sample +
+              ", amplifies in " + amplify);
+    t.dc("vdd_adc" + s, "vdda" + s, "0", vdd);
+    std::vector<std::string> nodes = {inp, inn, "vdda" + s, "0"};
+    for (int k = 0; k < outputs; ++k) nodes.push_back("bit" + s + "_" + std::to_string(k));
+    t.instance("xstage" + s, nodes, "nnadc_fdstage" + s);
     for (int k = 0; k < outputs; ++k) {
       const std::string b = s + "_" + std::to_string(k);
       const std::string latch = i == 0 && o.latch_delay_s > 0 ? "p1l" : sample + "e";
-      d << "s_l" << b << " bit" << b << " l" << b << " " << latch << " 0 nnadc_latch\n";
-      d << "c_l" << b << " l" << b << " 0 " << num(kLatchFarads) << "\n";
-      d << "e_q" << b << " q" << b << " 0 l" << b << " 0 1\n";
+      t.sw("s_l" + b, "bit" + b, "l" + b, latch, "0", "nnadc_latch");
+      t.capacitor("c_l" + b, "l" + b, "0", kLatchFarads);
+      t.vcvs("e_q" + b, "q" + b, "0", "l" + b, "0", 1.0);
       saved.push_back(buildableBitVector(i, k));
     }
     const std::vector<int> dense = adc::stageDecoder(stage.adc).dense(outputs);
-    d << "b_d" << s << " d" << s << " 0 v=" << decodeTree(i, dense, outputs - 1, 0, vcm) << "\n";
+    t.behavioural("b_d" + s, "d" + s, "0", decodeTree(t, i, dense, outputs - 1, 0, vcm));
     saved.push_back("v(d" + s + ")");
     if (i + 1 == stages) break;
 
@@ -398,11 +575,10 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
     const MosSize mid = wider(c.mid_switch, plan.scale[i]);
     const MosSize nref = wider(c.ref_switch, plan.scale[i]);
     const MosSize pref = wider(c.ref_switch, plan.scale[i] * kPmosRefRatio);
-    d << "vdd_ota" << s << " vddo" << s << " 0 " << num(vdd) << "\n";
-    d << "vdd_sw" << s << " vdds" << s << " 0 " << num(vdd) << "\n";
-    d << "vref" << s << " vr" << s << " 0 " << num(vdd) << "\n";
-    d << "iref" << s << " vddo" << s << " ib" << s << " " << num(c.ota.iref_a * plan.scale[i])
-      << "\n";
+    t.dc("vdd_ota" + s, "vddo" + s, "0", vdd);
+    t.dc("vdd_sw" + s, "vdds" + s, "0", vdd);
+    t.dc("vref" + s, "vr" + s, "0", vdd);
+    t.current("iref" + s, "vddo" + s, "ib" + s, c.ota.iref_a * plan.scale[i]);
     for (const int side : {1, -1}) {
       const std::string sd = side > 0 ? "p" : "n";
       const std::string in = side > 0 ? inp : inn;
@@ -413,65 +589,92 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o) 
         // Half the differential noise on each side, sample j's value from the middle of the
         // amplification phase before its sampling phase to the middle of the one after.
         sampled = "ns" + s + sd;
-        d << "vn" << s << sd << " " << sampled << " " << in << " pwl(";
-        const double ramp = c.edge_s;
+        std::vector<std::pair<double, double>> points;
+        double previous = 0.0;
         for (int j = 0; j < plan.warmup + plan.sample_count; ++j) {
-          const int n = ((plan.first_sample - plan.warmup + j) % o.samples + o.samples) % o.samples;
-          const double v = side * 0.5 * noise_draws[static_cast<std::size_t>(n)][i];
+          const double v = side * 0.5 * noise_draws[static_cast<std::size_t>(record_sample(j))][i];
           const double change = j * period + static_cast<double>(i) * period / 2 - period / 4;
           if (j == 0) {
-            d << "0 " << num(v);
+            points.emplace_back(0.0, v);
           } else {
-            d << "\n+ " << num(change) << " " << num(previous[side > 0 ? 0 : 1]) << " "
-              << num(change + ramp) << " " << num(v);
+            points.emplace_back(change, previous);
+            points.emplace_back(change + c.edge_s, v);
           }
-          previous[side > 0 ? 0 : 1] = v;
+          previous = v;
         }
-        d << ")\n";
+        t.pwl("vn" + s + sd, sampled, in, points);
       }
-      d << "xs" << s << sd << " " << sampled;
-      for (int k = 0; k < kCaps; ++k) d << " b" << s << sd << k;
-      d << " " << sample << " " << sample << "b vdds" << s << " 0 nnadc_bootsw" << s << "\n";
+      std::vector<std::string> switch_nodes = {sampled};
+      for (int k = 0; k < kCaps; ++k) switch_nodes.push_back("b" + s + sd + std::to_string(k));
+      switch_nodes.insert(switch_nodes.end(), {sample, sample + "b", "vdds" + s, "0"});
+      t.instance("xs" + s + sd, switch_nodes, "nnadc_bootsw" + s);
       for (int k = 0; k < kCaps; ++k) {
         const std::string bp = "b" + s + sd + std::to_string(k);
-        d << "c" << bp << " " << x << " " << bp << " " << num(cu) << "\n";
+        t.capacitor("c" + bp, x, bp, cu);
         if (k == kDacCaps) {
-          d << mos("z" + bp, bp, amplify + "h", "vcm", "0", models.nmos, mid) << "\n";
+          t.mos("z" + bp, bp, amplify + "h", "vcm", "0", models.nmos, mid);
           continue;
         }
         // Capacitor k goes to VDD (+ side) when d > k, else to ground; the - side mirrors.
-        const std::string sel = side > 0 ? "(v(d" + s + ")>" + num(k + 0.5) + " ? 1 : 0)"
-                                         : "(v(d" + s + ")>" + num(k + 0.5) + " ? 0 : 1)";
+        const std::string condition = t.v("d" + s) + ">" + num(k + 0.5);
+        const std::vector<std::string> sel =
+            side > 0 ? t.ternary(condition, {"1"}, {"0"}) : t.ternary(condition, {"0"}, {"1"});
         const std::string gp = "gp" + s + sd + std::to_string(k);
         const std::string gn = "gn" + s + sd + std::to_string(k);
-        d << "b_g" << gp << " " << gp << " 0 v=" << num(vdd) << "-v(" << amplify << ")*" << sel
-          << "\n";
-        d << "b_g" << gn << " " << gn << " 0 v=v(" << amplify << ")*(1-" << sel << ")\n";
-        d << mos("rp" + bp, bp, gp, "vr" + s, "vr" + s, models.pmos, pref) << "\n";
-        d << mos("rn" + bp, bp, gn, "0", "0", models.nmos, nref) << "\n";
+        std::vector<std::string> up = sel;
+        up.front() = num(vdd) + "-" + t.v(amplify) + "*" + up.front();
+        std::vector<std::string> down = sel;
+        down.front() = t.v(amplify) + "*(1-" + down.front();
+        down.back() += ")";
+        t.behavioural("b_g" + gp, gp, "0", up);
+        t.behavioural("b_g" + gn, gn, "0", down);
+        t.mos("rp" + bp, bp, gp, "vr" + s, "vr" + s, models.pmos, pref);
+        t.mos("rn" + bp, bp, gn, "0", "0", models.nmos, nref);
       }
-      d << "cf" << s << sd << " " << x << " " << out << " " << num(kCfUnits * cu) << "\n";
-      d << mos("t" + s + sd, x, sample + "eh", "vcmi", "0", models.nmos,
-               wider(mid, o.top_switch_multiplier))
-        << "\n";
+      t.capacitor("cf" + s + sd, x, out, kCfUnits * cu);
+      t.mos("t" + s + sd, x, sample + "eh", "vcmi", "0", models.nmos,
+            wider(mid, o.top_switch_multiplier));
     }
-    d << mos("r" + s, "out" + s + "p", sample + "h", "out" + s + "n", "0", models.nmos, mid)
-      << "\n";
-    d << "xota" << s << " x" << s << "n x" << s << "p out" << s << "p out" << s << "n vcm ib" << s
-      << " vddo" << s << " 0 " << sample << "eh nnadc_ota" << s << "\n";
+    t.mos("r" + s, "out" + s + "p", sample + "h", "out" + s + "n", "0", models.nmos, mid);
+    t.instance("xota" + s,
+               {"x" + s + "n", "x" + s + "p", "out" + s + "p", "out" + s + "n", "vcm", "ib" + s,
+                "vddo" + s, "0", sample + "eh"},
+               "nnadc_ota" + s);
     saved.push_back("v(out" + s + "p)");
     saved.push_back("v(out" + s + "n)");
   }
-  d << ".nodeset";
+  // Initial guesses: the OTAs' outputs and summing nodes at their common modes.
+  std::vector<std::pair<std::string, double>> guesses;
   for (std::size_t i = 0; i + 1 < stages; ++i) {
     const std::string s = std::to_string(i);
-    d << " v(out" << s << "p)=" << num(vcm) << " v(out" << s << "n)=" << num(vcm) << " v(x" << s
-      << "p)=" << num(c.vcm_in_v) << " v(x" << s << "n)=" << num(c.vcm_in_v);
+    guesses.insert(guesses.end(), {{"out" + s + "p", vcm},
+                                   {"out" + s + "n", vcm},
+                                   {"x" + s + "p", c.vcm_in_v},
+                                   {"x" + s + "n", c.vcm_in_v}});
+  }
+  d << (spectre ? "nodeset" : ".nodeset");
+  for (const auto& [node, value] : guesses) {
+    d << " " << (spectre ? node : "v(" + node + ")") << "=" << num(value);
   }
   d << "\n";
   for (const auto& [source, label] : buildableSupplies(design))
     saved.push_back("i(" + source + ")");
-  d << ".save";
+  if (spectre) {
+    // Spectre names a node by itself and a source's current by its terminal (name:p).
+    std::vector<std::string> names;
+    for (const std::string& v : saved) {
+      const std::string inner = v.substr(2, v.size() - 3);
+      names.push_back(v.front() == 'i' ? inner + ":p" : inner);
+    }
+    detail::Writer w(dialect);
+    w.wrapped("save", names, "");
+    d << w.text();
+    d << "tran_buildable tran stop=" << num(plan.stop_s) << " maxstep=" << num(c.max_step_s)
+      << "\n";
+    return d.str();
+  }
+  // ngspice keeps the saved vectors; Xyce writes what .print lists (a raw file, as ngspice's).
+  d << (t.ngspice() ? ".save" : ".print tran format=raw");
   for (std::size_t k = 0; k < saved.size(); ++k) d << (k % 8 == 7 ? "\n+ " : " ") << saved[k];
   d << "\n.tran " << num(c.max_step_s) << " " << num(plan.stop_s) << " 0 " << num(c.max_step_s)
     << "\n.end\n";

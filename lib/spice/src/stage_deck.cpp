@@ -153,14 +153,21 @@ std::string inverterSubckts(const adc::InverterSizing& inverter, Dialect dialect
   return w.text();
 }
 
-std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
-                        std::size_t index, Dialect dialect, bool scaled_drivers,
-                        const adc::PipelineConductances* die, const adc::InverterSizing* inverter,
-                        int driver_multiplier) {
+namespace {
+
+// The stage subcircuit; with `complement_pin` (the buildable deck's fully-differential stage) the
+// complement row is pin `inb` instead of the ideal source e_inb, and the subcircuit is named
+// nnadc_fdstage<index>.
+std::string stageSubcktText(const adc::StageDesign& stage, const rram::LevelSet& levels,
+                            std::size_t index, Dialect dialect, bool scaled_drivers,
+                            const adc::PipelineConductances* die,
+                            const adc::InverterSizing* inverter, int driver_multiplier,
+                            bool complement_pin) {
   const auto& shape = stage.shape;
   const int hidden = shape.hidden;
   const int outputs = shape.outputs();
-  const std::string name = stageName(index);
+  const std::string name =
+      complement_pin ? "nnadc_fdstage" + std::to_string(index) : stageName(index);
   const auto column_error = [&](const std::string& node) {
     return InputError("NNADC-NET-013", "stage " + std::to_string(index) + ": column " + node +
                                            " has no device (all cells at level 0), so the node "
@@ -174,10 +181,13 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
             std::to_string(hidden) + " hidden, " + std::to_string(outputs) + " outputs (" +
             adc::codeKindName(shape.code.kind) + " code); cells R = 1/G(level), level 0 = open");
   std::vector<std::string> ports = {"in", "vdd", "gnd"};
+  if (complement_pin) ports.insert(ports.begin() + 1, "inb");
   for (int k = 0; k < outputs; ++k) ports.push_back("out_" + std::to_string(k));
   w.subckt(name, ports);
-  w.comment("ideal complement row VDD - x, as the model assumes (a real design needs a buffer)");
-  w.vcvs("e_inb", "inb", "gnd", "vdd", "in", 1.0);
+  if (!complement_pin) {
+    w.comment("ideal complement row VDD - x, as the model assumes (a real design needs a buffer)");
+    w.vcvs("e_inb", "inb", "gnd", "vdd", "in", 1.0);
+  }
 
   w.comment("layer 1: divider columns u_j over rows [in, inb, vdd, gnd]");
   const std::string rows1[adc::kInputRows] = {"in", "inb", "vdd", "gnd"};
@@ -237,6 +247,25 @@ std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& lev
   w.ends(name);
   return w.text();
 }
+
+}  // namespace
+
+std::string stageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
+                        std::size_t index, Dialect dialect, bool scaled_drivers,
+                        const adc::PipelineConductances* die, const adc::InverterSizing* inverter,
+                        int driver_multiplier) {
+  return stageSubcktText(stage, levels, index, dialect, scaled_drivers, die, inverter,
+                         driver_multiplier, false);
+}
+
+namespace detail {
+
+std::string fdStageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
+                          std::size_t index, Dialect dialect) {
+  return stageSubcktText(stage, levels, index, dialect, false, nullptr, nullptr, 1, true);
+}
+
+}  // namespace detail
 
 std::string stageDeck(const adc::Design& design, const DeckOptions& options) {
   options.validate();

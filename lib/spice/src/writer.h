@@ -292,4 +292,10 @@ DieView dieView(const adc::PipelineConductances* die, std::size_t index, bool ne
                 Eigen::Index rows1, Eigen::Index cols1, Eigen::Index rows2, Eigen::Index cols2,
                 std::size_t inverters, const adc::InverterSizing* sizing);
 
+// Subcircuit nnadc_fdstage<index>: stage `index`'s sub-ADC (nominal cells, shared inverters) with
+// its complement row as pin `inb` (ports in inb vdd gnd out_0 ..) instead of the ideal VDD - x
+// source: the buildable deck's fully-differential sub-ADC.
+std::string fdStageSubckt(const adc::StageDesign& stage, const rram::LevelSet& levels,
+                          std::size_t index, Dialect dialect);
+
 }  // namespace nnadc::spice::detail

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "nnadc/spice/deck.h"
 #include "nnadc/spice/models.h"
 
 namespace nnadc::spice {
@@ -82,14 +83,18 @@ struct TransmissionGateParams {
   void validate() const;  ///< NNADC-CFG-003
 };
 
-/// Subcircuit texts (`.subckt NAME ... .ends`) using the model names of `models`.
+/// Subcircuit texts (`.subckt NAME ... .ends`) using the model names of `models`. The OTA and the
+/// bootstrapped switch are also written in the Xyce (same cards as ngspice) and Spectre
+/// (`subckt NAME ... ends NAME`, `name (nodes) master params`) dialects: the same devices, names
+/// and nodes.
 std::string otaSubckt(const OtaParams& params, const ModelSource& models,
-                      const std::string& name = "nnadc_ota");
+                      const std::string& name = "nnadc_ota", Dialect dialect = Dialect::kNgspice);
 /// With `outputs` > 1, one bootstrap circuit drives that many sampling transistors (pins in
 /// out0 .. out<N-1> clk clkb vdd vss), as the capacitors of one MDAC side share it; cboot_f must
 /// then be sized for their gate capacitance.
 std::string bootstrapSwitchSubckt(const BootstrapSwitchParams& params, const ModelSource& models,
-                                  const std::string& name = "nnadc_bootsw", int outputs = 1);
+                                  const std::string& name = "nnadc_bootsw", int outputs = 1,
+                                  Dialect dialect = Dialect::kNgspice);
 std::string transmissionGateSubckt(const TransmissionGateParams& params, const ModelSource& models,
                                    const std::string& name = "nnadc_tg");
 

@@ -1,6 +1,7 @@
 #pragma once
 /// The buildable converter (issue #12): a pipelined NN ADC whose residue path is transistor-level
-/// and fully differential, as a clocked transient deck (ngspice dialect).
+/// and fully differential, as a clocked transient deck (ngspice dialect, simulated here; Xyce and
+/// Spectre dialects written from their reference manuals).
 ///
 /// Signal: differential, common mode vcm = VDD / 2. The design's single-ended window [lo, hi] of
 /// every stage maps to the differential range +-(hi - lo): an input x of the model is
@@ -130,6 +131,19 @@ std::vector<double> buildableNoise(const BuildableOptions& options, std::size_t 
 /// The deck (ngspice dialect). Saves the latched bits q<i>_<k>, the decisions d<i>, each stage's
 /// outputs out<i>p/out<i>n and every supply's current (see buildableSupplies).
 std::string buildableDeck(const adc::Design& design, const BuildableOptions& options);
+
+/// The same deck in `dialect`: the same circuit, element names and nodes, each construct in the
+/// simulator's own syntax (ngspice: byte for byte the two-argument form). Xyce: SPICE cards with
+/// B sources `v={...}` and if(c, a, b), S switches on a vswitch model, `.options timeint`,
+/// `.print tran format=raw` of the same vectors. Spectre (`simulator lang=spectre`, models in a
+/// `simulator lang=spice` block): `name (nodes) master params` statements, bsource, relay,
+/// vsource type=pulse|pwl|sine, isource, nodeset, save (currents as source:p), tran. Noise in
+/// every dialect: the PWL sources vn* of values drawn in C++ (buildableNoise), so a seed gives the
+/// same noise in each. Not expressible outside ngspice: the latch switches' hysteresis (Xyce and
+/// Spectre switches move between open and closed over the same 2 x 0.1 V band instead); the
+/// header says so. Neither Xyce nor Spectre is run here: the decks are checked as text.
+std::string buildableDeck(const adc::Design& design, const BuildableOptions& options,
+                          Dialect dialect);
 
 /// The deck's ideal elements (its header lists them; results record them).
 std::vector<IdealElement> buildableIdealElements(const BuildableOptions& options);
