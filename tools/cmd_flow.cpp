@@ -87,8 +87,9 @@ int runFlow(CLI::App& sub, FlowCliOptions& o) {
   std::string why;
   if (const auto b = io::flowBuildable(design, f, seed, &why)) {
     out.step("sim buildable", [&] {
-      out.writeBuildable(eval::measureBuildable(pool, design, *b, o.pool.timeout_s, calibration),
-                         spice::buildableDeck(design, *b), f.buildable_calibration);
+      out.writeBuildable(design,
+                         eval::measureBuildable(pool, design, *b, o.pool.timeout_s, calibration),
+                         f.buildable_calibration);
     });
   } else {
     out.skipBuildable(why);

@@ -214,7 +214,8 @@ TEST_SUITE("cli") {
     CHECK(r.output.find("flow: buildable converter (SPICE, noise on, 64 samples, uncalibrated): "
                         "ENOB ") != std::string::npos);
     CHECK(r.output.find("; reference with ideal amplifiers: static ENOB") != std::string::npos);
-    for (const char* f : {"buildable.json", "netlists/buildable.cir", "transient.json"}) {
+    for (const char* f : {"buildable.json", "netlists/buildable.cir", "netlists/buildable.scs",
+                          "netlists/buildable.xyce.cir", "transient.json"}) {
       CHECK_MESSAGE(fs::is_regular_file(out / f), f);
     }
     const auto s = nnadc::io::loadJsonFile(out / "summary.json");

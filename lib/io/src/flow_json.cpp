@@ -403,9 +403,13 @@ void FlowWriter::writeNetlists(const adc::Design& design, const FlowOptions& opt
   }
 }
 
-void FlowWriter::writeBuildable(const eval::BuildableSummary& summary, const std::string& deck,
+void FlowWriter::writeBuildable(const adc::Design& design, const eval::BuildableSummary& summary,
                                 const std::string& calibration_file) {
-  writeFileAtomic(buildPath("netlists/buildable.cir"), deck);
+  for (const spice::Dialect dialect :
+       {spice::Dialect::kNgspice, spice::Dialect::kSpectre, spice::Dialect::kXyce}) {
+    writeFileAtomic(buildPath("netlists/buildable" + dialectExt(dialect)),
+                    spice::buildableDeck(design, summary.options, dialect));
+  }
   Json j = buildableJson(summary, path("design.json"));
   j["provenance"] = provenanceJson(provenanceOf("sim", Json::object(), ngspice_version_));
   writeJson("buildable.json", j);
@@ -521,8 +525,9 @@ Json FlowWriter::writeSummary(const std::string& design_name, bool trained,
      << (options.skip_transient ? "" : ", transient.json")
      << (build.empty() ? "" : ", buildable.json")
      << ", netlists/ (inverter, static and transient benches for ngspice, Spectre, Xyce"
-     << (build.empty() ? "" : "; buildable.cir") << "), summary.json"
-     << (finish ? ", report.html" : "") << ". Total " << num(total_s, 3) << " s.\n";
+     << (build.empty() ? "" : "; the buildable converter's in the three dialects")
+     << "), summary.json" << (finish ? ", report.html" : "") << ". Total " << num(total_s, 3)
+     << " s.\n";
   writeFileAtomic(buildPath("summary.md"), md.str());
   if (finish) step("report", [&] { finish(build_dir_, dir_); });
   commit();

@@ -117,9 +117,10 @@ class FlowWriter {
   void writeBench(const FlowBench& bench, const eval::BenchSummary& summary);
   /// Why the flow did not simulate the buildable converter (summary.json's buildable.skipped).
   void skipBuildable(std::string why) { buildable_skipped_ = std::move(why); }
-  /// buildable.json (the `sim --bench buildable` result) and its deck, netlists/buildable.cir;
-  /// `calibration_file` is the calibration it used ("" = none).
-  void writeBuildable(const eval::BuildableSummary& summary, const std::string& deck,
+  /// buildable.json (the `sim --bench buildable` result) and its deck, netlists/buildable.cir (the
+  /// ngspice deck simulated), .scs (Spectre) and .xyce.cir; `calibration_file` is the calibration
+  /// it used ("" = none).
+  void writeBuildable(const adc::Design& design, const eval::BuildableSummary& summary,
                       const std::string& calibration_file);
   /// A last step on the finished build folder before it is renamed into place (the flow's
   /// report.html, which lib/report writes: io does not depend on it): (build folder, final
