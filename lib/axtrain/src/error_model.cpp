@@ -283,7 +283,10 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
         const Eigen::Index end = std::min(n, (k + 1) * kDrawBlock);
         for (Eigen::Index t = k * kDrawBlock; t < end; ++t) {
           const double magnitude = std::round(std::abs(w.data()[t]) / step) * step;
-          const double varied = magnitude * rram::lognormalFactor(block_rng, spec_.rram_sigma);
+          // Level 0 stays 0 whatever its factor: no draw (about 1 weight in 8 at 4 bits).
+          const double varied =
+              magnitude == 0.0 ? 0.0
+                               : magnitude * rram::lognormalFactor(block_rng, spec_.rram_sigma);
           h.data()[t] = w.data()[t] < 0.0 ? -varied : varied;
         }
       });
