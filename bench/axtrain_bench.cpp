@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
       {"plain", nnadc::axtrain::Mode::kPlain, &mult},
       {"passive mult:bam4-12 (LUT forward)", nnadc::axtrain::Mode::kPassive, &mult},
       {"passive rram:sigma=0.5", nnadc::axtrain::Mode::kPassive, &rram},
-      {"active (penalty, 3 gradients/step)", nnadc::axtrain::Mode::kActive, &rram},
+      {"active (penalty, exact H v)", nnadc::axtrain::Mode::kActive, &rram},
       {"both rram:sigma=0.5", nnadc::axtrain::Mode::kBoth, &rram}};
   double plain_rate = 0.0;
   for (const Case& c : cases) {
