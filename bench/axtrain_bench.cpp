@@ -5,11 +5,16 @@
 // peer (bench/torch_peer.py) in the same run, with the ratio. Uses Fashion-MNIST when installed
 // (Debian package dataset-fashion-mnist), else a synthetic set of the same shape: throughput does
 // not depend on pixel values. Prints figures; never fails on timing.
-// Usage: axtrain_bench [samples] (NNADC_THREADS sets the thread count; default: every core).
+// Every pass runs in float (nn::Precision::kFloat, what nnadc axtrain uses); the plain case is
+// repeated in double in the same run for comparison.
+// Usage: axtrain_bench [samples [only]] (NNADC_THREADS sets the thread count; default: every
+// core). `only` (for profiling) runs just the training case whose name starts with it, or
+// "eval" the evaluation alone.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -20,8 +25,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double plainRate(const nnadc::nn::Dataset& train, const nnadc::nn::TrainOptions& options) {
+double plainRate(const nnadc::nn::Dataset& train, const nnadc::nn::TrainOptions& options,
+                 nnadc::nn::Precision precision) {
   nnadc::nn::Mlp net({train.featureCount(), 256, 10});
+  net.setPrecision(precision);
   nnadc::Rng init(1);
   net.initialize(init);
   nnadc::Rng rng(2);
@@ -62,6 +69,7 @@ double torchPeer(long samples, int threads) {
 
 int main(int argc, char** argv) {
   const long samples = argc > 1 ? std::atol(argv[1]) : 60000;
+  const std::string only = argc > 2 ? argv[2] : "";
   constexpr Eigen::Index kPixels = 784;
   constexpr int kClasses = 10;
   nnadc::nn::Dataset train;
@@ -92,38 +100,65 @@ int main(int argc, char** argv) {
       {"plain", nnadc::axtrain::Mode::kPlain, &mult},
       {"passive mult:bam4-12 (LUT forward)", nnadc::axtrain::Mode::kPassive, &mult},
       {"passive rram:sigma=0.5", nnadc::axtrain::Mode::kPassive, &rram},
-      {"active (penalty, 3 gradients/step)", nnadc::axtrain::Mode::kActive, &rram},
+      {"active (penalty, exact H v)", nnadc::axtrain::Mode::kActive, &rram},
       {"both rram:sigma=0.5", nnadc::axtrain::Mode::kBoth, &rram}};
   double plain_rate = 0.0;
   for (const Case& c : cases) {
+    if (!only.empty() && std::string(c.name).rfind(only, 0) != 0) continue;
     nnadc::nn::Mlp net({kPixels, 256, kClasses});
+    net.setPrecision(nnadc::nn::Precision::kFloat);
     nnadc::Rng init(1);
     net.initialize(init);
     nnadc::Rng rng(2);
     nnadc::axtrain::AxTrainHooks hooks(c.mode, *c.hw, nnadc::axtrain::PenaltyOptions{});
+    const std::clock_t cpu_start = std::clock();
     const auto summary = nnadc::nn::train(net, train, options, rng, &hooks);
+    const double cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
     const double rate = summary.history.front().samples_per_second;
     if (c.mode == nnadc::axtrain::Mode::kPlain) plain_rate = rate;
-    std::printf("%-38s %9.0f samples/s  (%.2fx plain, %d threads)\n", c.name, rate,
-                rate / plain_rate, threads);
+    // CPU time of all threads: on a machine shared with other jobs the wall rate depends on the
+    // share the scheduler grants; samples per CPU-second and the CPUs used show the rest.
+    std::printf("%-38s %9.0f samples/s  (%.2fx plain, %d threads; %.0f per CPU-s, %.2f CPUs)\n",
+                c.name, rate, rate / plain_rate, threads, static_cast<double>(train.size()) / cpu_s,
+                cpu_s * rate / static_cast<double>(train.size()));
   }
-  // Scaling: plain on one thread, in the same run.
-  nnadc::nn::setThreadCount(1);
-  const double one_thread = plainRate(train, options);
-  nnadc::nn::setThreadCount(threads);
-  std::printf("%-38s %9.0f samples/s  (%d threads: %.2fx one thread)\n", "plain, one thread",
-              one_thread, threads, plain_rate / one_thread);
+  if (!only.empty() && only != "eval") return 0;
+  // Scaling: plain on one thread, and plain in double, in the same run.
+  if (only.empty()) {
+    nnadc::nn::setThreadCount(1);
+    const double one_thread = plainRate(train, options, nnadc::nn::Precision::kFloat);
+    nnadc::nn::setThreadCount(threads);
+    std::printf("%-38s %9.0f samples/s  (%d threads: %.2fx one thread)\n", "plain, one thread",
+                one_thread, threads, plain_rate / one_thread);
+    const double in_double = plainRate(train, options, nnadc::nn::Precision::kDouble);
+    std::printf("%-38s %9.0f samples/s  (float: %.2fx double)\n", "plain, double passes", in_double,
+                plain_rate / in_double);
+  }
   nnadc::nn::Mlp net({kPixels, 256, kClasses});
+  net.setPrecision(nnadc::nn::Precision::kFloat);
   nnadc::Rng init(1);
   net.initialize(init);
   const nnadc::nn::Dataset eval = nnadc::nn::sliceDataset(train, 0, 10000);
   nnadc::Rng rng(3);
   mult.draw(net, rng);
-  const auto start = Clock::now();
-  nnadc::nn::evaluate(net, eval, &mult);
-  const double s = std::chrono::duration<double>(Clock::now() - start).count();
-  std::printf("evaluation on the approximate multiplier (LUT): %.0f samples/s\n",
-              static_cast<double>(eval.size()) / s);
+  // The lookups on the AVX2 nibble kernel when the CPU has AVX2, then the baseline loop (the
+  // same results).
+  const bool avx2 = mult.vectorKernels();
+  for (const bool vector : {true, false}) {
+    if (vector && !avx2) continue;
+    mult.setVectorKernels(vector);
+    const std::clock_t cpu_start = std::clock();
+    const auto start = Clock::now();
+    nnadc::nn::evaluate(net, eval, &mult);
+    const double s = std::chrono::duration<double>(Clock::now() - start).count();
+    const double cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+    const auto n = static_cast<double>(eval.size());
+    std::printf(
+        "evaluation on the approximate multiplier (LUT, %s): %.0f samples/s (%.0f per CPU-s)\n",
+        vector ? "AVX2 nibble kernel" : "baseline loop", n / s, n / cpu_s);
+  }
+  mult.setVectorKernels(avx2);
+  if (!only.empty()) return 0;
   const double peer = torchPeer(static_cast<long>(train.size()), threads);
   if (peer > 0.0) {
     std::printf("plain / PyTorch peer (best of 1 and %d threads): %.2fx\n", threads,

@@ -32,6 +32,7 @@ struct AxTrainCliOptions {
   std::vector<std::string> modes = {"plain", "passive", "active", "both"};
   double lambda = 1.0;
   double fd_step = 1e-3;
+  std::string precision = "float";
   int draws = 10;
   double require_baseline = -1.0;
 };
@@ -53,6 +54,7 @@ int runAxTrain(CLI::App& sub, AxTrainCliOptions& o) {
   options.finetune.adam.learning_rate = o.finetune_lr;
   options.penalty.lambda = o.lambda;
   options.penalty.fd_step = o.fd_step;
+  options.precision = o.precision == "double" ? nn::Precision::kDouble : nn::Precision::kFloat;
   options.draws = o.draws;
   options.seed = o.common.seed.value_or(kDefaultSeed);
   options.modes.clear();
@@ -121,7 +123,11 @@ void addAxTrainCommand(CLI::App& app, int& exit_code) {
   sub->add_option("--lambda", o.lambda, "Weight of the active sensitivity penalty")
       ->capture_default_str();
   sub->add_option("--fd-step", o.fd_step,
-                  "Step norm of the finite-difference Hessian-vector product")
+                  "Unused since the Hessian-vector product is exact (kept for old configs)")
+      ->capture_default_str();
+  sub->add_option("--precision", o.precision,
+                  "Arithmetic of the training and evaluation passes (weights and Adam stay double)")
+      ->check(CLI::IsMember({"float", "double"}))
       ->capture_default_str();
   sub->add_option("--draws", o.draws, "Monte-Carlo error draws per evaluation")
       ->capture_default_str();

@@ -8,6 +8,7 @@
 
 #include "../test_paths.h"
 #include "nnadc/core/error.h"
+#include "nnadc/nn/parallel.h"
 
 using nnadc::axtrain::ErrorModelSpec;
 using nnadc::axtrain::HardwareModel;
@@ -93,6 +94,47 @@ TEST_SUITE("axtrain") {
         nnadc::axtrain::parseMode("fast"),
         "error[NNADC-AXT-005]: mode 'fast' is not one of plain, passive, active, both",
         nnadc::InputError);
+  }
+
+  TEST_CASE("EveryTrainingModeGivesTheSameWeightsOnOneAndTwoThreads") {
+    // Issue 17: float passes in fixed row chunks (150 hidden units: three), the multiplier layer
+    // in fixed 32-sample chunks (batch 100: four), the rram draw in fixed blocks of weights
+    // (120 x 150 weights: two), the exact Hessian-vector product: one epoch of each mode on 1
+    // and on 2 threads must end with the same bits.
+    const nnadc::nn::Dataset data = nnadc::axtrain::syntheticDataset(300, 120, 3, 0.5, 8);
+    nnadc::nn::TrainOptions options;
+    options.epochs = 1;
+    options.batch_size = 100;
+    struct Case {
+      Mode mode;
+      const char* model;
+    };
+    const Case cases[] = {{Mode::kPassive, "mult:bam4-12"},
+                          {Mode::kPassive, "rram:sigma=0.5"},
+                          {Mode::kActive, "rram:sigma=0.5"},
+                          {Mode::kBoth, "ntv:ber=0.01"}};
+    const int saved_threads = nnadc::nn::threadCount();
+    for (const Case& c : cases) {
+      CAPTURE(c.model);
+      CAPTURE(nnadc::axtrain::modeName(c.mode));
+      auto run = [&](int threads) {
+        nnadc::nn::setThreadCount(threads);
+        nnadc::nn::Mlp net({120, 150, 3});
+        net.setPrecision(nnadc::nn::Precision::kFloat);
+        nnadc::Rng init(1);
+        net.initialize(init);
+        HardwareModel hardware(ErrorModelSpec::parse(c.model));
+        nnadc::axtrain::AxTrainHooks hooks(c.mode, hardware, nnadc::axtrain::PenaltyOptions{});
+        nnadc::Rng rng(2);
+        const auto summary = nnadc::nn::train(net, data, options, rng, &hooks);
+        CHECK_FALSE(summary.diverged);
+        return net;
+      };
+      const nnadc::nn::Mlp one = run(1);
+      const nnadc::nn::Mlp two = run(2);
+      CHECK(one.parameters() == two.parameters());
+    }
+    nnadc::nn::setThreadCount(saved_threads);
   }
 
   TEST_CASE("ExperimentRecoversAccuracyAndReducesSensitivityOnSyntheticData") {

@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -153,6 +154,59 @@ TEST_SUITE("axtrain") {
         }
         CHECK(z2(i, s) == doctest::Approx(acc * sw * sa).epsilon(1e-12));
       }
+    }
+  }
+
+  TEST_CASE("FloatMultiplierLayerIsTheDoubleLayerRoundedToFloat") {
+    // The float pass's multiplier layer sums the same integers (inputs that float holds exactly
+    // quantise to the same codes), scales them in double and rounds once: the double layer's
+    // values rounded to float, bit for bit. 37 samples: a 32-sample chunk and a partial one,
+    // groups of 4 and a partial group.
+    const auto net = randomNet({30, 70, 3}, 29);
+    HardwareModel hw(ErrorModelSpec::parse("mult:trunc11"));
+    nnadc::Rng rng(1);
+    hw.draw(net, rng);
+    Eigen::MatrixXf xf(30, 37);
+    nnadc::Rng data(4);
+    for (Eigen::Index k = 0; k < xf.size(); ++k) {
+      xf.data()[k] = static_cast<float>(std::max(0.0, data.normal()));  // ReLU-like: many zeros
+    }
+    const Eigen::MatrixXd xd = xf.cast<double>();
+    const Eigen::VectorXd bias = Eigen::VectorXd::LinSpaced(70, -0.5, 0.5);
+    Eigen::MatrixXd zd;
+    Eigen::MatrixXf zf;
+    hw.apply(0, net.weights(0), bias, xd, zd);
+    hw.applyFloat(0, net.weights(0), bias, xf, zf);
+    CHECK(zf == zd.cast<float>());
+  }
+
+  TEST_CASE("NibbleKernelGivesTheBaselineLoopsBitsForEveryDesign") {
+    // The AVX2 nibble kernel (run-time dispatch) against the baseline lookup loop: both sum the
+    // same integers, so the layer must agree bit for bit. 300 inputs (int16 partial sums widened
+    // many times), 70 outputs (a padded block), signed inputs with zeros.
+    const auto net = randomNet({300, 70, 3}, 37);
+    Eigen::MatrixXd x(300, 9);
+    nnadc::Rng data(5);
+    for (Eigen::Index k = 0; k < x.size(); ++k) {
+      x.data()[k] = k % 5 == 0 ? 0.0 : data.normal();
+    }
+    const Eigen::VectorXd bias = Eigen::VectorXd::Zero(70);
+    for (const char* design : {"mult:exact", "mult:udm", "mult:trunc11", "mult:bam4-12"}) {
+      CAPTURE(design);
+      HardwareModel hw(ErrorModelSpec::parse(design));
+      if (!hw.vectorKernels()) {
+        MESSAGE("no AVX2 on this CPU: only the baseline loop runs");
+        continue;
+      }
+      nnadc::Rng rng(1);
+      hw.draw(net, rng);
+      Eigen::MatrixXd vector_z;
+      Eigen::MatrixXd baseline_z;
+      hw.apply(0, net.weights(0), bias, x, vector_z);
+      hw.setVectorKernels(false);
+      CHECK_FALSE(hw.vectorKernels());
+      hw.apply(0, net.weights(0), bias, x, baseline_z);
+      CHECK(vector_z == baseline_z);
     }
   }
 

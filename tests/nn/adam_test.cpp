@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "nnadc/core/error.h"
+#include "nnadc/core/rng.h"
 
 TEST_SUITE("nn") {
   TEST_CASE("AdamMinimisesAQuadraticBowl") {
@@ -45,6 +48,37 @@ TEST_SUITE("nn") {
     Eigen::VectorXd w = Eigen::VectorXd::Zero(1);
     for (int i = 0; i < 25; ++i) adam.step(w, Eigen::VectorXd::Ones(1));
     CHECK(adam.learningRate() == doctest::Approx(1e-3 * 0.25));
+  }
+
+  TEST_CASE("AdamStepsAreThePapersFormulaBitForBit") {
+    // Kingma & Ba's update written out here, scalar, in the same operation order as documented
+    // in adam.cpp (with weight decay): the SIMD pairs must give the same bits, the odd tail and
+    // a vector long enough for the parallel chunks (2^16 + 3 elements) included.
+    nnadc::nn::AdamOptions o;
+    o.learning_rate = 3e-3;
+    o.weight_decay = 1e-4;
+    const Eigen::Index n = (Eigen::Index{1} << 16) + 3;
+    nnadc::Rng rng(11);
+    Eigen::VectorXd p(n);
+    Eigen::VectorXd g(n);
+    for (Eigen::Index i = 0; i < n; ++i) p(i) = rng.normal();
+    Eigen::VectorXd q = p;
+    Eigen::VectorXd m = Eigen::VectorXd::Zero(n);
+    Eigen::VectorXd v = Eigen::VectorXd::Zero(n);
+    nnadc::nn::Adam adam(n, o);
+    for (int t = 1; t <= 3; ++t) {
+      for (Eigen::Index i = 0; i < n; ++i) g(i) = rng.normal();
+      adam.step(p, g);
+      const double c1 = 1.0 - std::pow(o.beta1, t);
+      const double c2 = 1.0 - std::pow(o.beta2, t);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double gi = g(i) + o.weight_decay * q(i);
+        m(i) = o.beta1 * m(i) + (1.0 - o.beta1) * gi;
+        v(i) = o.beta2 * v(i) + (1.0 - o.beta2) * (gi * gi);
+        q(i) -= o.learning_rate * (m(i) / c1) / (std::sqrt(v(i) / c2) + o.epsilon);
+      }
+    }
+    CHECK(p == q);
   }
 
   TEST_CASE("BadAdamOptionsNameTheField") {

@@ -243,6 +243,99 @@ TEST_SUITE("nn") {
     CHECK(nnadc::nn::evaluate(a, data).accuracy > 0.95);
   }
 
+  TEST_CASE("FloatPassesGiveTheDoubleGradientToFloatRounding") {
+    // The same network and batch through float and double passes (issue 17). The double
+    // gradient is checked against central differences above; float keeps about 7 digits per
+    // operation and the longest sum here has 150 terms, so 1e-4 of the largest component bounds
+    // the difference while still catching any wrong term (those are O(1) of it).
+    Mlp net = randomNet({20, 150, 3}, 31);
+    nnadc::Rng rng(32);
+    const Eigen::MatrixXd x = randomBatch(20, 9, rng);
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1, 2, 0};
+    Eigen::VectorXd gd;
+    Eigen::VectorXd gf;
+    const double ld = net.lossAndGradient(x, y, gd);
+    net.setPrecision(nnadc::nn::Precision::kFloat);
+    const double lf = net.lossAndGradient(x, y, gf);
+    CHECK(lf == doctest::Approx(ld).epsilon(1e-5));  // float logits, double softmax
+    const double scale = gd.cwiseAbs().maxCoeff();
+    REQUIRE(scale > 0.0);
+    CHECK((gf - gd).cwiseAbs().maxCoeff() < 1e-4 * scale);
+  }
+
+  TEST_CASE("HessianVectorProductMatchesCentralDifferencesOfTheGradient") {
+    // Independent: H v = (g(w + h v) - g(w - h v)) / (2 h) + O(h^2) away from ReLU kinks. Two
+    // hidden layers, so the R-operator's dz R{a}^T terms of inner layers are exercised; 150
+    // units give several row chunks. Then the float product agrees with the double one.
+    Mlp net = randomNet({12, 150, 7, 3}, 41);
+    nnadc::Rng rng(42);
+    const Eigen::MatrixXd x = randomBatch(12, 10, rng);
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1, 2, 0, 1};
+    Eigen::VectorXd v(net.parameterCount());
+    for (Eigen::Index k = 0; k < v.size(); ++k) v(k) = rng.normal();
+    Eigen::VectorXd hv;
+    net.hessianVectorProduct(x, y, v, hv);
+    const Eigen::VectorXd saved = net.parameters();
+    constexpr double kStep = 1e-6;  // |h v| per weight ~1e-6: no kink crossed at this point
+    Eigen::VectorXd up;
+    Eigen::VectorXd down;
+    net.parameters() = saved + kStep * v;
+    net.lossAndGradient(x, y, up);
+    net.parameters() = saved - kStep * v;
+    net.lossAndGradient(x, y, down);
+    net.parameters() = saved;
+    const Eigen::VectorXd numeric = (up - down) / (2.0 * kStep);
+    const double scale = numeric.cwiseAbs().maxCoeff();
+    REQUIRE(scale > 0.0);
+    // Truncation O(h^2) ~1e-12; rounding of the difference ~1e-16 / 1e-6 = 1e-10 relative.
+    CHECK((hv - numeric).cwiseAbs().maxCoeff() < 1e-6 * scale);
+    // Reusing the forward pass of the last exact gradient gives the same bits as a fresh one.
+    Eigen::VectorXd g;
+    net.lossAndGradient(x, y, g);
+    Eigen::VectorXd hv_reused;
+    net.hessianVectorProduct(x, y, v, hv_reused);
+    CHECK(hv_reused == hv);
+    net.setPrecision(nnadc::nn::Precision::kFloat);
+    Eigen::VectorXd hv_float;
+    net.hessianVectorProduct(x, y, v, hv_float);
+    CHECK((hv_float - hv).cwiseAbs().maxCoeff() < 1e-4 * scale);  // float rounding, as above
+  }
+
+  TEST_CASE("FloatTrainingIsTheSameOnOneAndTwoThreads") {
+    // 130 hidden units: three row chunks per layer pass. Whole training runs (shuffling, passes,
+    // Adam) must give the same bits for any thread count (issue 17).
+    nnadc::nn::Dataset data;
+    data.classes = 3;
+    data.features.resize(16, 300);
+    data.labels.resize(300);
+    nnadc::Rng rng(5);
+    for (Eigen::Index s = 0; s < 300; ++s) {
+      data.labels[static_cast<std::size_t>(s)] = static_cast<int>(s % 3);
+      for (Eigen::Index f = 0; f < 16; ++f) {
+        data.features(f, s) =
+            static_cast<float>(0.3 * static_cast<double>(s % 3 == f % 3) + 0.2 * rng.normal());
+      }
+    }
+    nnadc::nn::TrainOptions options;
+    options.epochs = 3;
+    options.batch_size = 64;
+    options.adam.learning_rate = 1e-2;
+    const int saved_threads = nnadc::nn::threadCount();
+    auto run = [&](int threads) {
+      nnadc::nn::setThreadCount(threads);
+      Mlp net = randomNet({16, 130, 3}, 6);
+      net.setPrecision(nnadc::nn::Precision::kFloat);
+      nnadc::Rng shuffle(7);
+      nnadc::nn::train(net, data, options, shuffle);
+      return net;
+    };
+    const Mlp one = run(1);
+    const Mlp two = run(2);
+    nnadc::nn::setThreadCount(saved_threads);
+    CHECK(one.parameters() == two.parameters());
+    CHECK(nnadc::nn::evaluate(one, data).accuracy > 0.8);  // and it learned
+  }
+
   TEST_CASE("BadTrainOptionsNameTheField") {
     nnadc::nn::TrainOptions options;
     options.batch_size = 0;

@@ -55,7 +55,9 @@ void PenaltyOptions::validate() const {
 double sensitivityPenalty(nn::Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
                           const Eigen::VectorXd& error_scale_squared, const PenaltyOptions& options,
                           const Eigen::VectorXd* loss_gradient, Eigen::VectorXd* penalty_gradient) {
-  Eigen::VectorXd own_gradient;
+  // Per-thread buffers: a training step allocates nothing once the sizes are known.
+  thread_local Eigen::VectorXd own_gradient;
+  thread_local Eigen::VectorXd v;
   if (loss_gradient == nullptr) {
     net.lossAndGradient(x, labels, own_gradient);
     loss_gradient = &own_gradient;
@@ -65,26 +67,12 @@ double sensitivityPenalty(nn::Mlp& net, const Eigen::MatrixXd& x, const std::vec
     if (penalty_gradient != nullptr) penalty_gradient->setZero(net.parameterCount());
     return 0.0;
   }
-  const Eigen::VectorXd weights = error_scale_squared / mean_s2;
-  const Eigen::VectorXd v = weights.cwiseProduct(*loss_gradient);
+  v = (error_scale_squared / mean_s2).cwiseProduct(*loss_gradient);
   const double penalty = options.lambda * v.dot(*loss_gradient);
   if (penalty_gradient == nullptr) return penalty;
-  const double norm = v.norm();
-  if (!(norm > 0.0)) {
-    penalty_gradient->setZero(net.parameterCount());
-    return penalty;
-  }
-  const double step = options.fd_step / norm;
-  const Eigen::VectorXd saved = net.parameters();
-  Eigen::VectorXd plus;
-  Eigen::VectorXd minus;
-  net.parameters() = saved + step * v;
-  net.lossAndGradient(x, labels, plus);
-  net.parameters() = saved - step * v;
-  net.lossAndGradient(x, labels, minus);
-  net.parameters() = saved;
-  // grad P = 2 lambda H v, H v by central differences.
-  *penalty_gradient = (options.lambda / step) * (plus - minus);
+  // grad P = 2 lambda H v, H v exact (R-operator) in the network's precision.
+  net.hessianVectorProduct(x, labels, v, *penalty_gradient);
+  *penalty_gradient *= 2.0 * options.lambda;
   return penalty;
 }
 
@@ -103,13 +91,12 @@ double AxTrainHooks::addTerms(nn::Mlp& net, const Eigen::MatrixXd& x,
                               const std::vector<int>& labels, bool loss_gradient_is_exact,
                               Eigen::VectorXd& gradient) {
   if (mode_ != Mode::kActive && mode_ != Mode::kBoth) return 0.0;
-  const Eigen::VectorXd s2 = hardware_->errorScaleSquared(net);
-  Eigen::VectorXd penalty_gradient;
-  const Eigen::VectorXd exact_gradient = gradient;  // copy: `gradient` is updated below
+  hardware_->errorScaleSquared(net, s2_);
+  if (loss_gradient_is_exact) exact_gradient_ = gradient;  // copy: `gradient` is updated below
   const double p =
-      sensitivityPenalty(net, x, labels, s2, penalty_,
-                         loss_gradient_is_exact ? &exact_gradient : nullptr, &penalty_gradient);
-  gradient += penalty_gradient;
+      sensitivityPenalty(net, x, labels, s2_, penalty_,
+                         loss_gradient_is_exact ? &exact_gradient_ : nullptr, &penalty_gradient_);
+  gradient += penalty_gradient_;
   return p;
 }
 
@@ -206,6 +193,7 @@ ExperimentSummary runExperiment(const nn::Dataset& train, const nn::Dataset& tes
 
   ExperimentSummary summary;
   nn::Mlp base(sizes);
+  base.setPrecision(options.precision);  // copies (plain, every mode's net) inherit it
   {
     Rng init(Rng::sampleSeed(options.seed, 0));
     base.initialize(init);

@@ -9,6 +9,7 @@
 #include "nnadc/core/text.h"
 #include "nnadc/nn/parallel.h"
 #include "nnadc/rram/variation.h"
+#include "product_sums.h"
 
 namespace nnadc::axtrain {
 
@@ -19,13 +20,16 @@ constexpr double kStorageMaxCode = 127.0;     // 8-bit two's complement, symmetr
 constexpr int kStorageBits = 8;
 constexpr int kMaxRramBits = 8;
 constexpr double kMaxRramSigma = 2.0;  // beyond this the lognormal factor is meaningless
-// Signed weight codes -255..255 index the columns 0..510 of the signed error table.
-constexpr std::size_t kMaxCodeIndex = 255;
-constexpr std::size_t kSignedColumns = 2 * kMaxCodeIndex + 1;
+// Signed codes -255..255 index the rows (activations) and columns (weights) 0..510 of the
+// signed product table.
+constexpr std::int32_t kMaxCodeIndex = 255;
+constexpr std::int32_t kSignedCodes = 2 * kMaxCodeIndex + 1;
 // Units of parallel work (fixed: results never depend on the thread count).
 constexpr Eigen::Index kRowsPerChunk = 64;
 constexpr Eigen::Index kColumnsPerChunk = 32;
-// Widest layer whose error sums fit an int32 accumulator: 2^14 products of |error| < 2^16.
+// Weights drawn per rram variation stream (a fixed block: the same draw on any thread count).
+constexpr Eigen::Index kDrawBlock = 16384;
+// Widest layer whose product sums fit an int32 accumulator: 2^14 products of |p| < 2^16.
 constexpr Eigen::Index kMaxInt32Inputs = Eigen::Index{1} << 14;
 
 [[noreturn]] void badSpec(std::string_view text, const std::string& why) {
@@ -155,18 +159,46 @@ HardwareModel::HardwareModel(const ErrorModelSpec& spec) : spec_(spec) {
   if (spec_.kind == ErrorModelKind::kMultiplier) {
     table_.emplace(spec_.multiplier);
     stats_ = table_->stats();
-    signed_errors_.assign(256 * kSignedColumns, 0);
-    for (std::uint32_t a = 0; a < 256; ++a) {
-      std::int32_t* row = &signed_errors_[a * kSignedColumns];
-      for (std::uint32_t b = 1; b < 256; ++b) {
-        row[kMaxCodeIndex + b] = table_->error(a, b);
-        row[kMaxCodeIndex - b] = -table_->error(a, b);
+    products_.assign(static_cast<std::size_t>(kSignedCodes) * kSignedCodes, 0);
+    for (std::int32_t ra = -kMaxCodeIndex; ra <= kMaxCodeIndex; ++ra) {
+      for (std::int32_t c = -kMaxCodeIndex; c <= kMaxCodeIndex; ++c) {
+        const auto a = static_cast<std::uint32_t>(std::abs(ra));
+        const auto b = static_cast<std::uint32_t>(std::abs(c));
+        const auto p = static_cast<std::int32_t>(table_->product(a, b));
+        products_[static_cast<std::size_t>((ra + kMaxCodeIndex) * kSignedCodes + c +
+                                           kMaxCodeIndex)] = (ra < 0) != (c < 0) ? -p : p;
       }
     }
+    // The nibble kernel's tables, if the design's products are additive in the weight's
+    // nibbles (checked exhaustively; product_sums.h).
+    nibble_additive_ = true;
+    nibble_tables_.assign(256 * static_cast<std::size_t>(detail::kNibbleTableBytes), 0);
+    for (std::uint32_t a = 0; a < 256; ++a) {
+      for (std::uint32_t b = 0; b < 256; ++b) {
+        const std::uint32_t high = table_->product(a, b & 0xF0U);
+        if (table_->product(a, b) != table_->product(a, b & 0x0FU) + high || high % 16 != 0) {
+          nibble_additive_ = false;
+        }
+      }
+      std::uint8_t* t = &nibble_tables_[a * static_cast<std::size_t>(detail::kNibbleTableBytes)];
+      for (std::uint32_t v = 0; v < 16; ++v) {
+        const std::uint32_t low = table_->product(a, v);
+        const std::uint32_t high = table_->product(a, v << 4U) / 16;
+        t[v] = static_cast<std::uint8_t>(low & 0xFFU);
+        t[16 + v] = static_cast<std::uint8_t>(low >> 8U);
+        t[32 + v] = static_cast<std::uint8_t>(high & 0xFFU);
+        t[48 + v] = static_cast<std::uint8_t>(high >> 8U);
+      }
+    }
+    vector_kernels_ = nibble_additive_ && detail::avx2Available();
   }
 }
 
 std::optional<MultiplierStats> HardwareModel::multiplierStats() const { return stats_; }
+
+void HardwareModel::setVectorKernels(bool on) {
+  vector_kernels_ = on && nibble_additive_ && detail::avx2Available();
+}
 
 void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
   const auto layers = static_cast<std::size_t>(net.layerCount());
@@ -177,21 +209,43 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       QuantisedLayer& q = quantised_[l];
       const double top = maxAbs(w);
       q.scale = top > 0.0 ? top / kMultiplierMaxCode : 1.0;
-      q.signed_codes.resize(w.rows(), w.cols());
-      q.index.assign(static_cast<std::size_t>(w.size()), 0);
+      q.rows = w.rows();
+      q.cols = w.cols();
+      q.codes.resize(static_cast<std::size_t>(w.size()));
       for (Eigen::Index j = 0; j < w.cols(); ++j) {
         for (Eigen::Index i = 0; i < w.rows(); ++i) {
           const double code = std::min(kMultiplierMaxCode, std::round(std::abs(w(i, j)) / q.scale));
-          const auto t = static_cast<std::size_t>(j * w.rows() + i);
           const double signed_code = w(i, j) < 0.0 ? -code : code;
-          q.index[t] = static_cast<std::uint16_t>(signed_code + kMaxCodeIndex);
-          q.signed_codes(i, j) = signed_code;
+          q.codes[static_cast<std::size_t>(j * w.rows() + i)] =
+              static_cast<std::uint16_t>(signed_code + kMaxCodeIndex);
+        }
+      }
+      if (nibble_additive_) {
+        // Magnitudes and signs for the nibble kernel: outputs padded to whole blocks, signs
+        // in its lane order (outputs 0-7, 16-23, 8-15, 24-31 of each block).
+        const Eigen::Index block = detail::kNibbleBlock;
+        q.out_padded = (w.rows() + block - 1) / block * block;
+        q.magnitudes.assign(static_cast<std::size_t>(w.cols() * q.out_padded), 0);
+        q.signs.assign(static_cast<std::size_t>(w.cols() * q.out_padded), 1);
+        for (Eigen::Index j = 0; j < w.cols(); ++j) {
+          for (Eigen::Index i = 0; i < w.rows(); ++i) {
+            const auto code =
+                static_cast<std::int32_t>(q.codes[static_cast<std::size_t>(j * w.rows() + i)]) -
+                kMaxCodeIndex;
+            const Eigen::Index at = j * q.out_padded + i;
+            q.magnitudes[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(std::abs(code));
+            const Eigen::Index r = i % block;
+            const Eigen::Index lane = r < 8 ? r : r < 16 ? r + 8 : r < 24 ? r - 8 : r;
+            q.signs[static_cast<std::size_t>(j * q.out_padded + i - r + lane)] =
+                static_cast<std::int16_t>(code < 0 ? -1 : 1);
+          }
         }
       }
     }
     return;
   }
   weights_.resize(layers);
+  weights_f_.resize(layers);
   for (std::size_t l = 0; l < layers; ++l) {
     const auto w = net.weights(static_cast<int>(l));
     Eigen::MatrixXd& h = weights_[l];
@@ -219,31 +273,38 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       const double top = maxAbs(w);
       const double levels = std::ldexp(1.0, spec_.rram_bits) - 1.0;
       const double step = top > 0.0 ? top / levels : 1.0;
-      for (Eigen::Index k = 0; k < w.size(); ++k) {
-        const double magnitude = std::round(std::abs(w.data()[k]) / step) * step;
-        const double varied = magnitude * rram::lognormalFactor(rng, spec_.rram_sigma);
-        h.data()[k] = w.data()[k] < 0.0 ? -varied : varied;
-      }
+      // One lognormal draw per weight is most of a passive step's extra cost: fixed blocks of
+      // weights, each from its own stream (seed = one draw of `rng` + block index), in parallel.
+      const std::uint64_t base = rng.next();
+      const Eigen::Index n = w.size();
+      const int blocks = static_cast<int>((n + kDrawBlock - 1) / kDrawBlock);
+      nn::parallelFor(blocks, [&](int k) {
+        Rng block_rng(Rng::sampleSeed(base, static_cast<std::uint64_t>(k)));
+        const Eigen::Index end = std::min(n, (k + 1) * kDrawBlock);
+        for (Eigen::Index t = k * kDrawBlock; t < end; ++t) {
+          const double magnitude = std::round(std::abs(w.data()[t]) / step) * step;
+          // Level 0 stays 0 whatever its factor: no draw (about 1 weight in 8 at 4 bits).
+          const double varied =
+              magnitude == 0.0 ? 0.0
+                               : magnitude * rram::lognormalFactor(block_rng, spec_.rram_sigma);
+          h.data()[t] = w.data()[t] < 0.0 ? -varied : varied;
+        }
+      });
     }
+    weights_f_[l] = h.cast<float>();
   }
 }
 
-void HardwareModel::apply(int layer,
-                          [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                          const Eigen::Ref<const Eigen::VectorXd>& bias,
-                          const Eigen::MatrixXd& input, Eigen::MatrixXd& z) {
-  const auto l = static_cast<std::size_t>(layer);
-  if (spec_.kind == ErrorModelKind::kMultiplier) {
-    NNADC_ASSERT(l < quantised_.size() && quantised_[l].signed_codes.rows() == weights.rows() &&
-                 quantised_[l].signed_codes.cols() == weights.cols());
-    applyMultiplier(layer, bias, input, z);
-    return;
-  }
-  NNADC_ASSERT(l < weights_.size() && weights_[l].rows() == weights.rows() &&
-               weights_[l].cols() == weights.cols());
-  const Eigen::MatrixXd& w = weights_[l];
+namespace {
+
+// z = W input + b by fixed row chunks (never the thread count): the same bits on any number of
+// threads.
+template <typename S>
+void denseLayer(const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& w,
+                const Eigen::Ref<const Eigen::VectorXd>& bias,
+                const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& input,
+                Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& z) {
   z.resize(w.rows(), input.cols());
-  // Fixed row chunks (never the thread count): the same bits on any number of threads.
   const Eigen::Index rows = w.rows();
   const int chunks = static_cast<int>((rows + kRowsPerChunk - 1) / kRowsPerChunk);
   nn::parallelFor(chunks, [&](int k) {
@@ -251,85 +312,134 @@ void HardwareModel::apply(int layer,
     const Eigen::Index n = std::min(kRowsPerChunk, rows - r0);
     auto zr = z.middleRows(r0, n);
     zr.noalias() = w.middleRows(r0, n) * input;
-    zr.colwise() += bias.segment(r0, n);
+    zr.colwise() += bias.segment(r0, n).template cast<S>();
   });
-}
-
-namespace {
-
-// Sum over the nonzero activations of one sample of the signed product errors (table lookups),
-// added to that sample's column of z. Acc is int32 when the layer is narrow enough that it cannot
-// overflow (|error| < 2^16 per product, at most 2^14 products), else int64.
-template <typename Acc>
-void addProductErrors(const std::int32_t* table, const std::uint16_t* index, Eigen::Index in,
-                      Eigen::Index out, const std::uint8_t* a_codes, const double* input, Acc* acc,
-                      double* z) {
-  std::fill(acc, acc + out, Acc{0});
-  for (Eigen::Index j = 0; j < in; ++j) {
-    const std::uint8_t a = a_codes[j];
-    if (a == 0) continue;
-    const std::int32_t* row = table + static_cast<std::size_t>(a) * kSignedColumns;
-    const std::uint16_t* idx = index + j * out;
-    if (input[j] < 0.0) {
-      for (Eigen::Index i = 0; i < out; ++i) acc[i] -= row[idx[i]];
-    } else {
-      for (Eigen::Index i = 0; i < out; ++i) acc[i] += row[idx[i]];
-    }
-  }
-  for (Eigen::Index i = 0; i < out; ++i) z[i] += static_cast<double>(acc[i]);
 }
 
 }  // namespace
 
+void HardwareModel::apply(int layer,
+                          [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                          const Eigen::Ref<const Eigen::VectorXd>& bias,
+                          const Eigen::MatrixXd& input, Eigen::MatrixXd& z) {
+  const auto l = static_cast<std::size_t>(layer);
+  if (spec_.kind == ErrorModelKind::kMultiplier) {
+    NNADC_ASSERT(l < quantised_.size() && quantised_[l].rows == weights.rows() &&
+                 quantised_[l].cols == weights.cols());
+    applyMultiplier(layer, bias, input, z);
+    return;
+  }
+  NNADC_ASSERT(l < weights_.size() && weights_[l].rows() == weights.rows() &&
+               weights_[l].cols() == weights.cols());
+  denseLayer(weights_[l], bias, input, z);
+}
+
+void HardwareModel::applyFloat(int layer,
+                               [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                               const Eigen::Ref<const Eigen::VectorXd>& bias,
+                               const Eigen::MatrixXf& input, Eigen::MatrixXf& z) {
+  const auto l = static_cast<std::size_t>(layer);
+  if (spec_.kind == ErrorModelKind::kMultiplier) {
+    NNADC_ASSERT(l < quantised_.size() && quantised_[l].rows == weights.rows() &&
+                 quantised_[l].cols == weights.cols());
+    applyMultiplier(layer, bias, input, z);
+    return;
+  }
+  NNADC_ASSERT(l < weights_f_.size() && weights_f_[l].rows() == weights.rows() &&
+               weights_f_[l].cols() == weights.cols());
+  denseLayer(weights_f_[l], bias, input, z);
+}
+
+template <typename In, typename Out>
 void HardwareModel::applyMultiplier(int layer, const Eigen::Ref<const Eigen::VectorXd>& bias,
-                                    const Eigen::MatrixXd& input, Eigen::MatrixXd& z) const {
+                                    const Eigen::Matrix<In, Eigen::Dynamic, Eigen::Dynamic>& input,
+                                    Eigen::Matrix<Out, Eigen::Dynamic, Eigen::Dynamic>& z) const {
   const QuantisedLayer& q = quantised_[static_cast<std::size_t>(layer)];
-  const Eigen::Index out = q.signed_codes.rows();
-  const Eigen::Index in = q.signed_codes.cols();
+  const Eigen::Index out = q.rows;
+  const Eigen::Index in = q.cols;
   const Eigen::Index batch = input.cols();
-  const double top = input.size() == 0 ? 0.0 : input.cwiseAbs().maxCoeff();
+  const double top = input.size() == 0 ? 0.0 : static_cast<double>(input.cwiseAbs().maxCoeff());
   if (top == 0.0) {
-    z = bias.replicate(1, batch);
+    z = bias.cast<Out>().replicate(1, batch);
     return;
   }
   const double input_scale = top / kMultiplierMaxCode;
   const double scale = q.scale * input_scale;
   z.resize(out, batch);
-  // Samples are independent: fixed chunks of columns, each quantised, multiplied (the exact
-  // integer GEMM is exact in double, |sum| < 2^53, so its split cannot change a bit) and
-  // corrected by table lookups on its own.
+  // Samples are independent: fixed chunks of columns, each quantised and summed on its own
+  // (integer sums: no rounding, so no split and no kernel can change a bit).
+  const bool narrow = in <= kMaxInt32Inputs;
+  // The nibble kernel's int32 sums hold the same bound as the baseline's.
+  const bool avx2 = vector_kernels_ && narrow;
   const int chunks = static_cast<int>((batch + kColumnsPerChunk - 1) / kColumnsPerChunk);
   nn::parallelFor(chunks, [&](int k) {
     const Eigen::Index c0 = k * kColumnsPerChunk;
     const Eigen::Index nc = std::min(kColumnsPerChunk, batch - c0);
-    // Activation codes: sign-magnitude, magnitude round(|x| / scale) in [0, 255].
-    Eigen::MatrixXd signed_input(in, nc);
-    std::vector<std::uint8_t> a_codes(static_cast<std::size_t>(in * nc));
-    const double* src = input.data() + c0 * in;
-    for (Eigen::Index t = 0; t < in * nc; ++t) {
-      const double code = std::min(kMultiplierMaxCode, std::round(std::abs(src[t]) / input_scale));
-      a_codes[static_cast<std::size_t>(t)] = static_cast<std::uint8_t>(code);
-      signed_input.data()[t] = src[t] < 0.0 ? -code : code;
-    }
-    auto zc = z.middleCols(c0, nc);
-    // Exact part of every product as one integer-valued GEMM.
-    zc.noalias() = q.signed_codes * signed_input;
-    // Error part: sum over nonzero activations of sign * (approx(a, b) - a * b) by lookup.
-    if (in <= kMaxInt32Inputs) {
-      std::vector<std::int32_t> acc(static_cast<std::size_t>(out));
-      for (Eigen::Index s = 0; s < nc; ++s) {
-        addProductErrors(signed_errors_.data(), q.index.data(), in, out, &a_codes[s * in],
-                         src + s * in, acc.data(), &zc(0, s));
+    // Per thread, reused: one sample's nonzero activations (input index, table-row offset) and
+    // its integer sums.
+    thread_local std::vector<std::int32_t> inputs;
+    thread_local std::vector<std::int32_t> offsets;
+    thread_local std::vector<std::int32_t> acc32;
+    thread_local std::vector<std::int64_t> acc64;
+    thread_local std::vector<std::int32_t> activations;
+    thread_local std::vector<std::int32_t> low;
+    thread_local std::vector<std::int32_t> high;
+    thread_local std::vector<std::int16_t> scratch;
+    inputs.resize(static_cast<std::size_t>(in));
+    offsets.resize(static_cast<std::size_t>(in));
+    activations.resize(static_cast<std::size_t>(in));
+    for (Eigen::Index s = c0; s < c0 + nc; ++s) {
+      // Activation codes: sign-magnitude, magnitude round(|x| / scale) in [0, 255]; a zero code
+      // makes every product 0 and costs nothing.
+      std::ptrdiff_t count = 0;
+      for (Eigen::Index j = 0; j < in; ++j) {
+        const double x = static_cast<double>(input(j, s));
+        const auto magnitude = static_cast<std::int32_t>(
+            std::min(kMultiplierMaxCode, std::round(std::abs(x) / input_scale)));
+        if (magnitude == 0) continue;
+        const std::int32_t code = x < 0.0 ? -magnitude : magnitude;
+        inputs[static_cast<std::size_t>(count)] = static_cast<std::int32_t>(j);
+        offsets[static_cast<std::size_t>(count)] = (code + kMaxCodeIndex) * kSignedCodes;
+        ++count;
       }
-    } else {
-      std::vector<std::int64_t> acc(static_cast<std::size_t>(out));
-      for (Eigen::Index s = 0; s < nc; ++s) {
-        addProductErrors(signed_errors_.data(), q.index.data(), in, out, &a_codes[s * in],
-                         src + s * in, acc.data(), &zc(0, s));
+      if (avx2) {
+        const auto padded = static_cast<std::size_t>(q.out_padded);
+        low.assign(padded, 0);
+        high.assign(padded, 0);
+        scratch.resize(2 * padded);
+        for (std::ptrdiff_t t = 0; t < count; ++t) {
+          const auto u = static_cast<std::size_t>(t);
+          activations[u] = offsets[u] / kSignedCodes - kMaxCodeIndex;
+        }
+        detail::nibbleSumsAvx2(nibble_tables_.data(), q.magnitudes.data(), q.signs.data(),
+                               q.out_padded, activations.data(), inputs.data(), count, low.data(),
+                               high.data(), scratch.data());
+        for (Eigen::Index i = 0; i < out; ++i) {
+          const auto u = static_cast<std::size_t>(i);
+          const std::int64_t sum = std::int64_t{low[u]} + 16 * std::int64_t{high[u]};
+          z(i, s) = static_cast<Out>(static_cast<double>(sum) * scale + bias(i));
+        }
+      } else if (narrow) {
+        acc32.assign(static_cast<std::size_t>(out), 0);
+        detail::productSumsBaseline(products_.data(), q.codes.data(), out, offsets.data(),
+                                    inputs.data(), count, acc32.data());
+        for (Eigen::Index i = 0; i < out; ++i) {
+          z(i, s) = static_cast<Out>(
+              static_cast<double>(acc32[static_cast<std::size_t>(i)]) * scale + bias(i));
+        }
+      } else {
+        acc64.assign(static_cast<std::size_t>(out), 0);
+        for (std::ptrdiff_t t = 0; t < count; ++t) {
+          const std::int32_t* row = products_.data() + offsets[static_cast<std::size_t>(t)];
+          const std::uint16_t* c = q.codes.data() + inputs[static_cast<std::size_t>(t)] * out;
+          for (Eigen::Index i = 0; i < out; ++i) acc64[static_cast<std::size_t>(i)] += row[c[i]];
+        }
+        for (Eigen::Index i = 0; i < out; ++i) {
+          z(i, s) = static_cast<Out>(
+              static_cast<double>(acc64[static_cast<std::size_t>(i)]) * scale + bias(i));
+        }
       }
     }
-    zc *= scale;
-    zc.colwise() += bias;
   });
 }
 
@@ -339,13 +449,25 @@ const Eigen::MatrixXd* HardwareModel::backwardWeights(int layer) const {
   return &weights_[l];
 }
 
+const Eigen::MatrixXf* HardwareModel::backwardWeightsFloat(int layer) const {
+  const auto l = static_cast<std::size_t>(layer);
+  if (spec_.kind == ErrorModelKind::kMultiplier || l >= weights_f_.size()) return nullptr;
+  return &weights_f_[l];
+}
+
 Eigen::VectorXd HardwareModel::errorScaleSquared(const nn::Mlp& net) const {
-  Eigen::VectorXd s2 = Eigen::VectorXd::Zero(net.parameterCount());
+  Eigen::VectorXd s2;
+  errorScaleSquared(net, s2);
+  return s2;
+}
+
+void HardwareModel::errorScaleSquared(const nn::Mlp& net, Eigen::VectorXd& s2) const {
+  s2.setZero(net.parameterCount());
   for (int l = 0; l < net.layerCount(); ++l) {
     const auto w = net.weights(l);
     const double top = maxAbs(w);
     auto out = s2.segment(net.weightOffset(l), w.size()).array();
-    const Eigen::ArrayXd w2 = Eigen::Map<const Eigen::ArrayXd>(w.data(), w.size()).square();
+    const auto w2 = Eigen::Map<const Eigen::ArrayXd>(w.data(), w.size()).square();
     switch (spec_.kind) {
       case ErrorModelKind::kNone:
         break;
@@ -371,7 +493,6 @@ Eigen::VectorXd HardwareModel::errorScaleSquared(const nn::Mlp& net) const {
       }
     }
   }
-  return s2;
 }
 
 }  // namespace nnadc::axtrain

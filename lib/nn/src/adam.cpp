@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/core/text.h"
 #include "nnadc/nn/parallel.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace nnadc::nn {
 
@@ -51,7 +56,40 @@ void Adam::step(Eigen::Ref<Eigen::VectorXd> params,
     const double* gr = gradient.data();
     double* m = m_.data();
     double* v = v_.data();
-    for (Eigen::Index i = first; i < first + count; ++i) {
+    Eigen::Index i = first;
+#if defined(__SSE2__)
+    // Two elements at a time with the scalar loop's operations in its order (each one IEEE
+    // correctly rounded, sqrt included; no contraction): the same bits, about 3x faster than the
+    // scalar loop, whose sqrt call (errno) keeps GCC from vectorising it.
+    using Pair = double __attribute__((vector_size(16)));
+    const Pair vb1 = {b1, b1};
+    const Pair vb2 = {b2, b2};
+    const Pair va1 = {1.0 - b1, 1.0 - b1};
+    const Pair va2 = {1.0 - b2, 1.0 - b2};
+    const Pair vwd = {wd, wd};
+    const Pair vlr = {lr, lr};
+    const Pair vc1 = {c1, c1};
+    const Pair vc2 = {c2, c2};
+    const Pair veps = {eps, eps};
+    for (; i + 2 <= first + count; i += 2) {
+      Pair pp;
+      Pair gg;
+      Pair mm;
+      Pair vv;
+      std::memcpy(&pp, p + i, sizeof pp);
+      std::memcpy(&gg, gr + i, sizeof gg);
+      std::memcpy(&mm, m + i, sizeof mm);
+      std::memcpy(&vv, v + i, sizeof vv);
+      const Pair g = gg + vwd * pp;
+      mm = vb1 * mm + va1 * g;
+      vv = vb2 * vv + va2 * (g * g);
+      pp -= vlr * (mm / vc1) / (Pair(_mm_sqrt_pd(__m128d(vv / vc2))) + veps);
+      std::memcpy(p + i, &pp, sizeof pp);
+      std::memcpy(m + i, &mm, sizeof mm);
+      std::memcpy(v + i, &vv, sizeof vv);
+    }
+#endif
+    for (; i < first + count; ++i) {
       const double g = gr[i] + wd * p[i];
       m[i] = b1 * m[i] + (1.0 - b1) * g;
       v[i] = b2 * v[i] + (1.0 - b2) * (g * g);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <type_traits>
 
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
@@ -63,6 +64,15 @@ void Mlp::initialize(Rng& rng) {
   }
 }
 
+void LinearEvaluator::applyFloat(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                                 const Eigen::Ref<const Eigen::VectorXd>& bias,
+                                 const Eigen::MatrixXf& input, Eigen::MatrixXf& z) {
+  const Eigen::MatrixXd input_d = input.cast<double>();
+  Eigen::MatrixXd z_d;
+  apply(layer, weights, bias, input_d, z_d);
+  z = z_d.cast<float>();
+}
+
 namespace {
 
 // Rows of a layer's output per unit of parallel work. Fixed (never derived from the thread
@@ -88,45 +98,348 @@ void forRowChunks(Eigen::Index rows, F f) {
   });
 }
 
+template <typename S>
+using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
+template <typename S>
+using Vec = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+
+// Buffers of one thread's passes in arithmetic S, reused from batch to batch (Eigen keeps an
+// allocation when the size does not change).
+template <typename S>
+struct Workspace {
+  std::vector<Mat<S>> w;     // weights as S
+  std::vector<Vec<S>> b;     // biases as S
+  std::vector<Mat<S>> a;     // a[l]: input of layer l (a[0] = x)
+  std::vector<Mat<S>> z;     // z[l]: pre-activation of layer l
+  std::vector<Mat<S>> gw;    // per-layer gradient rows as S, before widening to double
+  std::vector<Mat<S>> back;  // backward weights of a double-only evaluator, rounded to S
+  Mat<S> dz;
+  Mat<S> da;
+  bool valid = false;  // a, z hold an exact forward pass of w, b and a[0]
+  // Hessian-vector product.
+  std::vector<Mat<S>> w_check;
+  std::vector<Vec<S>> b_check;
+  Mat<S> x_check;
+  std::vector<Mat<S>> vw;
+  std::vector<Vec<S>> vb;
+  std::vector<Mat<S>> ra;  // R{a[l]}
+  std::vector<Mat<S>> rz;  // R{z[l]}
+  Mat<S> rdz;
+  Mat<S> rda;
+  Mat<S> dz_next;
+  Eigen::MatrixXd logits;  // double copies for the softmax
+  Eigen::MatrixXd dlogits;
+};
+
+template <typename S>
+Workspace<S>& workspace() {
+  thread_local Workspace<S> ws;
+  return ws;
+}
+
+template <typename S>
+void loadParameters(const Mlp& net, std::vector<Mat<S>>& w, std::vector<Vec<S>>& b) {
+  const auto layers = static_cast<std::size_t>(net.layerCount());
+  w.resize(layers);
+  b.resize(layers);
+  for (std::size_t l = 0; l < layers; ++l) {
+    w[l] = net.weights(static_cast<int>(l)).template cast<S>();
+    b[l] = net.bias(static_cast<int>(l)).template cast<S>();
+  }
+}
+
+template <typename S>
+void applyHardware(LinearEvaluator& hw, const Mlp& net, int layer, const Mat<S>& input, Mat<S>& z) {
+  if constexpr (std::is_same_v<S, float>) {
+    hw.applyFloat(layer, net.weights(layer), net.bias(layer), input, z);
+  } else {
+    hw.apply(layer, net.weights(layer), net.bias(layer), input, z);
+  }
+}
+
+template <typename S>
+const Mat<S>* hardwareBackward(const LinearEvaluator* hw, int layer, Workspace<S>& ws) {
+  if (hw == nullptr) return nullptr;
+  if constexpr (std::is_same_v<S, float>) {
+    if (const Eigen::MatrixXf* f = hw->backwardWeightsFloat(layer)) return f;
+    const Eigen::MatrixXd* d = hw->backwardWeights(layer);
+    if (d == nullptr) return nullptr;
+    ws.back.resize(ws.w.size());
+    Mat<S>& rounded = ws.back[static_cast<std::size_t>(layer)];
+    rounded = d->cast<float>();
+    return &rounded;
+  } else {
+    return hw->backwardWeights(layer);
+  }
+}
+
+// Forward pass from ws.a[0] with the weights in ws.w, ws.b (exact) or on `hw`.
+template <typename S>
+void forwardPass(const Mlp& net, Workspace<S>& ws, LinearEvaluator* hw) {
+  const auto layers = static_cast<std::size_t>(net.layerCount());
+  const Eigen::Index batch = ws.a[0].cols();
+  ws.a.resize(layers);
+  ws.z.resize(layers);
+  for (std::size_t l = 0; l < layers; ++l) {
+    const int layer = static_cast<int>(l);
+    const Eigen::Index out = net.sizes()[l + 1];
+    Mat<S>& z = ws.z[l];
+    const Mat<S>& in = ws.a[l];
+    const bool hidden = l + 1 < layers;
+    if (hidden) ws.a[l + 1].resize(out, batch);
+    if (hw != nullptr) {
+      applyHardware<S>(*hw, net, layer, in, z);
+      NNADC_ASSERT(z.rows() == out && z.cols() == batch);
+      if (hidden) ws.a[l + 1] = z.cwiseMax(S(0));
+      continue;
+    }
+    z.resize(out, batch);
+    const Mat<S>& w = ws.w[l];
+    const Vec<S>& b = ws.b[l];
+    Mat<S>* next = hidden ? &ws.a[l + 1] : nullptr;
+    forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
+      auto zr = z.middleRows(r0, n);
+      zr.noalias() = w.middleRows(r0, n) * in;
+      zr.colwise() += b.segment(r0, n);
+      if (next != nullptr) next->middleRows(r0, n) = zr.cwiseMax(S(0));
+    });
+  }
+  ws.valid = hw == nullptr;
+}
+
+// Softmax cross-entropy of ws.z.back() in double (a classes x batch matrix: negligible cost),
+// its gradient into ws.dz as S.
+template <typename S>
+double softmaxInto(Workspace<S>& ws, const std::vector<int>& labels) {
+  ws.logits = ws.z.back().template cast<double>();
+  const double loss = softmaxCrossEntropy(ws.logits, labels, &ws.dlogits);
+  ws.dz = ws.dlogits.template cast<S>();
+  return loss;
+}
+
+// Rows [r0, r0 + n) of layer l's weight and bias gradient from those rows of dz (and, for the
+// R-operator, the extra term dz2 ra^T): widened into `gradient`.
+template <typename S>
+void gradientRows(const Mlp& net, Workspace<S>& ws, int layer, Eigen::Index r0, Eigen::Index n,
+                  const Eigen::Block<Mat<S>>& dz_rows, const Eigen::Block<Mat<S>>* dz2_rows,
+                  const Mat<S>* ra, const Mat<S>& input, Eigen::VectorXd& gradient) {
+  const auto l = static_cast<std::size_t>(layer);
+  const Eigen::Index out = net.sizes()[l + 1];
+  const Eigen::Index in = net.sizes()[l];
+  Eigen::Map<Eigen::MatrixXd> dw(gradient.data() + net.weightOffset(layer), out, in);
+  auto db = gradient.segment(net.biasOffset(layer), out);
+  if constexpr (std::is_same_v<S, double>) {
+    auto rows = dw.middleRows(r0, n);
+    rows.noalias() = dz_rows * input.transpose();
+    if (dz2_rows != nullptr) rows.noalias() += *dz2_rows * ra->transpose();
+  } else {
+    auto rows = ws.gw[l].middleRows(r0, n);
+    rows.noalias() = dz_rows * input.transpose();
+    if (dz2_rows != nullptr) rows.noalias() += *dz2_rows * ra->transpose();
+    dw.middleRows(r0, n) = rows.template cast<double>();
+  }
+  db.segment(r0, n) = dz_rows.rowwise().sum().template cast<double>();
+}
+
+template <typename S>
+void prepareGradientBuffers(const Mlp& net, Workspace<S>& ws) {
+  if constexpr (std::is_same_v<S, float>) {
+    const auto layers = static_cast<std::size_t>(net.layerCount());
+    ws.gw.resize(layers);
+    for (std::size_t l = 0; l < layers; ++l) ws.gw[l].resize(net.sizes()[l + 1], net.sizes()[l]);
+  }
+}
+
+// Backward pass after forwardPass: loss and gradient (double). Each block of rows of a hidden
+// layer computes its error (W^T dz, masked by the ReLU) and at once its rows of dW and db: one
+// parallel section per layer, every output element owned by one block.
+template <typename S>
+double backwardPass(const Mlp& net, Workspace<S>& ws, const std::vector<int>& labels,
+                    const LinearEvaluator* hw, Eigen::VectorXd& gradient) {
+  const double loss = softmaxInto(ws, labels);
+  gradient.resize(net.parameterCount());
+  prepareGradientBuffers(net, ws);
+  const int last = net.layerCount() - 1;
+  forRowChunks(net.sizes()[static_cast<std::size_t>(last) + 1],
+               [&](Eigen::Index r0, Eigen::Index n) {
+                 gradientRows<S>(net, ws, last, r0, n, ws.dz.middleRows(r0, n), nullptr, nullptr,
+                                 ws.a[static_cast<std::size_t>(last)], gradient);
+               });
+  for (int l = last; l > 0; --l) {
+    const auto li = static_cast<std::size_t>(l);
+    const Mat<S>* hwb = hardwareBackward<S>(hw, l, ws);
+    const Mat<S>& w = hwb != nullptr ? *hwb : ws.w[li];
+    const Mat<S>& z_prev = ws.z[li - 1];
+    ws.da.resize(net.sizes()[li], ws.dz.cols());
+    forRowChunks(net.sizes()[li], [&](Eigen::Index r0, Eigen::Index n) {
+      auto dar = ws.da.middleRows(r0, n);
+      dar.noalias() = w.middleCols(r0, n).transpose() * ws.dz;
+      dar = (z_prev.middleRows(r0, n).array() > S(0)).select(dar, S(0));
+      gradientRows<S>(net, ws, l - 1, r0, n, ws.da.middleRows(r0, n), nullptr, nullptr,
+                      ws.a[li - 1], gradient);
+    });
+    ws.dz.swap(ws.da);
+  }
+  return loss;
+}
+
+template <typename S>
+void setInput(Workspace<S>& ws, const Eigen::MatrixXd& x) {
+  if (ws.a.empty()) ws.a.resize(1);
+  ws.a[0] = x.template cast<S>();
+}
+
+template <typename S>
+double lossAndGradientIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                         Eigen::VectorXd& gradient, LinearEvaluator* hw) {
+  Workspace<S>& ws = workspace<S>();
+  loadParameters(net, ws.w, ws.b);
+  setInput(ws, x);
+  forwardPass(net, ws, hw);
+  return backwardPass(net, ws, labels, hw, gradient);
+}
+
+template <typename M>
+bool equal(const M& a, const M& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+
+template <typename S>
+void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                     const Eigen::VectorXd& v, Eigen::VectorXd& hv) {
+  Workspace<S>& ws = workspace<S>();
+  const auto layers = static_cast<std::size_t>(net.layerCount());
+  const Eigen::Index batch = x.cols();
+  // The last exact forward pass serves if it was made from the same weights and batch.
+  loadParameters(net, ws.w_check, ws.b_check);
+  ws.x_check = x.template cast<S>();
+  bool same = ws.valid && ws.w.size() == layers && equal(ws.a[0], ws.x_check);
+  for (std::size_t l = 0; same && l < layers; ++l) {
+    same = equal(ws.w[l], ws.w_check[l]) && equal(ws.b[l], ws.b_check[l]);
+  }
+  if (!same) {
+    ws.w.swap(ws.w_check);
+    ws.b.swap(ws.b_check);
+    setInput(ws, x);
+    forwardPass<S>(net, ws, nullptr);
+  }
+  // Directions as S.
+  ws.vw.resize(layers);
+  ws.vb.resize(layers);
+  for (std::size_t l = 0; l < layers; ++l) {
+    const Eigen::Index out = net.sizes()[l + 1];
+    const Eigen::Index in = net.sizes()[l];
+    const auto layer = static_cast<int>(l);
+    ws.vw[l] = Eigen::Map<const Eigen::MatrixXd>(v.data() + net.weightOffset(layer), out, in)
+                   .template cast<S>();
+    ws.vb[l] = v.segment(net.biasOffset(layer), out).template cast<S>();
+  }
+  // R-forward: R{z_l} = V_l a_l + W_l R{a_l} + vb_l, R{a_{l+1}} = relu'(z_l) R{z_l}.
+  ws.ra.resize(layers);
+  ws.rz.resize(layers);
+  for (std::size_t l = 0; l < layers; ++l) {
+    const Eigen::Index out = net.sizes()[l + 1];
+    const bool hidden = l + 1 < layers;
+    ws.rz[l].resize(out, batch);
+    if (hidden) ws.ra[l + 1].resize(out, batch);
+    forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
+      auto r = ws.rz[l].middleRows(r0, n);
+      r.noalias() = ws.vw[l].middleRows(r0, n) * ws.a[l];
+      if (l > 0) r.noalias() += ws.w[l].middleRows(r0, n) * ws.ra[l];
+      r.colwise() += ws.vb[l].segment(r0, n);
+      if (hidden) {
+        ws.ra[l + 1].middleRows(r0, n) = (ws.z[l].middleRows(r0, n).array() > S(0)).select(r, S(0));
+      }
+    });
+  }
+  // Softmax layer: dz = (p - y) / B, R{dz} = (p * r - p (p . r)) / B per sample.
+  softmaxInto(ws, labels);
+  {
+    const double inv_batch = 1.0 / static_cast<double>(batch);
+    const Eigen::Index classes = ws.logits.rows();
+    ws.rdz.resize(classes, batch);
+    for (Eigen::Index s = 0; s < batch; ++s) {
+      const double peak = ws.logits.col(s).maxCoeff();
+      double sum = 0.0;
+      for (Eigen::Index c = 0; c < classes; ++c) sum += std::exp(ws.logits(c, s) - peak);
+      double pr = 0.0;
+      for (Eigen::Index c = 0; c < classes; ++c) {
+        pr += std::exp(ws.logits(c, s) - peak) / sum * static_cast<double>(ws.rz.back()(c, s));
+      }
+      for (Eigen::Index c = 0; c < classes; ++c) {
+        const double p = std::exp(ws.logits(c, s) - peak) / sum;
+        ws.rdz(c, s) =
+            static_cast<S>(p * (static_cast<double>(ws.rz.back()(c, s)) - pr) * inv_batch);
+      }
+    }
+  }
+  hv.resize(net.parameterCount());
+  prepareGradientBuffers(net, ws);
+  const int last = net.layerCount() - 1;
+  const auto lastu = static_cast<std::size_t>(last);
+  // R{dW_l} = R{dz_l} a_l^T + dz_l R{a_l}^T (the second term vanishes for l = 0: R{x} = 0).
+  forRowChunks(net.sizes()[lastu + 1], [&](Eigen::Index r0, Eigen::Index n) {
+    const auto dz_rows = ws.dz.middleRows(r0, n);
+    gradientRows<S>(net, ws, last, r0, n, ws.rdz.middleRows(r0, n), last > 0 ? &dz_rows : nullptr,
+                    last > 0 ? &ws.ra[lastu] : nullptr, ws.a[lastu], hv);
+  });
+  for (int l = last; l > 0; --l) {
+    const auto li = static_cast<std::size_t>(l);
+    const Mat<S>& z_prev = ws.z[li - 1];
+    const bool need_dz = l - 1 > 0;  // dz of layer l - 1 only enters through R{a_{l-1}} != 0
+    ws.rda.resize(net.sizes()[li], batch);
+    if (need_dz) ws.dz_next.resize(net.sizes()[li], batch);
+    forRowChunks(net.sizes()[li], [&](Eigen::Index r0, Eigen::Index n) {
+      // R{da} = V^T dz + W^T R{dz}; R{dz_prev} = relu' R{da}; dz_prev = relu' W^T dz.
+      auto rr = ws.rda.middleRows(r0, n);
+      rr.noalias() = ws.vw[li].middleCols(r0, n).transpose() * ws.dz;
+      rr.noalias() += ws.w[li].middleCols(r0, n).transpose() * ws.rdz;
+      const auto mask = z_prev.middleRows(r0, n).array() > S(0);
+      rr = mask.select(rr, S(0));
+      if (need_dz) {
+        auto dd = ws.dz_next.middleRows(r0, n);
+        dd.noalias() = ws.w[li].middleCols(r0, n).transpose() * ws.dz;
+        dd = mask.select(dd, S(0));
+        const auto dd_rows = ws.dz_next.middleRows(r0, n);
+        gradientRows<S>(net, ws, l - 1, r0, n, ws.rda.middleRows(r0, n), &dd_rows, &ws.ra[li - 1],
+                        ws.a[li - 1], hv);
+      } else {
+        gradientRows<S>(net, ws, l - 1, r0, n, ws.rda.middleRows(r0, n), nullptr, nullptr,
+                        ws.a[li - 1], hv);
+      }
+    });
+    ws.rdz.swap(ws.rda);
+    if (need_dz) ws.dz.swap(ws.dz_next);
+  }
+}
+
+template <typename S>
+void copyForward(const Workspace<S>& ws, ForwardCache& cache) {
+  cache.inputs.resize(ws.z.size());
+  cache.z.resize(ws.z.size());
+  for (std::size_t l = 0; l < ws.z.size(); ++l) {
+    cache.inputs[l] = ws.a[l].template cast<double>();
+    cache.z[l] = ws.z[l].template cast<double>();
+  }
+}
+
 }  // namespace
 
 const Eigen::MatrixXd& Mlp::forward(const Eigen::MatrixXd& x, ForwardCache& cache,
                                     LinearEvaluator* hardware) const {
   NNADC_ASSERT(x.rows() == sizes_.front());
-  const auto layers = static_cast<std::size_t>(layerCount());
-  cache.inputs.resize(layers);
-  cache.z.resize(layers);
-  cache.inputs[0] = x;
-  forwardLayers(cache, hardware);
-  return cache.z.back();
-}
-
-void Mlp::forwardLayers(ForwardCache& cache, LinearEvaluator* hardware) const {
-  const auto layers = static_cast<std::size_t>(layerCount());
-  const Eigen::Index batch = cache.inputs[0].cols();
-  for (std::size_t l = 0; l < layers; ++l) {
-    const int layer = static_cast<int>(l);
-    Eigen::MatrixXd& z = cache.z[l];
-    const Eigen::MatrixXd& in = cache.inputs[l];
-    const bool hidden = l + 1 < layers;
-    if (hidden) cache.inputs[l + 1].resize(sizes_[l + 1], batch);
-    if (hardware != nullptr) {
-      hardware->apply(layer, weights(layer), bias(layer), in, z);
-      NNADC_ASSERT(z.rows() == sizes_[l + 1] && z.cols() == batch);
-      if (hidden) cache.inputs[l + 1] = z.cwiseMax(0.0);
-      continue;
-    }
-    z.resize(sizes_[l + 1], batch);
-    const auto w = weights(layer);
-    const auto b = bias(layer);
-    Eigen::MatrixXd* next = hidden ? &cache.inputs[l + 1] : nullptr;
-    forRowChunks(z.rows(), [&](Eigen::Index r0, Eigen::Index n) {
-      auto zr = z.middleRows(r0, n);
-      zr.noalias() = w.middleRows(r0, n) * in;
-      zr.colwise() += b.segment(r0, n);
-      if (next != nullptr) next->middleRows(r0, n) = zr.cwiseMax(0.0);
-    });
+  auto run = [&](auto& ws) {
+    loadParameters(*this, ws.w, ws.b);
+    setInput(ws, x);
+    forwardPass(*this, ws, hardware);
+    copyForward(ws, cache);
+  };
+  if (precision_ == Precision::kFloat) {
+    run(workspace<float>());
+  } else {
+    run(workspace<double>());
   }
+  return cache.z.back();
 }
 
 double softmaxCrossEntropy(const Eigen::MatrixXd& logits, const std::vector<int>& labels,
@@ -140,11 +453,13 @@ double softmaxCrossEntropy(const Eigen::MatrixXd& logits, const std::vector<int>
     NNADC_ASSERT(label >= 0 && label < logits.rows());
     // Shift by the maximum so exp never overflows (log-sum-exp trick).
     const double peak = logits.col(s).maxCoeff();
-    const Eigen::ArrayXd e = (logits.col(s).array() - peak).exp();
-    const double sum = e.sum();
+    double sum = 0.0;
+    for (Eigen::Index c = 0; c < logits.rows(); ++c) sum += std::exp(logits(c, s) - peak);
     total += std::log(sum) - (logits(label, s) - peak);
     if (dlogits != nullptr) {
-      dlogits->col(s) = e.matrix() / sum;
+      for (Eigen::Index c = 0; c < logits.rows(); ++c) {
+        (*dlogits)(c, s) = std::exp(logits(c, s) - peak) / sum;
+      }
       (*dlogits)(label, s) -= 1.0;
     }
   }
@@ -155,50 +470,38 @@ double softmaxCrossEntropy(const Eigen::MatrixXd& logits, const std::vector<int>
 
 double Mlp::lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                             Eigen::VectorXd& gradient, LinearEvaluator* hardware) const {
-  ForwardCache cache;
-  forward(x, cache, hardware);
-  Eigen::MatrixXd dz;
-  const double loss = softmaxCrossEntropy(cache.z.back(), labels, &dz);
-  gradient.resize(params_.size());
-  Eigen::MatrixXd da;
-  for (int l = layerCount() - 1; l >= 0; --l) {
-    const auto li = static_cast<std::size_t>(l);
-    const Eigen::Index out = sizes_[li + 1];
-    const Eigen::Index in = sizes_[li];
-    Eigen::Map<Eigen::MatrixXd> dw(gradient.data() + offsets_[li], out, in);
-    auto db = gradient.segment(biasOffset(l), out);
-    const Eigen::MatrixXd& input = cache.inputs[li];
-    // Each chunk of output rows owns its rows of dW and db: no reduction across threads.
-    forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
-      dw.middleRows(r0, n).noalias() = dz.middleRows(r0, n) * input.transpose();
-      db.segment(r0, n) = dz.middleRows(r0, n).rowwise().sum();
-    });
-    if (l > 0) {
-      const Eigen::MatrixXd* hw = hardware != nullptr ? hardware->backwardWeights(l) : nullptr;
-      const auto w = weights(l);
-      const Eigen::MatrixXd& z_prev = cache.z[li - 1];
-      da.resize(in, dz.cols());
-      // da = W^T dz by chunks of its rows (= W's columns), then the ReLU derivative at the
-      // pre-activation the forward pass actually saw.
-      forRowChunks(in, [&](Eigen::Index r0, Eigen::Index n) {
-        auto dar = da.middleRows(r0, n);
-        if (hw != nullptr) {
-          dar.noalias() = hw->middleCols(r0, n).transpose() * dz;
-        } else {
-          dar.noalias() = w.middleCols(r0, n).transpose() * dz;
-        }
-        dar = (z_prev.middleRows(r0, n).array() > 0.0).select(dar, 0.0);
-      });
-      dz.swap(da);
-    }
+  NNADC_ASSERT(x.rows() == sizes_.front());
+  if (precision_ == Precision::kFloat) {
+    return lossAndGradientIn<float>(*this, x, labels, gradient, hardware);
   }
-  return loss;
+  return lossAndGradientIn<double>(*this, x, labels, gradient, hardware);
+}
+
+void Mlp::hessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                               const Eigen::VectorXd& v, Eigen::VectorXd& hv) const {
+  NNADC_ASSERT(x.rows() == sizes_.front() && v.size() == params_.size());
+  if (precision_ == Precision::kFloat) {
+    hessianVectorIn<float>(*this, x, labels, v, hv);
+  } else {
+    hessianVectorIn<double>(*this, x, labels, v, hv);
+  }
 }
 
 Mlp::BatchScore Mlp::score(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                            LinearEvaluator* hardware) const {
-  ForwardCache cache;
-  const Eigen::MatrixXd& logits = forward(x, cache, hardware);
+  NNADC_ASSERT(x.rows() == sizes_.front());
+  Eigen::MatrixXd logits;
+  auto run = [&](auto& ws) {
+    loadParameters(*this, ws.w, ws.b);
+    setInput(ws, x);
+    forwardPass(*this, ws, hardware);
+    logits = ws.z.back().template cast<double>();
+  };
+  if (precision_ == Precision::kFloat) {
+    run(workspace<float>());
+  } else {
+    run(workspace<double>());
+  }
   BatchScore result;
   result.loss = softmaxCrossEntropy(logits, labels, nullptr);
   for (Eigen::Index s = 0; s < logits.cols(); ++s) {

@@ -8,8 +8,9 @@
 ///        P(w) = lambda * sum_i (s_i^2 / mean_k s_k^2) * g_i^2,   g = grad_w L_batch(w),
 ///    s_i^2 the hardware's per-weight error variance (HardwareModel::errorScaleSquared). Its
 ///    gradient, with s treated as constant within the step, is 2 lambda H v, v_i = s_i^2 g_i /
-///    mean(s^2), H the loss Hessian; the Hessian-vector product is a central difference of
-///    gradients, H v ~ (g(w + e v) - g(w - e v)) / (2 e), e = fd_step / ||v||_2 (error O(e^2)).
+///    mean(s^2), H the loss Hessian; H v is computed exactly by the R-operator
+///    (nn::Mlp::hessianVectorProduct: two GEMMs per layer, reusing the gradient's forward pass).
+///    Until issue 17 it was a central difference of two more gradients (fd_step below).
 ///    g is always the exact-arithmetic gradient (in "both" mode it is recomputed without noise).
 ///  - both: passive forward and active penalty together, as the paper combines them.
 #include <Eigen/Core>
@@ -33,15 +34,17 @@ std::string modeName(Mode mode);
 Mode parseMode(std::string_view text);
 
 struct PenaltyOptions {
-  double lambda = 1.0;    ///< weight of the sensitivity penalty (dimensionless, see above)
-  double fd_step = 1e-3;  ///< ||e v||_2 of the finite-difference Hessian-vector product
+  double lambda = 1.0;  ///< weight of the sensitivity penalty (dimensionless, see above)
+  /// Unused since the Hessian-vector product is exact (issue 17); still validated and recorded so
+  /// that existing configs and result files stay valid.
+  double fd_step = 1e-3;
   /// InputError NNADC-AXT-006 naming the field: lambda in [0, 1e6], fd_step in (0, 1].
   void validate() const;
 };
 
 /// The penalty P(w) at the batch (x, labels); if `penalty_gradient` is not null it receives
 /// grad P. `loss_gradient` is the exact batch-loss gradient at w if the caller has it (else it is
-/// computed). `net` is restored bit for bit.
+/// computed). Computed in net.precision(); `net` is not changed.
 double sensitivityPenalty(nn::Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
                           const Eigen::VectorXd& error_scale_squared, const PenaltyOptions& options,
                           const Eigen::VectorXd* loss_gradient, Eigen::VectorXd* penalty_gradient);
@@ -58,6 +61,9 @@ class AxTrainHooks final : public nn::TrainingHooks {
   Mode mode_;
   HardwareModel* hardware_;
   PenaltyOptions penalty_;
+  Eigen::VectorXd s2_;  // buffers reused from step to step
+  Eigen::VectorXd exact_gradient_;
+  Eigen::VectorXd penalty_gradient_;
 };
 
 /// Weight sensitivity of `net` to `hardware` (AxTrain's quantity): the mean over the dataset's
@@ -94,6 +100,10 @@ struct ExperimentOptions {
   PenaltyOptions penalty;
   int draws = 10;
   std::uint64_t seed = 1;
+  /// Arithmetic of every training and evaluation pass (nn::Precision; parameters and Adam stay
+  /// double). kFloat since issue 17: float32 passes are about twice as fast and the training
+  /// noise (mini-batches, hardware draws) is far above float rounding.
+  nn::Precision precision = nn::Precision::kFloat;
   /// InputError NNADC-AXT-006 naming the field; also validates the nested options.
   void validate() const;
 };

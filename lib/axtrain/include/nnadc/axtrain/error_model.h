@@ -68,11 +68,20 @@ class HardwareModel final : public nn::LinearEvaluator {
   explicit HardwareModel(const ErrorModelSpec& spec);
 
   [[nodiscard]] const ErrorModelSpec& spec() const { return spec_; }
+  /// The multiplier layer's lookups use the AVX2 nibble kernel when the CPU has AVX2 (checked at
+  /// run time) and the design's products are additive in the weight's nibbles (every design in
+  /// multiplier.h), unless this is set to false: the baseline loop. Both add the same integers:
+  /// the same bits (tested).
+  void setVectorKernels(bool on);
+  [[nodiscard]] bool vectorKernels() const { return vector_kernels_; }
+
   /// Exhaustive multiplier statistics (kMultiplier only).
   [[nodiscard]] std::optional<MultiplierStats> multiplierStats() const;
 
   /// Stores `net`'s weights as the hardware sees them in one draw (quantised, bits flipped,
-  /// conductances varied) using `rng`.
+  /// conductances varied) using `rng`. The rram draw takes one number from `rng` and draws the
+  /// variation of each fixed block of weights from its own stream seeded by it (blocks run in
+  /// parallel; the result does not depend on the thread count).
   void draw(const nn::Mlp& net, Rng& rng);
 
   /// z = W a + b on this hardware, using the weights of the last draw(); `weights` only
@@ -80,10 +89,16 @@ class HardwareModel final : public nn::LinearEvaluator {
   void apply(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
              const Eigen::Ref<const Eigen::VectorXd>& bias, const Eigen::MatrixXd& input,
              Eigen::MatrixXd& z) override;
+  /// apply() for the float pass: ntv / rram / none multiply the drawn weights rounded to float;
+  /// mult is the same integer sums as apply() (exact), scaled in double and rounded to float.
+  void applyFloat(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                  const Eigen::Ref<const Eigen::VectorXd>& bias, const Eigen::MatrixXf& input,
+                  Eigen::MatrixXf& z) override;
 
   /// ntv / rram: the drawn weights (the gradient is taken at the perturbed point); mult: null
   /// (straight-through to the clean weights).
   [[nodiscard]] const Eigen::MatrixXd* backwardWeights(int layer) const override;
+  [[nodiscard]] const Eigen::MatrixXf* backwardWeightsFloat(int layer) const override;
 
   /// Per-parameter RMS deviation s_i the hardware causes, in weight units, same layout as
   /// net.parameters() (0 for biases):
@@ -94,24 +109,40 @@ class HardwareModel final : public nn::LinearEvaluator {
   ///  - rram: s^2 = (exp(2 sigma^2) - 2 exp(sigma^2 / 2) + 1) w^2 + D^2/12, D = max|W|/(2^b - 1)
   ///    (E[(w (e^{sigma N} - 1))^2] exactly).
   [[nodiscard]] Eigen::VectorXd errorScaleSquared(const nn::Mlp& net) const;
+  /// The same into `s2` (resized; no allocation when the size is unchanged).
+  void errorScaleSquared(const nn::Mlp& net, Eigen::VectorXd& s2) const;
 
  private:
   struct QuantisedLayer {
-    double scale = 0.0;            ///< weight units per code
-    Eigen::MatrixXd signed_codes;  ///< out x in, +-magnitude code as double (exact GEMM part)
-    /// in x out (transposed): signed code + 255, the column of signed_errors_ to read.
-    std::vector<std::uint16_t> index;
+    double scale = 0.0;  ///< weight units per code
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+    /// cols x rows (input by input, one input's outputs contiguous): signed code + 255, the
+    /// column of products_ to read.
+    std::vector<std::uint16_t> codes;
+    /// The nibble kernel's layout (product_sums.h): rows padded to out_padded per input.
+    Eigen::Index out_padded = 0;
+    std::vector<std::uint8_t> magnitudes;
+    std::vector<std::int16_t> signs;
   };
+  template <typename In, typename Out>
   void applyMultiplier(int layer, const Eigen::Ref<const Eigen::VectorXd>& bias,
-                       const Eigen::MatrixXd& input, Eigen::MatrixXd& z) const;
+                       const Eigen::Matrix<In, Eigen::Dynamic, Eigen::Dynamic>& input,
+                       Eigen::Matrix<Out, Eigen::Dynamic, Eigen::Dynamic>& z) const;
 
   ErrorModelSpec spec_;
   std::optional<ProductTable> table_;
-  /// 256 x 511: row a, column c = sign(b) * (approx(a, |b|) - a |b|) for b = c - 255 (b = 0: 0).
-  std::vector<std::int32_t> signed_errors_;
+  /// 511 x 511, row ra + 255, column c + 255: sign(ra) sign(c) approx(|ra|, |c|) for signed
+  /// activation codes ra and weight codes c in [-255, 255]: one lookup per product.
+  std::vector<std::int32_t> products_;
   std::optional<MultiplierStats> stats_;
-  std::vector<Eigen::MatrixXd> weights_;   // ntv / rram / none: hardware weights
-  std::vector<QuantisedLayer> quantised_;  // mult
+  std::vector<Eigen::MatrixXd> weights_;    // ntv / rram / none: hardware weights
+  std::vector<Eigen::MatrixXf> weights_f_;  // the same, rounded to float
+  std::vector<QuantisedLayer> quantised_;   // mult
+  /// 256 x 64 bytes: the nibble kernel's tables per activation magnitude.
+  std::vector<std::uint8_t> nibble_tables_;
+  bool nibble_additive_ = false;
+  bool vector_kernels_ = false;
 };
 
 }  // namespace nnadc::axtrain

@@ -8,6 +8,12 @@
 /// pass (`LinearEvaluator`); the backward pass uses the clean weights (straight-through
 /// estimator, unless the evaluator supplies backwardWeights()), which is how noise- and
 /// approximation-aware training treats non-differentiable hardware (AxTrain passive; aihwkit).
+///
+/// Arithmetic (`Precision`): the parameters, the gradient handed back and the optimiser are always
+/// double; kFloat runs the forward and backward passes on float copies of the weights and
+/// activations (float GEMMs: twice the SIMD width of double), kDouble in double. Either way the
+/// passes are cut into fixed blocks of output rows that never depend on the thread count, and
+/// reuse per-thread buffers (no allocation per batch once the sizes are known).
 #include <Eigen/Core>
 #include <vector>
 
@@ -29,7 +35,18 @@ class LinearEvaluator {
   [[nodiscard]] virtual const Eigen::MatrixXd* backwardWeights(int /*layer*/) const {
     return nullptr;
   }
+  /// The float pass's apply(): `z` must be resized to out x batch. The default converts the
+  /// input to double, calls apply() and rounds z to float.
+  virtual void applyFloat(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                          const Eigen::Ref<const Eigen::VectorXd>& bias,
+                          const Eigen::MatrixXf& input, Eigen::MatrixXf& z);
+  /// backwardWeights() as float (null: the float pass rounds backwardWeights() itself).
+  [[nodiscard]] virtual const Eigen::MatrixXf* backwardWeightsFloat(int /*layer*/) const {
+    return nullptr;
+  }
 };
+
+enum class Precision { kDouble, kFloat };
 
 /// Activations of one forward pass, kept for the backward pass.
 struct ForwardCache {
@@ -59,6 +76,10 @@ class Mlp {
   [[nodiscard]] Eigen::Map<const Eigen::VectorXd> bias(int layer) const;
   [[nodiscard]] Eigen::Map<Eigen::VectorXd> bias(int layer);
 
+  /// Arithmetic of the forward and backward passes (see the top of this file); kDouble unless set.
+  void setPrecision(Precision precision) { precision_ = precision; }
+  [[nodiscard]] Precision precision() const { return precision_; }
+
   /// He-normal weights (std sqrt(2 / fan_in), for ReLU), zero biases.
   void initialize(Rng& rng);
 
@@ -72,6 +93,15 @@ class Mlp {
   double lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                          Eigen::VectorXd& gradient, LinearEvaluator* hardware = nullptr) const;
 
+  /// H v: the Hessian of the mean batch loss (exact arithmetic) times `v` (same layout as
+  /// parameters()), exactly, by Pearlmutter's R-operator (Neural Computation 6(1), 1994): one
+  /// forward and one backward pass of directional derivatives, about two GEMMs per layer. The
+  /// ReLU's second derivative is taken as 0 (as everywhere but at the kink). Reuses the forward
+  /// pass of the last exact lossAndGradient() on this thread when it was made from the same
+  /// weights and batch (checked element by element), else runs it again.
+  void hessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                            const Eigen::VectorXd& v, Eigen::VectorXd& hv) const;
+
   /// Mean cross-entropy and the number of correct argmax predictions of a batch.
   struct BatchScore {
     double loss = 0.0;
@@ -81,12 +111,10 @@ class Mlp {
                    LinearEvaluator* hardware = nullptr) const;
 
  private:
-  /// The layers of forward(), from cache.inputs[0] (sized by the caller).
-  void forwardLayers(ForwardCache& cache, LinearEvaluator* hardware) const;
-
   std::vector<Eigen::Index> sizes_;
   std::vector<Eigen::Index> offsets_;
   Eigen::VectorXd params_;
+  Precision precision_ = Precision::kDouble;
 };
 
 /// Softmax cross-entropy of logits (classes x batch) against labels: mean loss, and (if
