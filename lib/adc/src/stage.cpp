@@ -104,21 +104,25 @@ int widthOf(SolveIsa isa) {
 
 // One entry per (width, output count): the body of settle_kernel.h compiled for the width's
 // instruction set (the target attribute lets it use wider registers than the translation unit's
-// baseline; it is only called after the CPU check above).
+// baseline; it is only called after the CPU check above). Flattened: GCC does not inline the
+// drive table's solve (baseline code) into a function of another target by itself, and a call
+// per table solve cost more than the wider kernels saved.
 template <int kM, typename Shift>
-void settleSse2(const detail::SettleArgs& a, const Shift* shift, Eigen::Index first,
-                Eigen::Index last) {
+[[gnu::flatten]] void settleSse2(const detail::SettleArgs& a, const Shift* shift,
+                                 Eigen::Index first, Eigen::Index last) {
   detail::settleRange<kM, detail::kWidthSse2>(a, shift, first, last);
 }
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 template <int kM, typename Shift>
-[[gnu::target("avx2")]] void settleAvx2(const detail::SettleArgs& a, const Shift* shift,
-                                        Eigen::Index first, Eigen::Index last) {
+[[gnu::target("avx2"), gnu::flatten]] void settleAvx2(const detail::SettleArgs& a,
+                                                      const Shift* shift, Eigen::Index first,
+                                                      Eigen::Index last) {
   detail::settleRange<kM, detail::kWidthAvx2>(a, shift, first, last);
 }
 template <int kM, typename Shift>
-[[gnu::target("avx512f")]] void settleAvx512(const detail::SettleArgs& a, const Shift* shift,
-                                             Eigen::Index first, Eigen::Index last) {
+[[gnu::target("avx512f"), gnu::flatten]] void settleAvx512(const detail::SettleArgs& a,
+                                                           const Shift* shift, Eigen::Index first,
+                                                           Eigen::Index last) {
   detail::settleRange<kM, detail::kWidthAvx512>(a, shift, first, last);
 }
 #endif
