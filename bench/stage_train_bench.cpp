@@ -1,9 +1,11 @@
 // Stage training throughput (issues 4, 17): samples x iterations per second for a stage recipe,
 // plus the ramp ENOB it reaches. Usage: stage_train_bench [bits hidden code outputs cell_bits
-// iters quantization noise_sigma seed margin_per_v learning_rate model]. Needs a VTC JSON (nnadc
-// characterize) at $NNADC_VTC or training/vtc130.json. model: `ideal` (default: ideal-source
-// inverters, what docs/stage_precision.md measured) or `loaded` (the VTC's drive table: the
-// loading-aware model `nnadc train` uses, whose operating-point solve dominates its time).
+// iters quantization noise_sigma seed margin_per_v learning_rate model isa]. Needs a VTC JSON
+// (nnadc characterize) at $NNADC_VTC or training/vtc130.json. model: `ideal` (default:
+// ideal-source inverters, what docs/stage_precision.md measured) or `loaded` (the VTC's drive
+// table: the loading-aware model `nnadc train` uses, whose operating-point solve dominates its
+// time). isa: the loaded solve's vector width, `widest` (default), `sse2`, `avx2` or `avx512`
+// (the same bits with each: only the time changes).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -34,6 +36,18 @@ int main(int argc, char** argv) {
     std::printf("model must be ideal or loaded, not %s\n", kind.c_str());
     return 2;
   }
+  const std::string isa_name = arg(13, "widest");
+  nnadc::adc::SolveIsa isa = nnadc::adc::SolveIsa::kWidest;
+  if (isa_name == "sse2") {
+    isa = nnadc::adc::SolveIsa::kSse2;
+  } else if (isa_name == "avx2") {
+    isa = nnadc::adc::SolveIsa::kAvx2;
+  } else if (isa_name == "avx512") {
+    isa = nnadc::adc::SolveIsa::kAvx512;
+  } else if (isa_name != "widest") {
+    std::printf("isa must be widest, sse2, avx2 or avx512, not %s\n", isa_name.c_str());
+    return 2;
+  }
   const char* env = std::getenv("NNADC_VTC");
   const std::string vtc_path =
       env != nullptr ? env : std::string(NNADC_SOURCE_DIR) + "/training/vtc130.json";
@@ -46,10 +60,11 @@ int main(int argc, char** argv) {
   shape.input_hi_v = vtc.vdd_v;
   nnadc::rram::LevelSetOptions lo;
   lo.cell_bits = cell_bits;
-  const nnadc::adc::StageModel model =
+  nnadc::adc::StageModel model =
       kind == "loaded" ? nnadc::adc::StageModel(shape, vtc, nnadc::rram::LevelSet(lo))
                        : nnadc::adc::StageModel(shape, nnadc::nn::TabulatedActivation(vtc),
                                                 vtc.threshold_v, nnadc::rram::LevelSet(lo));
+  model.setSolveIsa(isa);
   nnadc::adc::StageTrainOptions options;
   options.iterations = iterations;
   options.quantization = nnadc::adc::parseQuantization(quant);
@@ -73,10 +88,11 @@ int main(int argc, char** argv) {
               analysis.code_density.dnl_min_lsb, analysis.code_density.dnl_max_lsb,
               analysis.code_density.missing_codes.size());
   std::printf(
-      "stage %d-bit %s M=%d H=%d cells %d-bit %s, %s model: ramp ENOB %.3f trained (it %d), %.3f "
+      "stage %d-bit %s M=%d H=%d cells %d-bit %s, %s model (solve width %d): ramp ENOB %.3f "
+      "trained (it %d), %.3f "
       "refined (%d changes); %.2f s, %.3g sample-iterations/s\n",
       bits, code.c_str(), shape.outputs(), hidden, cell_bits, quant.c_str(), kind.c_str(),
-      result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp, result.refine_changes,
-      result.seconds, samples * iterations / result.seconds);
+      model.solveWidth(), result.trained_enob_ramp, result.best_iteration, result.best_enob_ramp,
+      result.refine_changes, result.seconds, samples * iterations / result.seconds);
   return 0;
 }

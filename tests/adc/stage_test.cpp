@@ -278,6 +278,85 @@ TEST_SUITE("adc") {
     CHECK(w1 == w2);
   }
 
+  TEST_CASE("LoadedSolveGivesTheSameBitsOnEveryVectorWidth") {
+    // Issue 17: the operating-point solve runs on SSE2 pairs, AVX2 or AVX-512 vectors (the
+    // widest the CPU has). Each element gets the same IEEE operations in the same order, so
+    // every width must give the same bits as the SSE2 pairs (the x86-64 baseline), for any
+    // output count (3 and 7: odd, padded; 8: one AVX-512 register; 15: the any-count path), an
+    // odd hidden count (padded loads), cold and warm starts and a die with threshold shifts.
+    // The drive table is nonlinear in vout (a cubic term), so Newton takes several steps.
+    const nnadc::Vtc base = syntheticVtc();
+    nnadc::Vtc vtc = base;
+    vtc.drive.vin_v = base.vin_v;
+    for (int j = 0; j <= 120; ++j) vtc.drive.vout_v.push_back(0.01 * j);
+    for (std::size_t i = 0; i < base.vin_v.size(); ++i) {
+      for (const double vo : vtc.drive.vout_v) {
+        const double d = base.vout_v[i] - vo;
+        vtc.drive.current_a.push_back(1e-4 * d + 2e-5 * d * d * d);
+      }
+    }
+    const Eigen::VectorXd x = Eigen::VectorXd::LinSpaced(150, 0.002, 1.198);
+    struct Case {
+      nnadc::adc::CodeKind kind;
+      int bits;
+      int outputs;
+    };
+    for (const Case c :
+         {Case{nnadc::adc::CodeKind::kBinary, 3, 0}, Case{nnadc::adc::CodeKind::kThermometer, 3, 0},
+          Case{nnadc::adc::CodeKind::kSmooth, 4, 8},
+          Case{nnadc::adc::CodeKind::kThermometer, 4, 0}}) {
+      nnadc::adc::StageShape shape;
+      shape.bits = c.bits;
+      shape.hidden = 13;
+      shape.code = nnadc::adc::OutputCode::make(c.kind, c.bits, c.outputs);
+      CAPTURE(shape.outputs());
+      nnadc::adc::StageModel model(shape, vtc, nnadc::rram::LevelSet({}));
+      REQUIRE(model.loaded());
+      // Cells drawn from a fixed stream (levels 1..7: no floating column).
+      std::uint64_t state = 12345;
+      const auto level = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return 1 + static_cast<int>((state >> 33) % 7);
+      };
+      nnadc::adc::StageCells cells;
+      cells.hidden = Eigen::MatrixXi::NullaryExpr(shape.hidden, nnadc::adc::kInputRows, level);
+      cells.output = Eigen::MatrixXi::NullaryExpr(shape.outputs(), shape.outputRows(), level);
+      nnadc::adc::StageConductances nominal = model.conductances(cells);
+      nnadc::adc::StageConductances die = nominal;
+      const Eigen::Index hn = shape.hidden;
+      die.shift_h = Eigen::VectorXd::LinSpaced(hn, -0.02, 0.02);
+      die.shift_hb = Eigen::VectorXd::LinSpaced(hn, 0.015, -0.015);
+      die.shift_h_n = 0.4 * die.shift_h;
+      die.shift_h_p = 0.3 * die.shift_h;
+      die.shift_hb_n = 0.5 * die.shift_hb;
+      die.shift_hb_p = 0.2 * die.shift_hb;
+      for (const auto* g : {&nominal, &die}) {
+        const auto run = [&](nnadc::adc::SolveIsa isa) {
+          model.setSolveIsa(isa);
+          std::pair<nnadc::adc::StageForward, nnadc::adc::StageForward> cold_warm;
+          model.forward(*g, x, cold_warm.first);
+          cold_warm.second = cold_warm.first;
+          model.forward(*g, x, cold_warm.second);  // starts from the first pass's outputs
+          return cold_warm;
+        };
+        const auto same = [](const nnadc::adc::StageForward& a, const nnadc::adc::StageForward& b) {
+          return (a.h == b.h).all() && (a.hb == b.hb).all() && (a.o == b.o).all() &&
+                 (a.dh == b.dh).all() && (a.dhb == b.dhb).all();
+        };
+        const auto pairs = run(nnadc::adc::SolveIsa::kSse2);
+        CHECK(model.solveWidth() == 2);
+        REQUIRE(pairs.first.o.allFinite());
+        for (const auto isa : {nnadc::adc::SolveIsa::kAvx2, nnadc::adc::SolveIsa::kAvx512,
+                               nnadc::adc::SolveIsa::kWidest}) {
+          const auto wide = run(isa);
+          CAPTURE(model.solveWidth());
+          CHECK(same(pairs.first, wide.first));
+          CHECK(same(pairs.second, wide.second));
+        }
+      }
+    }
+  }
+
   TEST_CASE("BadTrainingOptionsNameTheField") {
     nnadc::adc::StageTrainOptions o;
     o.noise_sigma = -0.1;

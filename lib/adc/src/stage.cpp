@@ -7,6 +7,10 @@
 #include <vector>
 
 #include "nnadc/nn/parallel.h"
+// settle_kernel.h's vector helpers are always inlined: no wide vector crosses a call (GCC reports
+// -Wpsabi for them where the templates are instantiated, in it and at the end of this file).
+#pragma GCC diagnostic ignored "-Wpsabi"
+#include "settle_kernel.h"
 
 #include "nnadc/core/assert.h"
 
@@ -69,26 +73,85 @@ double StageModel::mismatchShift(const Eigen::VectorXd& total, const Eigen::Vect
 }
 
 namespace {
-// Newton on o stops when no output moves by more than this [V] (SPICE's own vntol: 1e-6 V).
-constexpr double kSettleTolV = 1e-8;
-constexpr int kSettleMaxIter = 60;
 // Samples per unit of parallel work in the operating-point solve (fixed: see settle()).
 constexpr Eigen::Index kSettleChunk = 64;
 
-// Two doubles in one SSE2 register (the x86-64 baseline; GCC/Clang vector extension). The solve's
-// element-wise kernels run on pairs of elements: each element gets exactly the operations, in the
-// order, of the scalar loop (no contraction, -ffp-contract=off; no reassociation), so the same
-// bits, at half the instructions.
-using Pair = double __attribute__((vector_size(16)));
-constexpr std::size_t kPair = 2;
-inline Pair loadPair(const double* p) {
-  Pair v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
+// The widest vector width this CPU runs (checked once; the OS must save the registers too,
+// which __builtin_cpu_supports checks). Every width gives the same bits (settle_kernel.h).
+int widestWidth() {
+  static const int width = [] {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (__builtin_cpu_supports("avx512f")) return detail::kWidthAvx512;
+    if (__builtin_cpu_supports("avx2")) return detail::kWidthAvx2;
+#endif
+    return detail::kWidthSse2;
+  }();
+  return width;
 }
-inline void storePair(double* p, Pair v) { std::memcpy(p, &v, sizeof v); }
-inline Pair splat(double x) { return Pair{x, x}; }
+
+int widthOf(SolveIsa isa) {
+  switch (isa) {
+    case SolveIsa::kSse2:
+      return detail::kWidthSse2;
+    case SolveIsa::kAvx2:
+      return detail::kWidthAvx2;
+    case SolveIsa::kAvx512:
+    case SolveIsa::kWidest:
+      break;
+  }
+  return detail::kWidthAvx512;
+}
+
+// One entry per (width, output count): the body of settle_kernel.h compiled for the width's
+// instruction set (the target attribute lets it use wider registers than the translation unit's
+// baseline; it is only called after the CPU check above). Flattened: GCC does not inline the
+// drive table's solve (baseline code) into a function of another target by itself, and a call
+// per table solve cost more than the wider kernels saved.
+template <int kM, typename Shift>
+[[gnu::flatten]] void settleSse2(const detail::SettleArgs& a, const Shift* shift,
+                                 Eigen::Index first, Eigen::Index last) {
+  detail::settleRange<kM, detail::kWidthSse2>(a, shift, first, last);
+}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+template <int kM, typename Shift>
+[[gnu::target("avx2"), gnu::flatten]] void settleAvx2(const detail::SettleArgs& a,
+                                                      const Shift* shift, Eigen::Index first,
+                                                      Eigen::Index last) {
+  detail::settleRange<kM, detail::kWidthAvx2>(a, shift, first, last);
+}
+template <int kM, typename Shift>
+[[gnu::target("avx512f"), gnu::flatten]] void settleAvx512(const detail::SettleArgs& a,
+                                                           const Shift* shift, Eigen::Index first,
+                                                           Eigen::Index last) {
+  detail::settleRange<kM, detail::kWidthAvx512>(a, shift, first, last);
+}
+#endif
+
+template <int kM, typename Shift>
+void settleAt(int width, const detail::SettleArgs& a, const Shift* shift, Eigen::Index first,
+              Eigen::Index last) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (width == detail::kWidthAvx512) return settleAvx512<kM>(a, shift, first, last);
+  if (width == detail::kWidthAvx2) return settleAvx2<kM>(a, shift, first, last);
+#endif
+  settleSse2<kM>(a, shift, first, last);
+}
+
+// Copies `src` (rows x cols, column-major) into a zero matrix of `stride` rows.
+std::vector<double> padded(const Eigen::MatrixXd& src, std::size_t stride, std::size_t cols) {
+  std::vector<double> out(stride * cols, 0.0);
+  for (Eigen::Index c = 0; c < src.cols(); ++c) {
+    for (Eigen::Index r = 0; r < src.rows(); ++r) {
+      out[static_cast<std::size_t>(r) + static_cast<std::size_t>(c) * stride] = src(r, c);
+    }
+  }
+  return out;
+}
 }  // namespace
+
+void StageModel::setSolveIsa(SolveIsa isa) { isa_ = isa; }
+
+int StageModel::solveWidth() const { return std::min(widthOf(isa_), widestWidth()); }
 
 void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Eigen::ArrayXXd& h,
                         Eigen::ArrayXXd& hb, Eigen::ArrayXXd& o, Eigen::ArrayXXd* dh,
@@ -97,6 +160,8 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   const int hn = shape_.hidden;
   const int m = shape_.outputs();
   const double vdd = shape_.vdd_v;
+  const int width = solveWidth();
+  const detail::SettleLayout lay = detail::settleLayout(m, hn, width);
   const Eigen::MatrixXd g2h = g.g2.leftCols(hn);
   const Eigen::MatrixXd g2b = g.g2.middleCols(hn, hn);
   const Eigen::VectorXd den2 = g.g2.rowwise().sum().cwiseMax(kMinColumnConductance);
@@ -107,270 +172,81 @@ void StageModel::settle(const StageConductances& g, const Eigen::ArrayXXd& u, Ei
   const Eigen::MatrixXd w_h = den2.cwiseInverse().asDiagonal() * g2h;
   const Eigen::MatrixXd w_b = den2.cwiseInverse().asDiagonal() * g2b;
   const bool warm = o.rows() == b && o.cols() == m && o.allFinite();
-  // A nominal die (no threshold shifts): the second inverters' shift is 0, no call per solve.
-  const bool nominal_hb = g.shift_hb.size() == 0;
   h.resize(b, hn);
   hb.resize(b, hn);
   if (!warm) o.resize(b, m);
   if (dh != nullptr) dh->resize(b, hn);
   if (dhb != nullptr) dhb->resize(b, hn);
+  // The first inverters' inputs less a die's mismatch shift (zero when nominal).
+  Eigen::ArrayXXd u_shifted(b, hn);
+  for (Eigen::Index j = 0; j < hn; ++j) {
+    for (Eigen::Index i = 0; i < b; ++i) {
+      u_shifted(i, j) = u(i, j) - mismatchShift(g.shift_h, g.shift_h_n, g.shift_h_p,
+                                                static_cast<int>(j), u(i, j));
+    }
+  }
+  // The kernel's zero-padded layouts (settle_kernel.h). Loads c_j = sum_k G_kj o_k for every j at
+  // once need G transposed (j contiguous per k).
+  const std::vector<double> gh = padded(g2h, lay.mc, lay.hn);
+  const std::vector<double> gb = padded(g2b, lay.mc, lay.hn);
+  const std::vector<double> ght = padded(g2h.transpose(), lay.hp, lay.m);
+  const std::vector<double> gbt = padded(g2b.transpose(), lay.hp, lay.m);
+  const std::vector<double> wh = padded(w_h, lay.mp, lay.hn);
+  const std::vector<double> wb = padded(w_b, lay.mp, lay.hn);
+  const std::vector<double> ov = padded(o_vdd, lay.mp, 1);
+  detail::SettleArgs a;
+  a.layout = lay;
+  a.drive = drive_.get();
+  a.vtc = &vtc_;
+  a.batch = b;
+  a.gh = gh.data();
+  a.gb = gb.data();
+  a.ght = ght.data();
+  a.gbt = gbt.data();
+  a.wh = wh.data();
+  a.wb = wb.data();
+  a.o_vdd = ov.data();
+  a.s_h = s_h.data();
+  a.s_b = s_b.data();
+  a.u = u.data();
+  a.u_shifted = u_shifted.data();
+  a.warm = warm;
+  a.vdd_v = vdd;
+  a.h = h.data();
+  a.hb = hb.data();
+  a.o = o.data();
+  a.dh = dh != nullptr ? dh->data() : nullptr;
+  a.dhb = dhb != nullptr ? dhb->data() : nullptr;
+  // A nominal die (no threshold shifts): the second inverters' shift is 0, no call per solve.
+  const auto shift_hb = [&](int j, double vin) {
+    return mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p, j, vin);
+  };
+  const decltype(shift_hb)* shift = g.shift_hb.size() == 0 ? nullptr : &shift_hb;
 
   // Solves samples [first, last) in order. With a warm start every sample starts from its own
   // previous solution; without, the range's first sample starts from its unloaded point and
   // every later one from its predecessor's solution. The batch is cut into fixed chunks of
   // kSettleChunk samples (never a function of the thread count) that run in parallel, so the
   // result is the same on any number of threads. (The grid hints only speed the table search
-  // up: the root's cell is unique, so they never change a result.)
-  // Loads c_j = sum_k G_kj o_k for every j at once need G transposed (j contiguous per k).
-  const Eigen::MatrixXd g2h_t = g2h.transpose();
-  const Eigen::MatrixXd g2b_t = g2b.transpose();
-  // kM > 0: the number of outputs as a compile-time constant (the common sizes), so the
-  // M-long loops unroll and the Jacobian's columns stay in registers; kM = 0: any m. Both do
-  // the same operations in the same order: the same bits.
-  const auto solve_range = [&]<int kM>(Eigen::Index first, Eigen::Index last) {
-    // Small dense kernels by hand (m, H are ~6..24: Eigen's blocked products and LU cost more
-    // in set-up than in arithmetic at these sizes). Column-major like the Eigen matrices.
-    const std::size_t ms = kM > 0 ? static_cast<std::size_t>(kM) : static_cast<std::size_t>(m);
-    const auto hs = static_cast<std::size_t>(hn);
-    const double* gh = g2h.data();  // (k, j) at k + j m
-    const double* gb = g2b.data();
-    const double* ght = g2h_t.data();  // (k, j) at j + k H
-    const double* gbt = g2b_t.data();
-    const double* wh = w_h.data();
-    const double* wb = w_b.data();
-    std::vector<double> oi(ms);
-    std::vector<double> hi(hs);
-    std::vector<double> hbi(hs);
-    std::vector<double> ph(hs);  // dh_j/d(sum_k G o_k) given o
-    std::vector<double> pb(hs);  // dhb_j/d(sum_k G o_k) given h
-    std::vector<double> qb(hs);  // dhb_j/dh_j
-    std::vector<double> phi(ms);
-    std::vector<double> r(ms);
-    std::vector<double> jac(ms * ms);     // (k, l) at k + l m
-    std::vector<double> coef_h(ms * hs);  // (k, j) at k + j m
-    std::vector<double> coef_b(ms * hs);
-    std::vector<double> load_h(hs);  // sum_k G_kj o_k through each inverter's row
-    std::vector<double> load_b(hs);
-    std::vector<int> perm(ms);
-    // Output-grid cells of the last solution of each node: consecutive samples (ramps, sines,
-    // training batches) sit close, so the next search starts there.
-    std::vector<int> hint_h(hs, -1);
-    std::vector<int> hint_b(hs, -1);
-    std::vector<nn::DriveTable::InputCell> at_u(hs);
-    // phi = W_h h + W_b hb + o_vdd. Inlined by force: GCC called it out of line once the pair
-    // kernels grew the solve, paying a call and losing the compile-time output count.
-    const auto outputs_of = [&](std::vector<double> & out) __attribute__((always_inline)) {
-      for (std::size_t k = 0; k < ms; ++k) out[k] = 0.0;
-      for (std::size_t j = 0; j < hs; ++j) {
-        const double* ch = wh + j * ms;
-        const double* cb = wb + j * ms;
-        const Pair hj = splat(hi[j]);
-        const Pair bj = splat(hbi[j]);
-        std::size_t k = 0;
-        for (; k + kPair <= ms; k += kPair) {
-          storePair(&out[k], loadPair(&out[k]) + (loadPair(ch + k) * hj + loadPair(cb + k) * bj));
-        }
-        for (; k < ms; ++k) out[k] += ch[k] * hi[j] + cb[k] * hbi[j];
-      }
-      for (std::size_t k = 0; k < ms; ++k) out[k] += o_vdd(static_cast<Eigen::Index>(k));
-    };
-    for (Eigen::Index i = first; i < last; ++i) {
-      // The first inverters' inputs u are fixed during the solve: locate them once.
-      for (std::size_t j = 0; j < hs; ++j) {
-        // A die's mismatch moves the inverter's curve (zero when nominal).
-        const auto je = static_cast<Eigen::Index>(j);
-        const double dvm_h =
-            mismatchShift(g.shift_h, g.shift_h_n, g.shift_h_p, static_cast<int>(j), u(i, je));
-        at_u[j] = drive_->inputCell(u(i, je) - dvm_h);
-      }
-      if (warm) {
-        // The caller's previous solution (training reuses its buffers between small steps).
-        for (std::size_t k = 0; k < ms; ++k) oi[k] = o(i, static_cast<Eigen::Index>(k));
-      } else if (i == first) {
-        // Start from the unloaded point; later samples start from their predecessor's solution.
-        for (std::size_t j = 0; j < hs; ++j) {
-          hi[j] = vtc_.value(u(i, static_cast<Eigen::Index>(j)));
-          hbi[j] = vtc_.value(hi[j]);
-        }
-        outputs_of(oi);
-      }
-      for (int it = 0; it < kSettleMaxIter; ++it) {
-        // Loads of every node j: c = sum_k G_kj o_k through both of its inverters' rows, summed
-        // in k order for each j.
-        std::fill(load_h.begin(), load_h.end(), 0.0);
-        std::fill(load_b.begin(), load_b.end(), 0.0);
-        for (std::size_t k = 0; k < ms; ++k) {
-          const double ok = oi[k];
-          const double* th = ght + k * hs;
-          const double* tb = gbt + k * hs;
-          const Pair okp = splat(ok);
-          std::size_t j = 0;
-          for (; j + kPair <= hs; j += kPair) {
-            storePair(&load_h[j], loadPair(&load_h[j]) + loadPair(th + j) * okp);
-            storePair(&load_b[j], loadPair(&load_b[j]) + loadPair(tb + j) * okp);
-          }
-          for (; j < hs; ++j) {
-            load_h[j] += th[j] * ok;
-            load_b[j] += tb[j] * ok;
-          }
-        }
-        for (std::size_t j = 0; j < hs; ++j) {
-          const double c_h = load_h[j];
-          const double c_b = load_b[j];
-          const auto je = static_cast<Eigen::Index>(j);
-          // dI/dvin of the first inverter only matters at the solution (for dh): computed there.
-          const nn::LoadedPoint p =
-              drive_->solveAt(at_u[j], s_h(je), c_h, &hint_h[j], /*want_di_dvin=*/false);
-          hi[j] = p.vout;
-          ph[j] = 1.0 / (s_h(je) - p.di_dvout);
-          const double dvm_b = nominal_hb ? 0.0
-                                          : mismatchShift(g.shift_hb, g.shift_hb_n, g.shift_hb_p,
-                                                          static_cast<int>(j), hi[j]);
-          const nn::LoadedPoint q = drive_->solve(hi[j] - dvm_b, s_b(je), c_b, &hint_b[j]);
-          hbi[j] = q.vout;
-          pb[j] = 1.0 / (s_b(je) - q.di_dvout);
-          qb[j] = q.di_dvin * pb[j];
-        }
-        outputs_of(phi);
-        double worst = 0.0;
-        for (std::size_t k = 0; k < ms; ++k) {
-          r[k] = oi[k] - phi[k];
-          worst = std::max(worst, std::abs(r[k]));
-        }
-        if (worst < kSettleTolV) {
-          oi = phi;
-          break;
-        }
-        // d phi_k / d o_l = sum_j W_h,kj dh_j/do_l + W_b,kj dhb_j/do_l with
-        // dh_j/do_l = ph_j G_h,lj and dhb_j/do_l = qb_j dh_j/do_l + pb_j G_b,lj, so
-        // J = I - sum_j [(W_h,kj + W_b,kj qb_j) ph_j G_h,lj + W_b,kj pb_j G_b,lj].
-        for (std::size_t j = 0; j < hs; ++j) {
-          const double* whj = wh + j * ms;
-          const double* wbj = wb + j * ms;
-          double* chj = &coef_h[j * ms];
-          double* cbj = &coef_b[j * ms];
-          const Pair qj = splat(qb[j]);
-          const Pair phj = splat(ph[j]);
-          const Pair pbj = splat(pb[j]);
-          std::size_t k = 0;
-          for (; k + kPair <= ms; k += kPair) {
-            const Pair wbk = loadPair(wbj + k);
-            storePair(chj + k, (loadPair(whj + k) + wbk * qj) * phj);
-            storePair(cbj + k, wbk * pbj);
-          }
-          for (; k < ms; ++k) {
-            chj[k] = (whj[k] + wbj[k] * qb[j]) * ph[j];
-            cbj[k] = wbj[k] * pb[j];
-          }
-        }
-        // Column l of J: every element starts at the identity's and takes its H terms in j
-        // order (as updating the whole matrix once per j would), here in registers.
-        for (std::size_t l = 0; l < ms; ++l) {
-          if constexpr (kM > 0) {
-            // Pairs of rows in registers; an odd last row on its own.
-            constexpr std::size_t kPairs = static_cast<std::size_t>(kM) / kPair;
-            constexpr bool kOdd = kM % 2 != 0;
-            std::array<Pair, kPairs> col{};
-            for (std::size_t p = 0; p < kPairs; ++p) {
-              col[p] = Pair{kPair * p == l ? 1.0 : 0.0, kPair * p + 1 == l ? 1.0 : 0.0};
-            }
-            [[maybe_unused]] double odd_row = l == ms - 1 ? 1.0 : 0.0;
-            for (std::size_t j = 0; j < hs; ++j) {
-              const double a = gh[l + j * ms];
-              const double bb = gb[l + j * ms];
-              const Pair ap = splat(a);
-              const Pair bp = splat(bb);
-              const double* chj = &coef_h[j * ms];
-              const double* cbj = &coef_b[j * ms];
-#pragma GCC unroll 4  // at -O2 GCC kept this 1..4-trip loop: a compare and branch per pair
-              for (std::size_t p = 0; p < kPairs; ++p) {
-                col[p] -= loadPair(chj + kPair * p) * ap + loadPair(cbj + kPair * p) * bp;
-              }
-              if constexpr (kOdd) odd_row -= chj[ms - 1] * a + cbj[ms - 1] * bb;
-            }
-            double* out = &jac[l * ms];
-            for (std::size_t p = 0; p < kPairs; ++p) storePair(out + kPair * p, col[p]);
-            if constexpr (kOdd) out[ms - 1] = odd_row;
-          } else {
-            double* col = &jac[l * ms];
-            for (std::size_t k = 0; k < ms; ++k) col[k] = k == l ? 1.0 : 0.0;
-            for (std::size_t j = 0; j < hs; ++j) {
-              const double a = gh[l + j * ms];
-              const double bb = gb[l + j * ms];
-              const double* chj = &coef_h[j * ms];
-              const double* cbj = &coef_b[j * ms];
-              for (std::size_t k = 0; k < ms; ++k) col[k] -= chj[k] * a + cbj[k] * bb;
-            }
-          }
-        }
-        // Step = J^-1 r by Gaussian elimination with partial pivoting (in place on jac, r).
-        bool singular = false;
-        for (std::size_t c = 0; c < ms; ++c) {
-          std::size_t pivot = c;
-          for (std::size_t k = c + 1; k < ms; ++k) {
-            if (std::abs(jac[k + c * ms]) > std::abs(jac[pivot + c * ms])) pivot = k;
-          }
-          if (!(std::abs(jac[pivot + c * ms]) > 0.0)) {
-            singular = true;
-            break;
-          }
-          if (pivot != c) {
-            for (std::size_t l = 0; l < ms; ++l) std::swap(jac[c + l * ms], jac[pivot + l * ms]);
-            std::swap(r[c], r[pivot]);
-          }
-          const double inv = 1.0 / jac[c + c * ms];
-          for (std::size_t k = c + 1; k < ms; ++k) {
-            const double f = jac[k + c * ms] * inv;
-            if (f == 0.0) continue;
-            for (std::size_t l = c + 1; l < ms; ++l) jac[k + l * ms] -= f * jac[c + l * ms];
-            r[k] -= f * r[c];
-          }
-        }
-        bool usable = !singular;
-        double largest = 0.0;
-        if (usable) {
-          for (std::size_t c = ms; c-- > 0;) {
-            double v = r[c];
-            for (std::size_t l = c + 1; l < ms; ++l) v -= jac[c + l * ms] * r[l];
-            r[c] = v / jac[c + c * ms];
-            if (!std::isfinite(r[c])) usable = false;
-            largest = std::max(largest, std::abs(r[c]));
-          }
-        }
-        // The map is piecewise linear (bilinear tables); Newton can overshoot across a kink, so
-        // fall back to the plain fixed-point update when its step is not finite or too large.
-        if (usable && largest < vdd) {
-          for (std::size_t k = 0; k < ms; ++k) oi[k] -= r[k];
-        } else {
-          oi = phi;
-        }
-      }
-      for (std::size_t j = 0; j < hs; ++j) {
-        const auto je = static_cast<Eigen::Index>(j);
-        h(i, je) = hi[j];
-        hb(i, je) = hbi[j];
-        if (dh != nullptr) (*dh)(i, je) = drive_->diDvin(at_u[j], hi[j], hint_h[j]) * ph[j];
-        if (dhb != nullptr) (*dhb)(i, je) = qb[j];
-      }
-      for (std::size_t k = 0; k < ms; ++k) o(i, static_cast<Eigen::Index>(k)) = oi[k];
-    }
-  };
+  // up: the root's cell is unique, so they never change a result.) The output count is a
+  // compile-time constant for the common sizes 3..8 (the Jacobian's columns stay in registers);
+  // every count does the same operations in the same order: the same bits.
   const auto solve = [&](Eigen::Index first, Eigen::Index last) {
     switch (m) {
       case 3:
-        return solve_range.template operator()<3>(first, last);
+        return settleAt<3>(width, a, shift, first, last);
       case 4:
-        return solve_range.template operator()<4>(first, last);
+        return settleAt<4>(width, a, shift, first, last);
       case 5:
-        return solve_range.template operator()<5>(first, last);
+        return settleAt<5>(width, a, shift, first, last);
       case 6:
-        return solve_range.template operator()<6>(first, last);
+        return settleAt<6>(width, a, shift, first, last);
       case 7:
-        return solve_range.template operator()<7>(first, last);
+        return settleAt<7>(width, a, shift, first, last);
       case 8:
-        return solve_range.template operator()<8>(first, last);
+        return settleAt<8>(width, a, shift, first, last);
       default:
-        return solve_range.template operator()<0>(first, last);
+        return settleAt<0>(width, a, shift, first, last);
     }
   };
   if (b > kSettleChunk) {

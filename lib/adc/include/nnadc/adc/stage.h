@@ -93,6 +93,13 @@ struct StageConductances {
   Eigen::VectorXd shift_hb_n, shift_hb_p;  ///< H
 };
 
+/// Instruction set of the loaded operating-point solve's vector kernels (x86-64). Every choice
+/// gives the same bits: the kernels do each element's IEEE multiplies and adds in the scalar
+/// order, only more elements per instruction. kWidest (the default) takes the widest the CPU
+/// runs; a narrower one is for tests and benchmarks. A choice the CPU lacks falls back to the
+/// widest it has.
+enum class SolveIsa { kWidest, kSse2, kAvx2, kAvx512 };
+
 class StageModel {
  public:
   /// Ideal-source inverters (no loading): h = f(u).
@@ -126,6 +133,11 @@ class StageModel {
   /// Output words for inputs x (bit k = 1 when o_k < threshold).
   [[nodiscard]] std::vector<Word> words(const StageConductances& g, const Eigen::VectorXd& x) const;
 
+  /// Instruction set of the operating-point solve (see SolveIsa; results do not depend on it).
+  void setSolveIsa(SolveIsa isa);
+  /// Doubles per vector register the solve uses on this CPU with the chosen SolveIsa (2, 4, 8).
+  [[nodiscard]] int solveWidth() const;
+
  private:
   StageShape shape_;
   nn::TabulatedActivation vtc_;
@@ -139,6 +151,7 @@ class StageModel {
   double share_vin0_ = 0.0;
   double share_dvin_ = 1.0;
   double share_at_threshold_ = 0.5;
+  SolveIsa isa_ = SolveIsa::kWidest;
 
   /// Share of the NMOS in the transconductance at vin (linear in the table, clamped to it).
   [[nodiscard]] double shareN(double vin) const;

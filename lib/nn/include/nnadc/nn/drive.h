@@ -102,10 +102,15 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
   const double* r1 = at.r1;
   const double* grid = vout_grid_.data();
   // F(v) = I(vin, v) - s v + c, linear between grid columns and decreasing: bisect on columns.
-  const auto f_at = [&](int j) { return (1 - t) * r0[j] + t * r1[j] - s * grid[j] + c; };
+  // The current I(vin, v_j) of a column is kept beside F there: the slope at the root needs it
+  // again (F is evaluated as (I - s v_j) + c, the order of one expression: the same bits).
+  const auto current_at = [&](int j) { return (1 - t) * r0[j] + t * r1[j]; };
+  const auto f_of = [&](double current, int j) { return current - s * grid[j] + c; };
   LoadedPoint p;
   int lo = 0;
   int hi = nout_ - 1;
+  double i_lo = 0.0;
+  double i_hi = 0.0;
   double f_lo = 0.0;
   double f_hi = 0.0;
   bool walked = false;
@@ -114,46 +119,59 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
     // further off than that is cheaper to replace by bisection.
     constexpr int kMaxWalk = 4;
     lo = *hint;
-    f_lo = f_at(lo);
-    f_hi = f_at(lo + 1);
+    i_lo = current_at(lo);
+    i_hi = current_at(lo + 1);
+    f_lo = f_of(i_lo, lo);
+    f_hi = f_of(i_hi, lo + 1);
     int steps = 0;
     while (f_lo <= 0.0 && lo > 0 && steps < kMaxWalk) {
       --lo;
       ++steps;
+      i_hi = i_lo;
       f_hi = f_lo;
-      f_lo = f_at(lo);
+      i_lo = current_at(lo);
+      f_lo = f_of(i_lo, lo);
     }
     while (f_hi > 0.0 && lo < nout_ - 2 && steps < kMaxWalk) {
       ++lo;
       ++steps;
+      i_lo = i_hi;
       f_lo = f_hi;
-      f_hi = f_at(lo + 1);
+      i_hi = current_at(lo + 1);
+      f_hi = f_of(i_hi, lo + 1);
     }
     walked = (f_lo > 0.0 || lo == 0) && (f_hi <= 0.0 || lo == nout_ - 2);
   }
   if (!walked) {
     lo = 0;
     hi = nout_ - 1;
-    f_lo = f_at(lo);
-    f_hi = f_at(hi);
+    i_lo = current_at(lo);
+    i_hi = current_at(hi);
+    f_lo = f_of(i_lo, lo);
+    f_hi = f_of(i_hi, hi);
     if (f_lo > 0.0 && f_hi < 0.0) {
       while (hi - lo > 1) {
         const int mid = (lo + hi) / 2;
-        const double fm = f_at(mid);
+        const double im = current_at(mid);
+        const double fm = f_of(im, mid);
         if (fm > 0.0) {
           lo = mid;
+          i_lo = im;
           f_lo = fm;
         } else {
           hi = mid;
+          i_hi = im;
           f_hi = fm;
         }
       }
     } else if (f_lo <= 0.0) {
       hi = 1;
-      f_hi = f_at(hi);
+      i_hi = current_at(hi);
+      f_hi = f_of(i_hi, hi);
     } else {
       lo = nout_ - 2;
-      f_lo = f_at(lo);
+      i_lo = current_at(lo);
+      f_lo = f_of(i_lo, lo);
     }
   }
   // Root inside [lo, lo + 1] when F changes sign there; otherwise the table's end (the load
@@ -166,9 +184,7 @@ inline LoadedPoint DriveTable::solveAt(const InputCell& at, double s, double c, 
     p.vout = vout0_ + dvout_ * (lo + f_lo / (f_lo - f_hi));
   }
   *hint = lo;
-  const double a = (1 - t) * r0[lo] + t * r1[lo];
-  const double b = (1 - t) * r0[lo + 1] + t * r1[lo + 1];
-  p.di_dvout = (b - a) * inv_dvout_;
+  p.di_dvout = (i_hi - i_lo) * inv_dvout_;
   if (want_di_dvin) p.di_dvin = diDvin(at, p.vout, lo);
   return p;
 }
