@@ -18,6 +18,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 #include "nnadc/axtrain/axtrain.h"
 #include "nnadc/nn/parallel.h"
 
@@ -38,7 +40,9 @@ double plainRate(const nnadc::nn::Dataset& train, const nnadc::nn::TrainOptions&
 // Runs the PyTorch peer at 1 and `threads` threads; returns its best rate (0 when skipped).
 double torchPeer(long samples, int threads) {
   // Appended piece by piece (GCC 12 at -O3 warns, falsely, on `"literal" + std::string&&`).
-  std::string command = "python3 '";
+  // Debian's python3-torch is installed for the system interpreter: prefer it to whatever
+  // `python3` a PATH (pyenv, a venv) finds first.
+  std::string command = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3 '" : "python3 '";
   command += NNADC_SOURCE_DIR;
   command += "/bench/torch_peer.py' ";
   command += std::to_string(samples);
