@@ -894,7 +894,10 @@ void figureTable(Section& s) {
 void buildSection(Section& s, const ReportOptions& options) {
   figureTable(s);
   spectrumPlot(s, "buildable", "SPICE buildable converter (noise on)");
-  spectrumPlot(s, "transient", "SPICE transient" + referenceLabel(s.result(), "transient"));
+  spectrumPlot(s, "transient",
+               referenceLabel(s.result(), "transient").empty()
+                   ? "SPICE transient"
+                   : "SPICE transient (reference: ideal parts, listed above)");
   spectrumPlot(s, "static_sine", "SPICE static sine");
   linearityPlot(s, "behavioural", "behavioural ramp");
   linearityPlot(s, "static", "SPICE static ramp");
