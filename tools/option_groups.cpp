@@ -93,7 +93,7 @@ void addMonteCarloOptions(CLI::App& sub, MonteCarloCliOptions& o) {
 void addFlowBuildableOptions(CLI::App& sub, io::FlowOptions& options) {
   sub.add_option("--buildable-samples", options.buildable_samples,
                  "Buildable converter (transistor-level MDACs, noise on; the headline): samples of "
-                 "its clocked transient (>= 64; ~6 s each on 2 cores; one standard error of the "
+                 "its clocked transient (>= 64; 2-6 s each on 2 cores; one standard error of the "
                  "ENOB is ~0.72 / sqrt(N/2 - 2) bit)")
       ->capture_default_str();
   sub.add_option("--buildable-calibration", options.buildable_calibration,

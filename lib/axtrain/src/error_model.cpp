@@ -318,10 +318,13 @@ void denseLayer(const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& w,
 
 }  // namespace
 
-void HardwareModel::apply(int layer,
-                          [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
-                          const Eigen::Ref<const Eigen::VectorXd>& bias,
-                          const Eigen::MatrixXd& input, Eigen::MatrixXd& z) {
+template <typename S>
+void HardwareModel::applyLayer(
+    int layer, [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
+    const Eigen::Ref<const Eigen::VectorXd>& bias,
+    const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& input,
+    Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& z,
+    const std::vector<Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>>& dense) {
   const auto l = static_cast<std::size_t>(layer);
   if (spec_.kind == ErrorModelKind::kMultiplier) {
     NNADC_ASSERT(l < quantised_.size() && quantised_[l].rows == weights.rows() &&
@@ -329,25 +332,21 @@ void HardwareModel::apply(int layer,
     applyMultiplier(layer, bias, input, z);
     return;
   }
-  NNADC_ASSERT(l < weights_.size() && weights_[l].rows() == weights.rows() &&
-               weights_[l].cols() == weights.cols());
-  denseLayer(weights_[l], bias, input, z);
+  NNADC_ASSERT(l < dense.size() && dense[l].rows() == weights.rows() &&
+               dense[l].cols() == weights.cols());
+  denseLayer(dense[l], bias, input, z);
 }
 
-void HardwareModel::applyFloat(int layer,
-                               [[maybe_unused]] const Eigen::Ref<const Eigen::MatrixXd>& weights,
+void HardwareModel::apply(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                          const Eigen::Ref<const Eigen::VectorXd>& bias,
+                          const Eigen::MatrixXd& input, Eigen::MatrixXd& z) {
+  applyLayer(layer, weights, bias, input, z, weights_);
+}
+
+void HardwareModel::applyFloat(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
                                const Eigen::Ref<const Eigen::VectorXd>& bias,
                                const Eigen::MatrixXf& input, Eigen::MatrixXf& z) {
-  const auto l = static_cast<std::size_t>(layer);
-  if (spec_.kind == ErrorModelKind::kMultiplier) {
-    NNADC_ASSERT(l < quantised_.size() && quantised_[l].rows == weights.rows() &&
-                 quantised_[l].cols == weights.cols());
-    applyMultiplier(layer, bias, input, z);
-    return;
-  }
-  NNADC_ASSERT(l < weights_f_.size() && weights_f_[l].rows() == weights.rows() &&
-               weights_f_[l].cols() == weights.cols());
-  denseLayer(weights_f_[l], bias, input, z);
+  applyLayer(layer, weights, bias, input, z, weights_f_);
 }
 
 template <typename In, typename Out>

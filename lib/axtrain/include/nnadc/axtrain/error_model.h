@@ -125,6 +125,14 @@ class HardwareModel final : public nn::LinearEvaluator {
     std::vector<std::uint8_t> magnitudes;
     std::vector<std::int16_t> signs;
   };
+  /// apply() and applyFloat(): the multiplier's integer sums, else `dense[layer]` (the drawn
+  /// weights in the pass's precision).
+  template <typename S>
+  void applyLayer(int layer, const Eigen::Ref<const Eigen::MatrixXd>& weights,
+                  const Eigen::Ref<const Eigen::VectorXd>& bias,
+                  const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& input,
+                  Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& z,
+                  const std::vector<Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>>& dense);
   template <typename In, typename Out>
   void applyMultiplier(int layer, const Eigen::Ref<const Eigen::VectorXd>& bias,
                        const Eigen::Matrix<In, Eigen::Dynamic, Eigen::Dynamic>& input,
