@@ -132,6 +132,12 @@ TEST_CASE("BuildableDeckRefusesWhatItDoesNotBuild") {
   Design d = adc14();
   d.pipeline.stages[0].gain = 2.0;
   CHECK_THROWS_AS(nnadc::spice::buildableDeck(d, BuildableOptions{}), nnadc::InputError);
+  CHECK(nnadc::spice::buildableRefusal(d).find("gain 2") != std::string::npos);
+  // A segmented (nonlinear) design's pipeline is only its mantissa: refused, not built alone.
+  const Design log10 =
+      nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "log10.design.json");
+  CHECK(nnadc::spice::buildableRefusal(log10).find("segmented") != std::string::npos);
+  CHECK(nnadc::spice::buildableRefusal(adc14()).empty());
   BuildableOptions o;
   o.cycles = 4;  // even
   CHECK_THROWS_AS(nnadc::spice::buildablePlan(adc14(), o), nnadc::InputError);

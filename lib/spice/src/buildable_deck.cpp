@@ -240,6 +240,12 @@ void requireBuildable(const adc::Design& design) {
   if (stages.size() < 2) {
     throw InputError(kDesignId, "the buildable deck is for pipelines; this design is one stage");
   }
+  if (design.segmented) {
+    throw InputError(kDesignId,
+                     "the design has a segmented nonlinear front end, which the buildable deck "
+                     "does not build (its static deck does, with an ideal ladder: "
+                     "docs/nonlinear.md); the buildable deck alone would be its mantissa pipeline");
+  }
   for (std::size_t i = 0; i < stages.size(); ++i) {
     const adc::StageShape& s = stages[i].adc.shape;
     const std::string where = "stage " + std::to_string(i);
