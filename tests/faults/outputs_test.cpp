@@ -59,10 +59,11 @@ std::string metricsArgs(const fs::path& codes) {
   return "metrics --codes " + codes.string() + " --bits 4 --record ramp --quiet";
 }
 
+// Small benches and no buildable transient (minutes for adc14; cli_flow covers it on a cut).
 std::string flowArgs() {
   return "flow --design " + adc14().string() +
-         " --points 256 --samples 64 --draws 0 --skip-transient --workers 2 --quiet --sine-log2 10 "
-         "--ramp-per-level 1";
+         " --points 256 --samples 64 --draws 0 --skip-transient --skip-buildable --workers 2 "
+         "--quiet --sine-log2 10 --ramp-per-level 1";
 }
 
 /// A folder as a previous flow left it (artefact names only; contents recognisable).
