@@ -332,5 +332,13 @@ TEST_SUITE("cli") {
     CHECK(recipe.exit_code == 2);
     CHECK(recipe.output.find("field 'buildable-calibration'") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "g"));
+    // A sample rate the buildable deck's timing cannot follow: refused before any work, naming
+    // --fs (the deck's non-overlap of 2.5 ns does not fit in a 5 ns period's phases).
+    const auto fast = runCommand(
+        cli("flow --design " + adc14().string() + " --fs 2e8 -o " + (dir / "i").string()));
+    CHECK(fast.exit_code == 2);
+    CHECK(fast.output.find("the buildable converter at fs = 2e+08 Hz (--fs") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "i"));
+    CHECK_FALSE(fs::exists(dir / "i.incomplete"));
   }
 }

@@ -171,6 +171,16 @@ void FlowOptions::validate() const {
   if (!skip_buildable) {
     requireInRange("NNADC-CFG-003", "buildable-samples", buildable_samples,
                    static_cast<int>(metrics::kMinSamples), 65536);
+    // The buildable deck's timing follows fs: checked here, before any work.
+    spice::BuildableOptions o;
+    o.samples = buildable_samples;
+    o.cell.fs_hz = bench.deck.fs_hz;
+    try {
+      o.validate();
+    } catch (const InputError& e) {
+      throw InputError(e.id(), "the buildable converter at fs = " + num(bench.deck.fs_hz) +
+                                   " Hz (--fs; --skip-buildable leaves it out): " + e.message());
+    }
   }
 }
 
