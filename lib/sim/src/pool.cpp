@@ -639,6 +639,11 @@ IsolatedSimulator::IsolatedSimulator(Logger* logger)
     : pool_([logger] {
         PoolOptions options;
         options.workers = 1;
+        // This constructor serves the small decks (one inverter, one amplifier): ngspice's OpenMP
+        // parallel regions cost them more than they save, and when two such processes share the
+        // cores, their spinning barriers stall each other (a 0.8 s characterisation took 44 s
+        // with four at once on 2 cores). One thread each.
+        options.threads_per_worker = 1;
         options.logger = logger;
         return options;
       }()) {}

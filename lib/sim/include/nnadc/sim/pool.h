@@ -82,6 +82,7 @@ class WorkerPool {
 /// isolation and timeouts (the CLI uses this).
 class IsolatedSimulator final : public Simulator {
  public:
+  /// One ngspice thread: for the small characterisation decks (inverter, amplifier, MDAC).
   explicit IsolatedSimulator(Logger* logger = nullptr);
   /// `options` with workers = 1.
   explicit IsolatedSimulator(PoolOptions options);
