@@ -28,6 +28,10 @@ void addBuildableOptions(CLI::App& sub, BuildableCliOptions& o) {
                  "buildable: stage 0's sub-ADC latch closes this long after the sampling instant "
                  "[s] (its NN lags a moving input by ~10-17 ns)")
       ->capture_default_str();
+  sub.add_option("--reltol", o.reltol,
+                 "buildable: ngspice's reltol for the deck, in [1e-9, 1e-2] (tighter: slower; to "
+                 "check that a figure does not move with the tolerance)")
+      ->capture_default_str();
   sub.add_option("--calibrate", o.calibrate,
                  "buildable: first simulate a foreground calibration ramp of N held inputs "
                  "(noise off, 0.98 of the window) and combine the decisions through the table it "
@@ -47,6 +51,7 @@ spice::BuildableOptions buildableOptions(const adc::Design& design, const Common
   options.amplitude = o.amplitude;
   options.held_input = o.held_input;
   options.latch_delay_s = o.latch_delay_s;
+  options.cell.reltol = o.reltol;
   options.seed = common.seed.value_or(1);
   if (!o.no_noise) options.noise_v_rms = eval::buildableNoiseRms(design, options);
   return options;

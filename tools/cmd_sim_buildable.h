@@ -17,6 +17,7 @@ struct BuildableCliOptions {
   double unit_cap_f = 0.2e-12;
   double amplitude = 0.95;
   double latch_delay_s = 10e-9;
+  double reltol = 1e-4;
   int calibrate = 0;        ///< foreground calibration ramp points simulated first (0 = none)
   std::string calibration;  ///< or: a previous result's calibration block
 };

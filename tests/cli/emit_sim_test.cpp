@@ -111,6 +111,20 @@ TEST_SUITE("cli") {
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("error[NNADC-NET-010]") != std::string::npos);
     CHECK_FALSE(fs::exists(dir / "never.cir"));
+    // --reltol reaches the deck's options card; outside [1e-9, 1e-2] it is refused, naming it.
+    const auto tight = dir / "tight.cir";
+    const auto t =
+        runCommand(cli("emit --design " + design.string() +
+                       " --bench buildable --samples 8 --reltol 1e-6 -o " + tight.string()));
+    REQUIRE_MESSAGE(t.exit_code == 0, t.output);
+    CHECK(readFile(tight).find(".options reltol=1e-06 ") != std::string::npos);
+    CHECK(readFile(dir / "buildable.ngspice").find(".options reltol=1e-04 ") != std::string::npos);
+    const auto loose = runCommand(cli("emit --design " + design.string() +
+                                      " --bench buildable --samples 8 --reltol 0.5 -o " +
+                                      (dir / "never.cir").string()));
+    CHECK(loose.exit_code == 2);
+    CHECK(loose.output.find("field 'reltol' = 0.5") != std::string::npos);
+    CHECK_FALSE(fs::exists(dir / "never.cir"));
   }
 
   TEST_CASE("StaticDeckRunsUnchangedUnderNgspiceCliWithThePoolsCodesForAnyWorkerCount") {

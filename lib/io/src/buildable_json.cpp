@@ -166,7 +166,11 @@ Json buildableJson(const eval::BuildableSummary& s, const std::string& design_fi
   j["noise_seed"] = o.seed;
   Json power = Json::array();
   for (const sim::BlockPower& b : s.run.power) {
-    power.push_back({{"source", b.source}, {"block", b.block}, {"power_w", b.power_w}});
+    power.push_back({{"source", b.source},
+                     {"block", b.block},
+                     {"kind", spice::blockKindName(b.kind)},
+                     {"stage", b.stage < 0 ? Json() : Json(b.stage)},
+                     {"power_w", b.power_w}});
   }
   j["power_per_block"] = power;
   Json ideal = Json::array();

@@ -66,13 +66,13 @@ Json buildablePowerByKind(const Json& per_block) {
       {"sub_adcs_w", 0.0}, {"amplifiers_w", 0.0}, {"switches_w", 0.0}, {"references_w", 0.0}};
   if (!per_block.is_array()) return out;
   for (const Json& b : per_block) {
-    const std::string source = b.value("source", "");
+    const std::string kind = b.value("kind", "");
     const double w = b.value("power_w", 0.0);
-    const char* kind = source.rfind("vdd_adc", 0) == 0   ? "sub_adcs_w"
-                       : source.rfind("vdd_ota", 0) == 0 ? "amplifiers_w"
-                       : source.rfind("vdd_sw", 0) == 0  ? "switches_w"
-                                                         : "references_w";
-    out[kind] = out[kind].get<double>() + w;
+    const char* key = kind == "sub_adc"     ? "sub_adcs_w"
+                      : kind == "amplifier" ? "amplifiers_w"
+                      : kind == "switches"  ? "switches_w"
+                                            : "references_w";
+    out[key] = out[key].get<double>() + w;
   }
   return out;
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <iomanip>
+#include <limits>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -457,33 +458,25 @@ std::string referenceLabel(const Result& r, const std::string& role) {
   return parts.empty() ? "" : " - reference: ideal " + parts;
 }
 
-// The buildable converter's power per stage, stacked by kind of block (its supplies: vdd_adc<i>,
-// vdd_ota<i>, vdd_sw<i>, vref<i>; the shared vcm/vcmi references as a last bar).
+// The buildable converter's power per stage, stacked by kind of block (each entry's `kind` and
+// `stage`, as spice::buildableSupplies defines them; the shared vcm/vcmi references, stage null,
+// as a last bar).
 void buildablePowerPlot(Section& s, const Json& per_block) {
-  std::map<std::string, std::array<double, 4>> rows;  // "NN" stage index (sorted) or "refs"
+  std::map<int, std::array<double, 4>> rows;  // stage index; kSharedRow last
+  constexpr int kSharedRow = std::numeric_limits<int>::max();
   for (const Json& b : per_block) {
-    const std::string source = b.value("source", "");
-    const double uw = 1e6 * b.value("power_w", 0.0);
-    std::size_t kind = 3;
-    std::string rest;
-    for (const auto& [prefix, k] : {std::pair<std::string, std::size_t>{"vdd_adc", 0},
-                                    {"vdd_ota", 1},
-                                    {"vdd_sw", 2},
-                                    {"vref", 3}}) {
-      if (source.rfind(prefix, 0) == 0) {
-        kind = k;
-        rest = source.substr(prefix.size());
-        break;
-      }
-    }
-    const bool staged = !rest.empty() && rest.find_first_not_of("0123456789") == std::string::npos;
-    const std::string key = staged ? (rest.size() < 2 ? "0" + rest : rest) : "refs";
-    rows[key][kind] += uw;
+    const std::string kind = b.value("kind", "");
+    const std::size_t column = kind == "sub_adc"     ? 0
+                               : kind == "amplifier" ? 1
+                               : kind == "switches"  ? 2
+                                                     : 3;
+    const auto stage = b.find("stage");
+    const int row = stage != b.end() && stage->is_number_integer() ? stage->get<int>() : kSharedRow;
+    rows[row][column] += 1e6 * b.value("power_w", 0.0);
   }
   std::ostringstream d;
-  for (const auto& [key, w] : rows) {
-    const std::string label =
-        key == "refs" ? "vcm refs" : "stage " + std::to_string(std::stoi(key) + 1);
+  for (const auto& [row, w] : rows) {
+    const std::string label = row == kSharedRow ? "vcm refs" : "stage " + std::to_string(row + 1);
     d << '"' << label << "\" " << w[0] << ' ' << w[1] << ' ' << w[2] << ' ' << w[3] << '\n';
   }
   Plot p;

@@ -46,7 +46,7 @@ BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,
       job.vectors.push_back("v(out" + std::to_string(i) + "p)");
       job.vectors.push_back("v(out" + std::to_string(i) + "n)");
     }
-    for (const auto& [source, block] : supplies) job.vectors.push_back("i(" + source + ")");
+    for (const spice::BuildableSupply& s : supplies) job.vectors.push_back("i(" + s.source + ")");
     job.vectors.emplace_back("time");
     job.timeout_s = timeout_s;
     jobs.push_back(std::move(job));
@@ -94,21 +94,23 @@ BuildableRun runBuildable(WorkerPool& pool, const adc::Design& design,
     const double from = plan.warmup * plan.period_s;
     const double to = from + static_cast<double>(count) * plan.period_s;
     for (std::size_t s = 0; s < supplies.size(); ++s) {
-      const Vector& i = require(result, "i(" + supplies[s].first + ")", where);
+      const Vector& i = require(result, "i(" + supplies[s].source + ")", where);
       const double avg = timeAverage(time.real, i.real, from, to);
-      const double v = supplies[s].first == "vcmi"
+      const double v = supplies[s].source == "vcmi"
                            ? options.cell.vcm_in_v
-                           : (supplies[s].first == "vcm" ? 0.5 * design.vdd_v : design.vdd_v);
+                           : (supplies[s].source == "vcm" ? 0.5 * design.vdd_v : design.vdd_v);
       // SPICE sign: a source delivering power carries negative current.
-      const bool reference = supplies[s].first == "vcm" || supplies[s].first == "vcmi";
+      const bool reference = supplies[s].source == "vcm" || supplies[s].source == "vcmi";
       const double p = reference ? std::abs(v * avg) : -v * avg;
       energy[s] += p * static_cast<double>(count);
     }
   });
   for (std::size_t s = 0; s < supplies.size(); ++s) {
     BlockPower b;
-    b.source = supplies[s].first;
-    b.block = supplies[s].second;
+    b.source = supplies[s].source;
+    b.block = supplies[s].block;
+    b.kind = supplies[s].kind;
+    b.stage = supplies[s].stage;
     b.power_w = energy[s] / samples;
     run.power_w += b.power_w;
     run.power.push_back(std::move(b));

@@ -390,19 +390,36 @@ std::string buildableBitVector(std::size_t stage, int output) {
   return "v(q" + std::to_string(stage) + "_" + std::to_string(output) + ")";
 }
 
-std::vector<std::pair<std::string, std::string>> buildableSupplies(const adc::Design& design) {
-  std::vector<std::pair<std::string, std::string>> out;
+const char* blockKindName(BlockKind kind) {
+  switch (kind) {
+    case BlockKind::kSubAdc:
+      return "sub_adc";
+    case BlockKind::kAmplifier:
+      return "amplifier";
+    case BlockKind::kSwitches:
+      return "switches";
+    case BlockKind::kReference:
+      break;
+  }
+  return "reference";
+}
+
+std::vector<BuildableSupply> buildableSupplies(const adc::Design& design) {
+  std::vector<BuildableSupply> out;
   const std::size_t stages = design.pipeline.stages.size();
   for (std::size_t i = 0; i < stages; ++i) {
     const std::string s = std::to_string(i);
-    out.emplace_back("vdd_adc" + s, "stage " + s + " sub-ADC");
+    const int stage = static_cast<int>(i);
+    out.push_back({"vdd_adc" + s, "stage " + s + " sub-ADC", BlockKind::kSubAdc, stage});
     if (i + 1 == stages) break;
-    out.emplace_back("vdd_ota" + s, "stage " + s + " amplifier (OTA, CMFB, bias)");
-    out.emplace_back("vdd_sw" + s, "stage " + s + " bootstrapped switches");
-    out.emplace_back("vref" + s, "stage " + s + " DAC reference");
+    out.push_back({"vdd_ota" + s, "stage " + s + " amplifier (OTA, CMFB, bias)",
+                   BlockKind::kAmplifier, stage});
+    out.push_back(
+        {"vdd_sw" + s, "stage " + s + " bootstrapped switches", BlockKind::kSwitches, stage});
+    out.push_back({"vref" + s, "stage " + s + " DAC reference", BlockKind::kReference, stage});
   }
-  out.emplace_back("vcm", "common-mode reference");
-  out.emplace_back("vcmi", "summing-node reference");
+  out.push_back({"vcm", "common-mode reference", BlockKind::kReference, -1});
+  out.push_back({"vcmi", "summing-node reference", BlockKind::kReference, -1});
   return out;
 }
 
@@ -663,8 +680,8 @@ std::string buildableDeck(const adc::Design& design, const BuildableOptions& o, 
     d << " " << (spectre ? node : "v(" + node + ")") << "=" << num(value);
   }
   d << "\n";
-  for (const auto& [source, label] : buildableSupplies(design))
-    saved.push_back("i(" + source + ")");
+  for (const BuildableSupply& supply : buildableSupplies(design))
+    saved.push_back("i(" + supply.source + ")");
   if (spectre) {
     // Spectre names a node by itself and a source's current by its terminal (name:p).
     std::vector<std::string> names;

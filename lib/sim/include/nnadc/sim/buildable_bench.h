@@ -23,6 +23,8 @@ inline constexpr int kBuildableWarmupSamples = 2;
 struct BlockPower {
   std::string source;  ///< the deck's supply source, e.g. "vdd_ota0"
   std::string block;   ///< what it feeds, e.g. "stage 0 amplifier (OTA, CMFB, bias)"
+  spice::BlockKind kind = spice::BlockKind::kReference;
+  int stage = -1;  ///< -1: shared by every stage
   double power_w = 0.0;
 };
 

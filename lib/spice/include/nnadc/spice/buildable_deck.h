@@ -151,7 +151,19 @@ std::vector<IdealElement> buildableIdealElements(const BuildableOptions& options
 /// Latched bit k of stage i: node "q2_3", vector "v(q2_3)".
 std::string buildableBitVector(std::size_t stage, int output);
 
-/// The deck's supplies, one per block, for power per block: (source name, block label).
-std::vector<std::pair<std::string, std::string>> buildableSupplies(const adc::Design& design);
+/// What a supply of the buildable deck feeds.
+enum class BlockKind { kSubAdc, kAmplifier, kSwitches, kReference };
+/// "sub_adc", "amplifier", "switches", "reference": the `kind` of power_per_block in results.
+const char* blockKindName(BlockKind kind);
+
+struct BuildableSupply {
+  std::string source;  ///< the deck's voltage source, e.g. "vdd_ota0"
+  std::string block;   ///< what it feeds, e.g. "stage 0 amplifier (OTA, CMFB, bias)"
+  BlockKind kind = BlockKind::kReference;
+  int stage = -1;  ///< the stage it belongs to; -1 for the shared vcm/vcmi references
+};
+
+/// The deck's supplies, one per block, for power per block.
+std::vector<BuildableSupply> buildableSupplies(const adc::Design& design);
 
 }  // namespace nnadc::spice
