@@ -172,16 +172,20 @@ void FlowOptions::validate() const {
     requireInRange("NNADC-CFG-003", "buildable-samples", buildable_samples,
                    static_cast<int>(metrics::kMinSamples), 65536);
     // The buildable deck's timing follows fs: checked here, before any work.
-    spice::BuildableOptions o;
-    o.samples = buildable_samples;
-    o.cell.fs_hz = bench.deck.fs_hz;
     try {
-      o.validate();
+      buildableDeck().validate();
     } catch (const InputError& e) {
       throw InputError(e.id(), "the buildable converter at fs = " + num(bench.deck.fs_hz) +
                                    " Hz (--fs; --skip-buildable leaves it out): " + e.message());
     }
   }
+}
+
+spice::BuildableOptions FlowOptions::buildableDeck() const {
+  spice::BuildableOptions o;
+  o.samples = buildable_samples;
+  o.cell.fs_hz = bench.deck.fs_hz;
+  return o;
 }
 
 std::vector<FlowBench> flowBenches(const adc::Design& design, const FlowOptions& options) {
@@ -216,9 +220,7 @@ std::optional<spice::BuildableOptions> flowBuildable(const adc::Design& design,
     if (why != nullptr) *why = refusal;
     return std::nullopt;
   }
-  spice::BuildableOptions o;
-  o.samples = options.buildable_samples;
-  o.cell.fs_hz = options.bench.deck.fs_hz;
+  spice::BuildableOptions o = options.buildableDeck();
   o.seed = seed;
   o.noise_v_rms = eval::buildableNoiseRms(design, o);
   o.validate();

@@ -49,6 +49,9 @@ struct FlowOptions {
   FlowOptions();
   /// Throws InputError naming the field (the library's ranges: deck, bench, Monte-Carlo).
   void validate() const;
+  /// The buildable deck's options these flow options ask for (--buildable-samples, --fs), before
+  /// the noise is drawn; not validated.
+  [[nodiscard]] spice::BuildableOptions buildableDeck() const;
 };
 
 /// One SPICE bench of the flow: "static" (ramp), "static sine" (pipelines), "transient".
