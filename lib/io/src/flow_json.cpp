@@ -58,9 +58,9 @@ Provenance provenanceOf(const std::string& command, const Json& config, std::str
   return p;
 }
 
-/// A buildable result's power per block summed by kind of block, from its supply names: the NN
-/// sub-ADCs (vdd_adc*), the amplifiers with CMFB and bias (vdd_ota*), the bootstrapped switches
-/// (vdd_sw*), the DAC and common-mode references (vref*, vcm, vcmi).
+/// A buildable result's power per block summed by each entry's `kind` (spice::blockKindName): the
+/// NN sub-ADCs, the amplifiers with CMFB and bias, the bootstrapped switches, the DAC and
+/// common-mode references.
 Json buildablePowerByKind(const Json& per_block) {
   Json out = {
       {"sub_adcs_w", 0.0}, {"amplifiers_w", 0.0}, {"switches_w", 0.0}, {"references_w", 0.0}};
