@@ -253,14 +253,23 @@ TEST_SUITE("nn") {
     const Eigen::MatrixXd x = randomBatch(20, 9, rng);
     const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1, 2, 0};
     Eigen::VectorXd gd;
-    Eigen::VectorXd gf;
     const double ld = net.lossAndGradient(x, y, gd);
-    net.setPrecision(nnadc::nn::Precision::kFloat);
-    const double lf = net.lossAndGradient(x, y, gf);
-    CHECK(lf == doctest::Approx(ld).epsilon(1e-5));  // float logits, double softmax
     const double scale = gd.cwiseAbs().maxCoeff();
     REQUIRE(scale > 0.0);
-    CHECK((gf - gd).cwiseAbs().maxCoeff() < 1e-4 * scale);
+    net.setPrecision(nnadc::nn::Precision::kFloat);
+    // Both float product kernels (the AVX2/FMA one where the CPU has it): every product shape of
+    // the passes, W a, W^T dz and dz a^T, on blocks of rows and columns.
+    const bool saved = nnadc::nn::vectorGemm();
+    for (const bool vector : {false, true}) {
+      nnadc::nn::setVectorGemm(vector);
+      if (vector && !nnadc::nn::vectorGemm()) continue;  // no AVX2/FMA here
+      CAPTURE(vector);
+      Eigen::VectorXd gf;
+      const double lf = net.lossAndGradient(x, y, gf);
+      CHECK(lf == doctest::Approx(ld).epsilon(1e-5));  // float logits, double softmax
+      CHECK((gf - gd).cwiseAbs().maxCoeff() < 1e-4 * scale);
+    }
+    nnadc::nn::setVectorGemm(saved);
   }
 
   TEST_CASE("HessianVectorProductMatchesCentralDifferencesOfTheGradient") {
@@ -296,9 +305,16 @@ TEST_SUITE("nn") {
     net.hessianVectorProduct(x, y, v, hv_reused);
     CHECK(hv_reused == hv);
     net.setPrecision(nnadc::nn::Precision::kFloat);
-    Eigen::VectorXd hv_float;
-    net.hessianVectorProduct(x, y, v, hv_float);
-    CHECK((hv_float - hv).cwiseAbs().maxCoeff() < 1e-4 * scale);  // float rounding, as above
+    const bool saved_kernel = nnadc::nn::vectorGemm();
+    for (const bool vector : {false, true}) {  // both float product kernels, as above
+      nnadc::nn::setVectorGemm(vector);
+      if (vector && !nnadc::nn::vectorGemm()) continue;
+      CAPTURE(vector);
+      Eigen::VectorXd hv_float;
+      net.hessianVectorProduct(x, y, v, hv_float);
+      CHECK((hv_float - hv).cwiseAbs().maxCoeff() < 1e-4 * scale);  // float rounding, as above
+    }
+    nnadc::nn::setVectorGemm(saved_kernel);
   }
 
   TEST_CASE("FloatTrainingIsTheSameOnOneAndTwoThreads") {
@@ -329,11 +345,18 @@ TEST_SUITE("nn") {
       nnadc::nn::train(net, data, options, shuffle);
       return net;
     };
-    const Mlp one = run(1);
-    const Mlp two = run(2);
+    const bool saved_kernel = nnadc::nn::vectorGemm();
+    for (const bool vector : {false, true}) {  // for each float product kernel
+      nnadc::nn::setVectorGemm(vector);
+      if (vector && !nnadc::nn::vectorGemm()) continue;
+      CAPTURE(vector);
+      const Mlp one = run(1);
+      const Mlp two = run(2);
+      CHECK(one.parameters() == two.parameters());
+      CHECK(nnadc::nn::evaluate(one, data).accuracy > 0.8);  // and it learned
+    }
     nnadc::nn::setThreadCount(saved_threads);
-    CHECK(one.parameters() == two.parameters());
-    CHECK(nnadc::nn::evaluate(one, data).accuracy > 0.8);  // and it learned
+    nnadc::nn::setVectorGemm(saved_kernel);
   }
 
   TEST_CASE("BadTrainOptionsNameTheField") {

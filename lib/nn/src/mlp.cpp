@@ -1,10 +1,12 @@
 #include "nnadc/nn/mlp.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 #include <type_traits>
 
+#include "gemm_avx2.h"
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
 #include "nnadc/nn/parallel.h"
@@ -75,6 +77,21 @@ void LinearEvaluator::applyFloat(int layer, const Eigen::Ref<const Eigen::Matrix
 
 namespace {
 
+std::atomic<bool>& vectorGemmFlag() {
+  static std::atomic<bool> flag{detail::avx2FmaAvailable()};
+  return flag;
+}
+
+}  // namespace
+
+bool vectorGemm() { return vectorGemmFlag().load(std::memory_order_relaxed); }
+
+void setVectorGemm(bool on) {
+  vectorGemmFlag().store(on && detail::avx2FmaAvailable(), std::memory_order_relaxed);
+}
+
+namespace {
+
 // Rows of a layer's output per unit of parallel work. Fixed (never derived from the thread
 // count), so every output element is computed by the same GEMM shape for any number of threads:
 // the same bits on 1 or N cores.
@@ -102,6 +119,54 @@ template <typename S>
 using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>;
 template <typename S>
 using Vec = Eigen::Matrix<S, Eigen::Dynamic, 1>;
+
+template <typename X>
+detail::GemmOperand operand(const X& x, bool transposed) {
+  return {x.data(), x.rows(), x.cols(), x.outerStride(), transposed};
+}
+
+// dst = op(a) op(b) (+= when `accumulate`), op = transpose where `ta` / `tb` is set; a, b and dst
+// are matrices or blocks with direct access. Float products run on the AVX2/FMA kernel when
+// vectorGemm(), else (and in double) on Eigen's baseline kernel.
+template <typename S, typename D, typename A, typename B>
+void gemm(D&& dst, const A& a, bool ta, const B& b, bool tb, bool accumulate) {
+  if constexpr (std::is_same_v<S, float>) {
+    if (vectorGemm()) {
+      detail::gemmAvx2(operand(a, ta), operand(b, tb), dst.data(), dst.outerStride(), accumulate);
+      return;
+    }
+  }
+  auto run = [&](const auto& lhs, const auto& rhs) {
+    if (accumulate) {
+      dst.noalias() += lhs * rhs;
+    } else {
+      dst.noalias() = lhs * rhs;
+    }
+  };
+  if (ta && tb) {
+    run(a.transpose(), b.transpose());
+  } else if (ta) {
+    run(a.transpose(), b);
+  } else if (tb) {
+    run(a, b.transpose());
+  } else {
+    run(a, b);
+  }
+}
+
+}  // namespace
+
+void rowsProduct(const Eigen::MatrixXf& w, Eigen::Index r0, Eigen::Index n,
+                 const Eigen::MatrixXf& input, Eigen::MatrixXf& z) {
+  gemm<float>(z.middleRows(r0, n), w.middleRows(r0, n), false, input, false, false);
+}
+
+void rowsProduct(const Eigen::MatrixXd& w, Eigen::Index r0, Eigen::Index n,
+                 const Eigen::MatrixXd& input, Eigen::MatrixXd& z) {
+  gemm<double>(z.middleRows(r0, n), w.middleRows(r0, n), false, input, false, false);
+}
+
+namespace {
 
 // Buffers of one thread's passes in arithmetic S, reused from batch to batch (Eigen keeps an
 // allocation when the size does not change).
@@ -199,7 +264,7 @@ void forwardPass(const Mlp& net, Workspace<S>& ws, LinearEvaluator* hw) {
     Mat<S>* next = hidden ? &ws.a[l + 1] : nullptr;
     forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
       auto zr = z.middleRows(r0, n);
-      zr.noalias() = w.middleRows(r0, n) * in;
+      gemm<S>(zr, w.middleRows(r0, n), false, in, false, false);
       zr.colwise() += b.segment(r0, n);
       if (next != nullptr) next->middleRows(r0, n) = zr.cwiseMax(S(0));
     });
@@ -230,12 +295,12 @@ void gradientRows(const Mlp& net, Workspace<S>& ws, int layer, Eigen::Index r0, 
   auto db = gradient.segment(net.biasOffset(layer), out);
   if constexpr (std::is_same_v<S, double>) {
     auto rows = dw.middleRows(r0, n);
-    rows.noalias() = dz_rows * input.transpose();
-    if (dz2_rows != nullptr) rows.noalias() += *dz2_rows * ra->transpose();
+    gemm<S>(rows, dz_rows, false, input, true, false);
+    if (dz2_rows != nullptr) gemm<S>(rows, *dz2_rows, false, *ra, true, true);
   } else {
     auto rows = ws.gw[l].middleRows(r0, n);
-    rows.noalias() = dz_rows * input.transpose();
-    if (dz2_rows != nullptr) rows.noalias() += *dz2_rows * ra->transpose();
+    gemm<S>(rows, dz_rows, false, input, true, false);
+    if (dz2_rows != nullptr) gemm<S>(rows, *dz2_rows, false, *ra, true, true);
     dw.middleRows(r0, n) = rows.template cast<double>();
   }
   db.segment(r0, n) = dz_rows.rowwise().sum().template cast<double>();
@@ -273,7 +338,7 @@ double backwardPass(const Mlp& net, Workspace<S>& ws, const std::vector<int>& la
     ws.da.resize(net.sizes()[li], ws.dz.cols());
     forRowChunks(net.sizes()[li], [&](Eigen::Index r0, Eigen::Index n) {
       auto dar = ws.da.middleRows(r0, n);
-      dar.noalias() = w.middleCols(r0, n).transpose() * ws.dz;
+      gemm<S>(dar, w.middleCols(r0, n), true, ws.dz, false, false);
       dar = (z_prev.middleRows(r0, n).array() > S(0)).select(dar, S(0));
       gradientRows<S>(net, ws, l - 1, r0, n, ws.da.middleRows(r0, n), nullptr, nullptr,
                       ws.a[li - 1], gradient);
@@ -344,8 +409,8 @@ void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector
     if (hidden) ws.ra[l + 1].resize(out, batch);
     forRowChunks(out, [&](Eigen::Index r0, Eigen::Index n) {
       auto r = ws.rz[l].middleRows(r0, n);
-      r.noalias() = ws.vw[l].middleRows(r0, n) * ws.a[l];
-      if (l > 0) r.noalias() += ws.w[l].middleRows(r0, n) * ws.ra[l];
+      gemm<S>(r, ws.vw[l].middleRows(r0, n), false, ws.a[l], false, false);
+      if (l > 0) gemm<S>(r, ws.w[l].middleRows(r0, n), false, ws.ra[l], false, true);
       r.colwise() += ws.vb[l].segment(r0, n);
       if (hidden) {
         ws.ra[l + 1].middleRows(r0, n) = (ws.z[l].middleRows(r0, n).array() > S(0)).select(r, S(0));
@@ -392,13 +457,13 @@ void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector
     forRowChunks(net.sizes()[li], [&](Eigen::Index r0, Eigen::Index n) {
       // R{da} = V^T dz + W^T R{dz}; R{dz_prev} = relu' R{da}; dz_prev = relu' W^T dz.
       auto rr = ws.rda.middleRows(r0, n);
-      rr.noalias() = ws.vw[li].middleCols(r0, n).transpose() * ws.dz;
-      rr.noalias() += ws.w[li].middleCols(r0, n).transpose() * ws.rdz;
+      gemm<S>(rr, ws.vw[li].middleCols(r0, n), true, ws.dz, false, false);
+      gemm<S>(rr, ws.w[li].middleCols(r0, n), true, ws.rdz, false, true);
       const auto mask = z_prev.middleRows(r0, n).array() > S(0);
       rr = mask.select(rr, S(0));
       if (need_dz) {
         auto dd = ws.dz_next.middleRows(r0, n);
-        dd.noalias() = ws.w[li].middleCols(r0, n).transpose() * ws.dz;
+        gemm<S>(dd, ws.w[li].middleCols(r0, n), true, ws.dz, false, false);
         dd = mask.select(dd, S(0));
         const auto dd_rows = ws.dz_next.middleRows(r0, n);
         gradientRows<S>(net, ws, l - 1, r0, n, ws.rda.middleRows(r0, n), &dd_rows, &ws.ra[li - 1],

@@ -48,6 +48,21 @@ class LinearEvaluator {
 
 enum class Precision { kDouble, kFloat };
 
+/// Whether the float passes run their matrix products on the AVX2/FMA kernel (8 floats per
+/// instruction, fused multiply-add) rather than Eigen's SSE2 baseline. On by default when the CPU
+/// has AVX2 and FMA; setVectorGemm(true) is ignored on a CPU without them. The two kernels round
+/// differently (FMA rounds once), so they differ in the last bits; neither depends on the thread
+/// count. Double passes always use the baseline. Process-wide; for benchmarks and tests.
+[[nodiscard]] bool vectorGemm();
+void setVectorGemm(bool on);
+
+/// z.middleRows(r0, n) = w.middleRows(r0, n) * input (z already sized w.rows() x input.cols()):
+/// a dense layer's rows, float on the kernel vectorGemm() selects, double on Eigen's.
+void rowsProduct(const Eigen::MatrixXf& w, Eigen::Index r0, Eigen::Index n,
+                 const Eigen::MatrixXf& input, Eigen::MatrixXf& z);
+void rowsProduct(const Eigen::MatrixXd& w, Eigen::Index r0, Eigen::Index n,
+                 const Eigen::MatrixXd& input, Eigen::MatrixXd& z);
+
 /// Activations of one forward pass, kept for the backward pass.
 struct ForwardCache {
   std::vector<Eigen::MatrixXd> inputs;  ///< inputs[l]: input of layer l (inputs[0] = x)
