@@ -6,9 +6,9 @@
 
 #include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
+#include "nnadc/core/normal_stream.h"
 #include "nnadc/core/text.h"
 #include "nnadc/nn/parallel.h"
-#include "nnadc/rram/variation.h"
 #include "product_sums.h"
 
 namespace nnadc::axtrain {
@@ -29,6 +29,7 @@ constexpr Eigen::Index kRowsPerChunk = 64;
 constexpr Eigen::Index kColumnsPerChunk = 32;
 // Weights drawn per rram variation stream (a fixed block: the same draw on any thread count).
 constexpr Eigen::Index kDrawBlock = 16384;
+constexpr Eigen::Index kDrawColumns = 64;  // columns of a layer per unit of a multiplier draw
 // Widest layer whose product sums fit an int32 accumulator: 2^14 products of |p| < 2^16.
 constexpr Eigen::Index kMaxInt32Inputs = Eigen::Index{1} << 14;
 
@@ -212,35 +213,41 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       q.rows = w.rows();
       q.cols = w.cols();
       q.codes.resize(static_cast<std::size_t>(w.size()));
-      for (Eigen::Index j = 0; j < w.cols(); ++j) {
-        for (Eigen::Index i = 0; i < w.rows(); ++i) {
-          const double code = std::min(kMultiplierMaxCode, std::round(std::abs(w(i, j)) / q.scale));
-          const double signed_code = w(i, j) < 0.0 ? -code : code;
-          q.codes[static_cast<std::size_t>(j * w.rows() + i)] =
-              static_cast<std::uint16_t>(signed_code + kMaxCodeIndex);
-        }
-      }
+      const Eigen::Index block = detail::kNibbleBlock;
+      q.out_padded = (w.rows() + block - 1) / block * block;
       if (nibble_additive_) {
-        // Magnitudes and signs for the nibble kernel: outputs padded to whole blocks, signs
-        // in its lane order (outputs 0-7, 16-23, 8-15, 24-31 of each block).
-        const Eigen::Index block = detail::kNibbleBlock;
-        q.out_padded = (w.rows() + block - 1) / block * block;
         q.magnitudes.assign(static_cast<std::size_t>(w.cols() * q.out_padded), 0);
         q.signs.assign(static_cast<std::size_t>(w.cols() * q.out_padded), 1);
-        for (Eigen::Index j = 0; j < w.cols(); ++j) {
+      }
+      // Every step quantises every weight again: element-wise, in fixed chunks of columns on
+      // the pool (the same codes on any thread count).
+      const Eigen::Index cols = w.cols();
+      const int chunks = static_cast<int>((cols + kDrawColumns - 1) / kDrawColumns);
+      nn::parallelFor(chunks, [&](int k) {
+        const Eigen::Index j0 = k * kDrawColumns;
+        const Eigen::Index j1 = std::min(cols, j0 + kDrawColumns);
+        for (Eigen::Index j = j0; j < j1; ++j) {
           for (Eigen::Index i = 0; i < w.rows(); ++i) {
-            const auto code =
-                static_cast<std::int32_t>(q.codes[static_cast<std::size_t>(j * w.rows() + i)]) -
-                kMaxCodeIndex;
+            // min(255, round(|w| / scale)) without a libm call: x <= 255 here (scale is
+            // max |w| / 255), so truncation plus the half test is std::round exactly.
+            const double x = std::min(kMultiplierMaxCode, std::abs(w(i, j)) / q.scale);
+            const auto whole = static_cast<std::int32_t>(x);
+            const std::int32_t magnitude = whole + (x - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+            const std::int32_t code = w(i, j) < 0.0 ? -magnitude : magnitude;
+            q.codes[static_cast<std::size_t>(j * w.rows() + i)] =
+                static_cast<std::uint16_t>(code + kMaxCodeIndex);
+            if (!nibble_additive_) continue;
+            // Magnitudes and signs for the nibble kernel: outputs padded to whole blocks, signs
+            // in its lane order (outputs 0-7, 16-23, 8-15, 24-31 of each block).
             const Eigen::Index at = j * q.out_padded + i;
-            q.magnitudes[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(std::abs(code));
+            q.magnitudes[static_cast<std::size_t>(at)] = static_cast<std::uint8_t>(magnitude);
             const Eigen::Index r = i % block;
             const Eigen::Index lane = r < 8 ? r : r < 16 ? r + 8 : r < 24 ? r - 8 : r;
             q.signs[static_cast<std::size_t>(j * q.out_padded + i - r + lane)] =
                 static_cast<std::int16_t>(code < 0 ? -1 : 1);
           }
         }
-      }
+      });
     }
     return;
   }
@@ -274,19 +281,20 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
       const double levels = std::ldexp(1.0, spec_.rram_bits) - 1.0;
       const double step = top > 0.0 ? top / levels : 1.0;
       // One lognormal draw per weight is most of a passive step's extra cost: fixed blocks of
-      // weights, each from its own stream (seed = one draw of `rng` + block index), in parallel.
+      // weights, each from its own stream (seed = one draw of `rng` + block index), in parallel,
+      // on the ziggurat stream (NormalStream: about 4x cheaper a number than Rng::normal).
       const std::uint64_t base = rng.next();
       const Eigen::Index n = w.size();
       const int blocks = static_cast<int>((n + kDrawBlock - 1) / kDrawBlock);
+      const double sigma = spec_.rram_sigma;
       nn::parallelFor(blocks, [&](int k) {
-        Rng block_rng(Rng::sampleSeed(base, static_cast<std::uint64_t>(k)));
+        NormalStream normals(Rng::sampleSeed(base, static_cast<std::uint64_t>(k)));
         const Eigen::Index end = std::min(n, (k + 1) * kDrawBlock);
         for (Eigen::Index t = k * kDrawBlock; t < end; ++t) {
           const double magnitude = std::round(std::abs(w.data()[t]) / step) * step;
           // Level 0 stays 0 whatever its factor: no draw (about 1 weight in 8 at 4 bits).
           const double varied =
-              magnitude == 0.0 ? 0.0
-                               : magnitude * rram::lognormalFactor(block_rng, spec_.rram_sigma);
+              magnitude == 0.0 ? 0.0 : magnitude * std::exp(sigma * normals.next());
           h.data()[t] = w.data()[t] < 0.0 ? -varied : varied;
         }
       });
@@ -310,9 +318,8 @@ void denseLayer(const Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic>& w,
   nn::parallelFor(chunks, [&](int k) {
     const Eigen::Index r0 = k * kRowsPerChunk;
     const Eigen::Index n = std::min(kRowsPerChunk, rows - r0);
-    auto zr = z.middleRows(r0, n);
-    zr.noalias() = w.middleRows(r0, n) * input;
-    zr.colwise() += bias.segment(r0, n).template cast<S>();
+    nn::rowsProduct(w, r0, n, input, z);
+    z.middleRows(r0, n).colwise() += bias.segment(r0, n).template cast<S>();
   });
 }
 
