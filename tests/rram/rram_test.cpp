@@ -82,6 +82,27 @@ TEST_SUITE("rram") {
     }
   }
 
+  TEST_CASE("LognormalFactorFromTheZigguratStreamHasTheRequestedLogSpread") {
+    // The NormalStream overload (AxTrain's bulk draws): log f = sigma z, so the log has mean 0
+    // and standard deviation sigma (5-sigma bounds on 10^5 draws), and f = exp(sigma z) of the
+    // stream's own numbers.
+    constexpr int kN = 100000;
+    const double sigma = 0.5;
+    nnadc::NormalStream stream(3);
+    nnadc::NormalStream twin(3);
+    double sum = 0.0;
+    double sq = 0.0;
+    for (int k = 0; k < kN; ++k) {
+      const double f = nnadc::rram::lognormalFactor(stream, sigma);
+      CHECK(f == std::exp(sigma * twin.next()));
+      sum += std::log(f);
+      sq += std::log(f) * std::log(f);
+    }
+    const double mean = sum / kN;
+    CHECK(std::abs(mean) < 5.0 * sigma / std::sqrt(kN));
+    CHECK(std::abs(std::sqrt(sq / kN - mean * mean) - sigma) < 5.0 * sigma / std::sqrt(2.0 * kN));
+  }
+
   TEST_CASE("StuckAtRatesAreHonoured") {
     nnadc::rram::VariationOptions v;
     v.stuck_off_rate = 0.1;

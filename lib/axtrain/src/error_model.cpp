@@ -9,6 +9,7 @@
 #include "nnadc/core/normal_stream.h"
 #include "nnadc/core/text.h"
 #include "nnadc/nn/parallel.h"
+#include "nnadc/rram/variation.h"
 #include "product_sums.h"
 
 namespace nnadc::axtrain {
@@ -294,7 +295,7 @@ void HardwareModel::draw(const nn::Mlp& net, Rng& rng) {
           const double magnitude = std::round(std::abs(w.data()[t]) / step) * step;
           // Level 0 stays 0 whatever its factor: no draw (about 1 weight in 8 at 4 bits).
           const double varied =
-              magnitude == 0.0 ? 0.0 : magnitude * std::exp(sigma * normals.next());
+              magnitude == 0.0 ? 0.0 : magnitude * rram::lognormalFactor(normals, sigma);
           h.data()[t] = w.data()[t] < 0.0 ? -varied : varied;
         }
       });

@@ -32,6 +32,10 @@ double lognormalFactor(Rng& rng, double sigma) {
   return std::exp(rng.normal(0.0, sigma));
 }
 
+double lognormalFactor(NormalStream& normals, double sigma) {
+  return std::exp(sigma * normals.next());
+}
+
 void applyProgrammingVariation(std::vector<double>& g_s, double g_max_s,
                                const VariationOptions& options, Rng& rng) {
   for (double& g : g_s) {

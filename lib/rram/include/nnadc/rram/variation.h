@@ -3,6 +3,7 @@
 /// netlist emitter (one source of truth for the hardware model). All act on conductances [S].
 #include <vector>
 
+#include "nnadc/core/normal_stream.h"
 #include "nnadc/core/rng.h"
 
 namespace nnadc::rram {
@@ -22,6 +23,9 @@ struct VariationOptions {
 /// conductance G reads as G * lognormalFactor(rng, sigma). Draws one normal from `rng`. The one
 /// lognormal draw that noise-aware training (adc, axtrain) and Monte-Carlo share.
 double lognormalFactor(Rng& rng, double sigma);
+/// The same factor from a NormalStream (the ziggurat stream for bulk draws: AxTrain's RRAM
+/// weights, one factor per weight per training step).
+double lognormalFactor(NormalStream& normals, double sigma);
 
 /// One draw of programming variation applied to `g_s` in place. Cells at 0 S (no device) stay
 /// open: there is nothing there to vary or to get stuck. Results are clamped at >= 0.
