@@ -43,6 +43,20 @@ double loss(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& y)
   return nnadc::nn::softmaxCrossEntropy(net.forward(x, cache), y, nullptr);
 }
 
+// Runs f() with each float product kernel (Eigen's baseline, then the AVX2/FMA one where the
+// CPU has it), CAPTUREd for failures, and restores the process-wide choice.
+template <typename F>
+void forEachFloatKernel(F f) {
+  const bool saved = nnadc::nn::vectorGemm();
+  for (const bool vector : {false, true}) {
+    nnadc::nn::setVectorGemm(vector);
+    if (vector && !nnadc::nn::vectorGemm()) continue;  // no AVX2/FMA here
+    CAPTURE(vector);
+    f();
+  }
+  nnadc::nn::setVectorGemm(saved);
+}
+
 }  // namespace
 
 TEST_SUITE("nn") {
@@ -259,17 +273,12 @@ TEST_SUITE("nn") {
     net.setPrecision(nnadc::nn::Precision::kFloat);
     // Both float product kernels (the AVX2/FMA one where the CPU has it): every product shape of
     // the passes, W a, W^T dz and dz a^T, on blocks of rows and columns.
-    const bool saved = nnadc::nn::vectorGemm();
-    for (const bool vector : {false, true}) {
-      nnadc::nn::setVectorGemm(vector);
-      if (vector && !nnadc::nn::vectorGemm()) continue;  // no AVX2/FMA here
-      CAPTURE(vector);
+    forEachFloatKernel([&] {
       Eigen::VectorXd gf;
       const double lf = net.lossAndGradient(x, y, gf);
       CHECK(lf == doctest::Approx(ld).epsilon(1e-5));  // float logits, double softmax
       CHECK((gf - gd).cwiseAbs().maxCoeff() < 1e-4 * scale);
-    }
-    nnadc::nn::setVectorGemm(saved);
+    });
   }
 
   TEST_CASE("HessianVectorProductMatchesCentralDifferencesOfTheGradient") {
@@ -305,16 +314,11 @@ TEST_SUITE("nn") {
     net.hessianVectorProduct(x, y, v, hv_reused);
     CHECK(hv_reused == hv);
     net.setPrecision(nnadc::nn::Precision::kFloat);
-    const bool saved_kernel = nnadc::nn::vectorGemm();
-    for (const bool vector : {false, true}) {  // both float product kernels, as above
-      nnadc::nn::setVectorGemm(vector);
-      if (vector && !nnadc::nn::vectorGemm()) continue;
-      CAPTURE(vector);
+    forEachFloatKernel([&] {
       Eigen::VectorXd hv_float;
       net.hessianVectorProduct(x, y, v, hv_float);
       CHECK((hv_float - hv).cwiseAbs().maxCoeff() < 1e-4 * scale);  // float rounding, as above
-    }
-    nnadc::nn::setVectorGemm(saved_kernel);
+    });
   }
 
   TEST_CASE("FloatTrainingIsTheSameOnOneAndTwoThreads") {
@@ -345,18 +349,13 @@ TEST_SUITE("nn") {
       nnadc::nn::train(net, data, options, shuffle);
       return net;
     };
-    const bool saved_kernel = nnadc::nn::vectorGemm();
-    for (const bool vector : {false, true}) {  // for each float product kernel
-      nnadc::nn::setVectorGemm(vector);
-      if (vector && !nnadc::nn::vectorGemm()) continue;
-      CAPTURE(vector);
+    forEachFloatKernel([&] {
       const Mlp one = run(1);
       const Mlp two = run(2);
       CHECK(one.parameters() == two.parameters());
       CHECK(nnadc::nn::evaluate(one, data).accuracy > 0.8);  // and it learned
-    }
+    });
     nnadc::nn::setThreadCount(saved_threads);
-    nnadc::nn::setVectorGemm(saved_kernel);
   }
 
   TEST_CASE("BadTrainOptionsNameTheField") {

@@ -13,6 +13,9 @@ constexpr double kArea = 9.91256303526217e-3;
 
 std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
+// The top 53 bits of a draw as a double in [0, 1).
+double unit(std::uint64_t r) { return static_cast<double>(r >> 11U) * (1.0 / 9007199254740992.0); }
+
 // Layer edges x[i] (x[0] = the base strip's equivalent width V / f(R), x[1] = R, x[128] = 0) and
 // ratios x[i + 1] / x[i]: the share of layer i inside the density for any abscissa.
 struct Tables {
@@ -61,16 +64,14 @@ std::uint64_t NormalStream::bits() {
   return result;
 }
 
-double NormalStream::uniform() {
-  return static_cast<double>(bits() >> 11U) * (1.0 / 9007199254740992.0);
-}
+double NormalStream::uniform() { return unit(bits()); }
 
 double NormalStream::next() {
   const Tables& t = tables();
   for (;;) {
     const std::uint64_t r = bits();
     // The top 53 bits give u in [-1, 1), the low 7 the layer: disjoint bits of one draw.
-    const double u = 2.0 * (static_cast<double>(r >> 11U) * (1.0 / 9007199254740992.0)) - 1.0;
+    const double u = 2.0 * unit(r) - 1.0;
     const auto i = static_cast<int>(r & (kLayers - 1));
     if (std::abs(u) < t.ratio[static_cast<std::size_t>(i)]) {
       return u * t.x[static_cast<std::size_t>(i)];  // inside the layer's rectangle
