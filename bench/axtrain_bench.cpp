@@ -74,6 +74,13 @@ double torchPeer(long samples, int threads) {
 
 int main(int argc, char** argv) {
   const long samples = argc > 1 ? std::atol(argv[1]) : 60000;
+  if (argc > 3 || samples < 1) {
+    std::fprintf(stderr,
+                 "usage: axtrain_bench [samples (>= 1, default 60000) [only]]\n"
+                 "  only: run just the training case whose name starts with it, or \"eval\"\n"
+                 "  NNADC_THREADS: thread count (default: every core)\n");
+    return argc > 1 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+  }
   const std::string only = argc > 2 ? argv[2] : "";
   constexpr Eigen::Index kPixels = 784;
   constexpr int kClasses = 10;

@@ -80,6 +80,43 @@ TEST_SUITE("axtrain") {
     }
   }
 
+  TEST_CASE("HooksAddThePenaltyAndItsGradientAsSensitivityPenaltyComputesThem") {
+    // The training hooks' fused path (s^2 per layer, H v added in place) against the reference
+    // sensitivityPenalty() with the hardware's s^2 vector, in both precisions; active mode adds
+    // to the exact gradient, "both" recomputes the exact one for v and adds to the noisy one.
+    Problem p = smallProblem();
+    HardwareModel hw(ErrorModelSpec::parse("rram:sigma=0.4"));
+    nnadc::axtrain::PenaltyOptions options;
+    options.lambda = 1.7;
+    const Eigen::VectorXd s2 = hw.errorScaleSquared(p.net);
+    for (const auto precision : {nnadc::nn::Precision::kDouble, nnadc::nn::Precision::kFloat}) {
+      p.net.setPrecision(precision);
+      Eigen::VectorXd g;
+      p.net.lossAndGradient(p.x, p.y, g);
+      Eigen::VectorXd penalty_gradient;
+      const double expected =
+          nnadc::axtrain::sensitivityPenalty(p.net, p.x, p.y, s2, options, &g, &penalty_gradient);
+      REQUIRE(expected > 0.0);
+      const double scale = penalty_gradient.cwiseAbs().maxCoeff();
+      {
+        nnadc::axtrain::AxTrainHooks hooks(Mode::kActive, hw, options);
+        Eigen::VectorXd gradient = g;
+        const double got = hooks.addTerms(p.net, p.x, p.y, true, gradient);
+        CHECK(got == doctest::Approx(expected).epsilon(1e-12));
+        CHECK((gradient - (g + penalty_gradient)).cwiseAbs().maxCoeff() < 1e-12 * scale);
+      }
+      {
+        nnadc::axtrain::AxTrainHooks hooks(Mode::kBoth, hw, options);
+        Eigen::VectorXd noisy = Eigen::VectorXd::Constant(g.size(), 0.125);
+        const double got = hooks.addTerms(p.net, p.x, p.y, false, noisy);
+        CHECK(got == doctest::Approx(expected).epsilon(1e-12));
+        CHECK((noisy - (Eigen::VectorXd::Constant(g.size(), 0.125) + penalty_gradient))
+                  .cwiseAbs()
+                  .maxCoeff() < 1e-12 * scale);
+      }
+    }
+  }
+
   TEST_CASE("PenaltyOptionsAreValidatedWithTheirField") {
     nnadc::axtrain::PenaltyOptions options;
     options.lambda = -1.0;

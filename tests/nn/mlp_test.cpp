@@ -321,6 +321,71 @@ TEST_SUITE("nn") {
     });
   }
 
+  TEST_CASE("AddedHessianVectorProductIsTheProductScaledAndAdded") {
+    // addHessianVectorProduct(x, y, v, s, t) is t + (H v) * s element by element, the same bits
+    // as hessianVectorProduct() followed by the scaling and the sum, in both precisions.
+    Mlp net = randomNet({9, 70, 6, 3}, 43);
+    nnadc::Rng rng(44);
+    const Eigen::MatrixXd x = randomBatch(9, 8, rng);
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0, 1, 2};
+    Eigen::VectorXd v(net.parameterCount());
+    Eigen::VectorXd start(net.parameterCount());
+    for (Eigen::Index k = 0; k < v.size(); ++k) {
+      v(k) = rng.normal();
+      start(k) = rng.normal();
+    }
+    for (const auto precision : {nnadc::nn::Precision::kDouble, nnadc::nn::Precision::kFloat}) {
+      net.setPrecision(precision);
+      Eigen::VectorXd hv;
+      net.hessianVectorProduct(x, y, v, hv);
+      const Eigen::VectorXd expected = start + hv * 0.7;
+      Eigen::VectorXd target = start;
+      net.addHessianVectorProduct(x, y, v, 0.7, target);
+      CHECK(target == expected);
+    }
+  }
+
+  TEST_CASE("HessianVectorProductNoticesChangedWeightsAndBatch") {
+    // The product reuses the last exact forward pass only when weights and batch are the same:
+    // after a gradient at w, a product at w' (one weight moved, or another batch) must equal the
+    // product computed after a gradient at w' itself.
+    Mlp net = randomNet({9, 70, 3}, 45);
+    nnadc::Rng rng(46);
+    const Eigen::MatrixXd x = randomBatch(9, 6, rng);
+    Eigen::MatrixXd x2 = x;
+    x2(4, 2) += 0.25;
+    const std::vector<int> y = {0, 1, 2, 2, 1, 0};
+    Eigen::VectorXd v(net.parameterCount());
+    for (Eigen::Index k = 0; k < v.size(); ++k) v(k) = rng.normal();
+    for (const auto precision : {nnadc::nn::Precision::kDouble, nnadc::nn::Precision::kFloat}) {
+      net.setPrecision(precision);
+      const Eigen::VectorXd saved = net.parameters();
+      Eigen::VectorXd g;
+      Eigen::VectorXd after_change;
+      Eigen::VectorXd fresh;
+      // A first-layer weight, a last-layer bias.
+      for (const Eigen::Index k : {Eigen::Index{17}, net.parameterCount() - 1}) {
+        CAPTURE(k);
+        net.lossAndGradient(x, y, g);
+        net.parameters()(k) += 0.05;
+        net.hessianVectorProduct(x, y, v, after_change);
+        net.lossAndGradient(x, y, g);
+        net.hessianVectorProduct(x, y, v, fresh);
+        CHECK(after_change == fresh);
+        net.parameters() = saved;
+        Eigen::VectorXd at_saved;
+        net.lossAndGradient(x, y, g);
+        net.hessianVectorProduct(x, y, v, at_saved);
+        CHECK(at_saved != fresh);  // the change mattered
+      }
+      net.lossAndGradient(x, y, g);
+      net.hessianVectorProduct(x2, y, v, after_change);
+      net.lossAndGradient(x2, y, g);
+      net.hessianVectorProduct(x2, y, v, fresh);
+      CHECK(after_change == fresh);
+    }
+  }
+
   TEST_CASE("FloatTrainingIsTheSameOnOneAndTwoThreads") {
     // 130 hidden units: three row chunks per layer pass. Whole training runs (shuffling, passes,
     // Adam) must give the same bits for any thread count (issue 17).

@@ -91,13 +91,36 @@ double AxTrainHooks::addTerms(nn::Mlp& net, const Eigen::MatrixXd& x,
                               const std::vector<int>& labels, bool loss_gradient_is_exact,
                               Eigen::VectorXd& gradient) {
   if (mode_ != Mode::kActive && mode_ != Mode::kBoth) return 0.0;
-  hardware_->errorScaleSquared(net, s2_);
-  if (loss_gradient_is_exact) exact_gradient_ = gradient;  // copy: `gradient` is updated below
-  const double p =
-      sensitivityPenalty(net, x, labels, s2_, penalty_,
-                         loss_gradient_is_exact ? &exact_gradient_ : nullptr, &penalty_gradient_);
-  gradient += penalty_gradient_;
-  return p;
+  // sensitivityPenalty() with s^2 never formed: s_i^2 = a_l w_i^2 + c_l on layer l's weights, so
+  // mean(s^2) comes from each layer's sum of squares, v from one pass over the weights, and
+  // 2 lambda H v is added straight into `gradient` (it is read for v before, so needs no copy).
+  const Eigen::VectorXd* g = &gradient;
+  if (!loss_gradient_is_exact) {
+    net.lossAndGradient(x, labels, own_gradient_);
+    g = &own_gradient_;
+  }
+  hardware_->errorScaleLayers(net, scale_layers_);
+  double s2_sum = 0.0;
+  for (int l = 0; l < net.layerCount(); ++l) {
+    const auto& c = scale_layers_[static_cast<std::size_t>(l)];
+    const auto w = net.weights(l);
+    s2_sum += c.weight_factor * w.squaredNorm() + c.floor * static_cast<double>(w.size());
+  }
+  const double mean_s2 = s2_sum / static_cast<double>(net.parameterCount());
+  if (!(mean_s2 > 0.0)) return 0.0;
+  direction_.resize(net.parameterCount());
+  for (int l = 0; l < net.layerCount(); ++l) {
+    const auto& c = scale_layers_[static_cast<std::size_t>(l)];
+    const auto w = net.weights(l);
+    const Eigen::Index offset = net.weightOffset(l);
+    const auto w2 = Eigen::Map<const Eigen::ArrayXd>(w.data(), w.size()).square();
+    direction_.segment(offset, w.size()).array() =
+        (c.weight_factor * w2 + c.floor) / mean_s2 * g->segment(offset, w.size()).array();
+    direction_.segment(net.biasOffset(l), w.rows()).setZero();
+  }
+  const double penalty = penalty_.lambda * direction_.dot(*g);
+  net.addHessianVectorProduct(x, labels, direction_, 2.0 * penalty_.lambda, gradient);
+  return penalty;
 }
 
 double gradientSensitivity(const nn::Mlp& net, const nn::Dataset& data,

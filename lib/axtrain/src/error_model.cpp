@@ -469,33 +469,45 @@ Eigen::VectorXd HardwareModel::errorScaleSquared(const nn::Mlp& net) const {
 }
 
 void HardwareModel::errorScaleSquared(const nn::Mlp& net, Eigen::VectorXd& s2) const {
+  std::vector<ErrorScaleLayer> layers;
+  errorScaleLayers(net, layers);
   s2.setZero(net.parameterCount());
   for (int l = 0; l < net.layerCount(); ++l) {
     const auto w = net.weights(l);
-    const double top = maxAbs(w);
-    auto out = s2.segment(net.weightOffset(l), w.size()).array();
+    const ErrorScaleLayer& c = layers[static_cast<std::size_t>(l)];
     const auto w2 = Eigen::Map<const Eigen::ArrayXd>(w.data(), w.size()).square();
+    s2.segment(net.weightOffset(l), w.size()).array() = c.weight_factor * w2 + c.floor;
+  }
+}
+
+void HardwareModel::errorScaleLayers(const nn::Mlp& net,
+                                     std::vector<ErrorScaleLayer>& layers) const {
+  layers.assign(static_cast<std::size_t>(net.layerCount()), ErrorScaleLayer{});
+  if (spec_.kind == ErrorModelKind::kNone) return;
+  for (int l = 0; l < net.layerCount(); ++l) {
+    const double top = maxAbs(net.weights(l));
+    ErrorScaleLayer& out = layers[static_cast<std::size_t>(l)];
     switch (spec_.kind) {
       case ErrorModelKind::kNone:
         break;
       case ErrorModelKind::kMultiplier: {
         const double d = top / kMultiplierMaxCode;
-        const double rel2 = stats_->mean_relative_error * stats_->mean_relative_error +
+        out.weight_factor = stats_->mean_relative_error * stats_->mean_relative_error +
                             stats_->std_relative_error * stats_->std_relative_error;
-        out = rel2 * w2 + d * d / 12.0;
+        out.floor = d * d / 12.0;
         break;
       }
       case ErrorModelKind::kNearThreshold: {
         const double d = top / kStorageMaxCode;
         constexpr double kSumFourPowers = 21845.0;  // sum_{k=0..7} 4^k = (4^8 - 1) / 3
-        out = spec_.bit_error_rate * kSumFourPowers * d * d + d * d / 12.0;
+        out.floor = spec_.bit_error_rate * kSumFourPowers * d * d + d * d / 12.0;
         break;
       }
       case ErrorModelKind::kRram: {
         const double d = top / (std::ldexp(1.0, spec_.rram_bits) - 1.0);
         const double s2r = spec_.rram_sigma * spec_.rram_sigma;
-        const double factor = std::exp(2.0 * s2r) - 2.0 * std::exp(s2r / 2.0) + 1.0;
-        out = factor * w2 + d * d / 12.0;
+        out.weight_factor = std::exp(2.0 * s2r) - 2.0 * std::exp(s2r / 2.0) + 1.0;
+        out.floor = d * d / 12.0;
         break;
       }
     }

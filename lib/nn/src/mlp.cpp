@@ -182,9 +182,6 @@ struct Workspace {
   Mat<S> da;
   bool valid = false;  // a, z hold an exact forward pass of w, b and a[0]
   // Hessian-vector product.
-  std::vector<Mat<S>> w_check;
-  std::vector<Vec<S>> b_check;
-  Mat<S> x_check;
   std::vector<Mat<S>> vw;
   std::vector<Vec<S>> vb;
   std::vector<Mat<S>> ra;  // R{a[l]}
@@ -282,33 +279,55 @@ double softmaxInto(Workspace<S>& ws, const std::vector<int>& labels) {
   return loss;
 }
 
+// Where a pass's per-parameter result goes: `*target` = result, or with `accumulate`
+// `*target` += scale * result (element by element: target + (result * scale)).
+struct GradientSink {
+  Eigen::VectorXd* target = nullptr;
+  double scale = 1.0;
+  bool accumulate = false;
+};
+
 // Rows [r0, r0 + n) of layer l's weight and bias gradient from those rows of dz (and, for the
-// R-operator, the extra term dz2 ra^T): widened into `gradient`.
+// R-operator, the extra term dz2 ra^T): widened into the sink.
 template <typename S>
 void gradientRows(const Mlp& net, Workspace<S>& ws, int layer, Eigen::Index r0, Eigen::Index n,
                   const Eigen::Block<Mat<S>>& dz_rows, const Eigen::Block<Mat<S>>* dz2_rows,
-                  const Mat<S>* ra, const Mat<S>& input, Eigen::VectorXd& gradient) {
+                  const Mat<S>* ra, const Mat<S>& input, const GradientSink& sink) {
   const auto l = static_cast<std::size_t>(layer);
   const Eigen::Index out = net.sizes()[l + 1];
   const Eigen::Index in = net.sizes()[l];
-  Eigen::Map<Eigen::MatrixXd> dw(gradient.data() + net.weightOffset(layer), out, in);
-  auto db = gradient.segment(net.biasOffset(layer), out);
+  Eigen::Map<Eigen::MatrixXd> dw(sink.target->data() + net.weightOffset(layer), out, in);
+  auto db = sink.target->segment(net.biasOffset(layer), out);
+  bool staged = true;
   if constexpr (std::is_same_v<S, double>) {
-    auto rows = dw.middleRows(r0, n);
-    gemm<S>(rows, dz_rows, false, input, true, false);
-    if (dz2_rows != nullptr) gemm<S>(rows, *dz2_rows, false, *ra, true, true);
-  } else {
+    if (!sink.accumulate) {  // straight into the target: no staging copy
+      auto rows = dw.middleRows(r0, n);
+      gemm<S>(rows, dz_rows, false, input, true, false);
+      if (dz2_rows != nullptr) gemm<S>(rows, *dz2_rows, false, *ra, true, true);
+      staged = false;
+    }
+  }
+  if (staged) {
     auto rows = ws.gw[l].middleRows(r0, n);
     gemm<S>(rows, dz_rows, false, input, true, false);
     if (dz2_rows != nullptr) gemm<S>(rows, *dz2_rows, false, *ra, true, true);
-    dw.middleRows(r0, n) = rows.template cast<double>();
+    if (sink.accumulate) {
+      dw.middleRows(r0, n) += rows.template cast<double>() * sink.scale;
+    } else {
+      dw.middleRows(r0, n) = rows.template cast<double>();
+    }
   }
-  db.segment(r0, n) = dz_rows.rowwise().sum().template cast<double>();
+  if (sink.accumulate) {
+    db.segment(r0, n) += dz_rows.rowwise().sum().template cast<double>() * sink.scale;
+  } else {
+    db.segment(r0, n) = dz_rows.rowwise().sum().template cast<double>();
+  }
 }
 
+// The staging rows gradientRows() needs: in float always, in double when accumulating.
 template <typename S>
-void prepareGradientBuffers(const Mlp& net, Workspace<S>& ws) {
-  if constexpr (std::is_same_v<S, float>) {
+void prepareGradientBuffers(const Mlp& net, Workspace<S>& ws, const GradientSink& sink) {
+  if (std::is_same_v<S, float> || sink.accumulate) {
     const auto layers = static_cast<std::size_t>(net.layerCount());
     ws.gw.resize(layers);
     for (std::size_t l = 0; l < layers; ++l) ws.gw[l].resize(net.sizes()[l + 1], net.sizes()[l]);
@@ -323,12 +342,13 @@ double backwardPass(const Mlp& net, Workspace<S>& ws, const std::vector<int>& la
                     const LinearEvaluator* hw, Eigen::VectorXd& gradient) {
   const double loss = softmaxInto(ws, labels);
   gradient.resize(net.parameterCount());
-  prepareGradientBuffers(net, ws);
+  const GradientSink sink{&gradient};
+  prepareGradientBuffers(net, ws, sink);
   const int last = net.layerCount() - 1;
   forRowChunks(net.sizes()[static_cast<std::size_t>(last) + 1],
                [&](Eigen::Index r0, Eigen::Index n) {
                  gradientRows<S>(net, ws, last, r0, n, ws.dz.middleRows(r0, n), nullptr, nullptr,
-                                 ws.a[static_cast<std::size_t>(last)], gradient);
+                                 ws.a[static_cast<std::size_t>(last)], sink);
                });
   for (int l = last; l > 0; --l) {
     const auto li = static_cast<std::size_t>(l);
@@ -341,7 +361,7 @@ double backwardPass(const Mlp& net, Workspace<S>& ws, const std::vector<int>& la
       gemm<S>(dar, w.middleCols(r0, n), true, ws.dz, false, false);
       dar = (z_prev.middleRows(r0, n).array() > S(0)).select(dar, S(0));
       gradientRows<S>(net, ws, l - 1, r0, n, ws.da.middleRows(r0, n), nullptr, nullptr,
-                      ws.a[li - 1], gradient);
+                      ws.a[li - 1], sink);
     });
     ws.dz.swap(ws.da);
   }
@@ -364,27 +384,28 @@ double lossAndGradientIn(const Mlp& net, const Eigen::MatrixXd& x, const std::ve
   return backwardPass(net, ws, labels, hw, gradient);
 }
 
-template <typename M>
-bool equal(const M& a, const M& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+// Whether `held` (in S) is `source` rounded to S, element by element: one read of each, no copy.
+template <typename M, typename D>
+bool holdsRounded(const M& held, const D& source) {
+  using S = typename M::Scalar;
+  return held.rows() == source.rows() && held.cols() == source.cols() &&
+         (held.array() == source.template cast<S>().array()).all();
 }
 
 template <typename S>
 void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
-                     const Eigen::VectorXd& v, Eigen::VectorXd& hv) {
+                     const Eigen::VectorXd& v, const GradientSink& sink) {
   Workspace<S>& ws = workspace<S>();
   const auto layers = static_cast<std::size_t>(net.layerCount());
   const Eigen::Index batch = x.cols();
   // The last exact forward pass serves if it was made from the same weights and batch.
-  loadParameters(net, ws.w_check, ws.b_check);
-  ws.x_check = x.template cast<S>();
-  bool same = ws.valid && ws.w.size() == layers && equal(ws.a[0], ws.x_check);
+  bool same = ws.valid && ws.w.size() == layers && holdsRounded(ws.a[0], x);
   for (std::size_t l = 0; same && l < layers; ++l) {
-    same = equal(ws.w[l], ws.w_check[l]) && equal(ws.b[l], ws.b_check[l]);
+    same = holdsRounded(ws.w[l], net.weights(static_cast<int>(l))) &&
+           holdsRounded(ws.b[l], net.bias(static_cast<int>(l)));
   }
   if (!same) {
-    ws.w.swap(ws.w_check);
-    ws.b.swap(ws.b_check);
+    loadParameters(net, ws.w, ws.b);
     setInput(ws, x);
     forwardPass<S>(net, ws, nullptr);
   }
@@ -438,15 +459,14 @@ void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector
       }
     }
   }
-  hv.resize(net.parameterCount());
-  prepareGradientBuffers(net, ws);
+  prepareGradientBuffers(net, ws, sink);
   const int last = net.layerCount() - 1;
   const auto lastu = static_cast<std::size_t>(last);
   // R{dW_l} = R{dz_l} a_l^T + dz_l R{a_l}^T (the second term vanishes for l = 0: R{x} = 0).
   forRowChunks(net.sizes()[lastu + 1], [&](Eigen::Index r0, Eigen::Index n) {
     const auto dz_rows = ws.dz.middleRows(r0, n);
     gradientRows<S>(net, ws, last, r0, n, ws.rdz.middleRows(r0, n), last > 0 ? &dz_rows : nullptr,
-                    last > 0 ? &ws.ra[lastu] : nullptr, ws.a[lastu], hv);
+                    last > 0 ? &ws.ra[lastu] : nullptr, ws.a[lastu], sink);
   });
   for (int l = last; l > 0; --l) {
     const auto li = static_cast<std::size_t>(l);
@@ -467,10 +487,10 @@ void hessianVectorIn(const Mlp& net, const Eigen::MatrixXd& x, const std::vector
         dd = mask.select(dd, S(0));
         const auto dd_rows = ws.dz_next.middleRows(r0, n);
         gradientRows<S>(net, ws, l - 1, r0, n, ws.rda.middleRows(r0, n), &dd_rows, &ws.ra[li - 1],
-                        ws.a[li - 1], hv);
+                        ws.a[li - 1], sink);
       } else {
         gradientRows<S>(net, ws, l - 1, r0, n, ws.rda.middleRows(r0, n), nullptr, nullptr,
-                        ws.a[li - 1], hv);
+                        ws.a[li - 1], sink);
       }
     });
     ws.rdz.swap(ws.rda);
@@ -545,10 +565,25 @@ double Mlp::lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& la
 void Mlp::hessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                const Eigen::VectorXd& v, Eigen::VectorXd& hv) const {
   NNADC_ASSERT(x.rows() == sizes_.front() && v.size() == params_.size());
+  hv.resize(params_.size());
+  const GradientSink sink{&hv};
   if (precision_ == Precision::kFloat) {
-    hessianVectorIn<float>(*this, x, labels, v, hv);
+    hessianVectorIn<float>(*this, x, labels, v, sink);
   } else {
-    hessianVectorIn<double>(*this, x, labels, v, hv);
+    hessianVectorIn<double>(*this, x, labels, v, sink);
+  }
+}
+
+void Mlp::addHessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                                  const Eigen::VectorXd& v, double scale,
+                                  Eigen::VectorXd& target) const {
+  NNADC_ASSERT(x.rows() == sizes_.front() && v.size() == params_.size() &&
+               target.size() == params_.size());
+  const GradientSink sink{&target, scale, true};
+  if (precision_ == Precision::kFloat) {
+    hessianVectorIn<float>(*this, x, labels, v, sink);
+  } else {
+    hessianVectorIn<double>(*this, x, labels, v, sink);
   }
 }
 

@@ -49,7 +49,9 @@ double sensitivityPenalty(nn::Mlp& net, const Eigen::MatrixXd& x, const std::vec
                           const Eigen::VectorXd& error_scale_squared, const PenaltyOptions& options,
                           const Eigen::VectorXd* loss_gradient, Eigen::VectorXd* penalty_gradient);
 
-/// Training hooks for one mode on one hardware model.
+/// Training hooks for one mode on one hardware model. addTerms() adds sensitivityPenalty()'s
+/// value and gradient (the same to rounding: mean(s^2) is summed per layer) without forming s^2
+/// or a separate gradient of the penalty.
 class AxTrainHooks final : public nn::TrainingHooks {
  public:
   AxTrainHooks(Mode mode, HardwareModel& hardware, const PenaltyOptions& penalty);
@@ -61,9 +63,10 @@ class AxTrainHooks final : public nn::TrainingHooks {
   Mode mode_;
   HardwareModel* hardware_;
   PenaltyOptions penalty_;
-  Eigen::VectorXd s2_;  // buffers reused from step to step
-  Eigen::VectorXd exact_gradient_;
-  Eigen::VectorXd penalty_gradient_;
+  // Buffers reused from step to step.
+  std::vector<HardwareModel::ErrorScaleLayer> scale_layers_;
+  Eigen::VectorXd own_gradient_;  // the exact loss gradient when the step's was not
+  Eigen::VectorXd direction_;     // v
 };
 
 /// Weight sensitivity of `net` to `hardware` (AxTrain's quantity): the mean over the dataset's

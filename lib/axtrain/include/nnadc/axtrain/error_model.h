@@ -112,6 +112,16 @@ class HardwareModel final : public nn::LinearEvaluator {
   /// The same into `s2` (resized; no allocation when the size is unchanged).
   void errorScaleSquared(const nn::Mlp& net, Eigen::VectorXd& s2) const;
 
+  /// The formulas above per layer: s_i^2 = weight_factor * w_i^2 + floor for every weight of the
+  /// layer (errorScaleSquared() is this, element by element), 0 for its biases.
+  struct ErrorScaleLayer {
+    double weight_factor = 0.0;
+    double floor = 0.0;
+  };
+  /// One entry per layer of `net` (`layers` resized): one read of the weights (their largest
+  /// magnitude), no per-parameter output.
+  void errorScaleLayers(const nn::Mlp& net, std::vector<ErrorScaleLayer>& layers) const;
+
  private:
   struct QuantisedLayer {
     double scale = 0.0;  ///< weight units per code

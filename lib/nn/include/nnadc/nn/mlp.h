@@ -116,6 +116,12 @@ class Mlp {
   /// weights and batch (checked element by element), else runs it again.
   void hessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                             const Eigen::VectorXd& v, Eigen::VectorXd& hv) const;
+  /// target += scale * (H v), element by element as target + ((H v) * scale) with H v as
+  /// hessianVectorProduct() computes it (the same bits as forming H v, scaling and adding), in
+  /// one pass over `target` (parameterCount() entries) and without a buffer for H v.
+  void addHessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                               const Eigen::VectorXd& v, double scale,
+                               Eigen::VectorXd& target) const;
 
   /// Mean cross-entropy and the number of correct argmax predictions of a batch.
   struct BatchScore {
