@@ -151,13 +151,19 @@ void PipelineModel::trace(const PipelineConductances& g, const Eigen::VectorXd& 
       } else {
         const AmplifierModel& a = g.amplifier.empty() ? st.amplifier : g.amplifier[si];
         const bool noisy = noise != nullptr && a.noise_v_rms > 0.0;
+        const double centre = stageCentre(st.adc.shape);
         for (Eigen::Index k = 0; k < n; ++k) {
           const int d = out.decisions(start + k, i);
           const double e = v(k) - stageDac(st.adc.shape, d);
           const double n_v = noise_v != nullptr ? (*noise_v)(start + k, i)
                              : noisy            ? a.noise_v_rms * noise->normal()
                                                 : 0.0;
-          v(k) = stageCentre(next) + st.gain * (a.transfer(e, d) + n_v);
+          // The first conversion's "previous" input is its own (a converter that has been
+          // converting the same value; a deck's warm-up instead wraps around the record, so
+          // this differs from SPICE for that one conversion).
+          const Eigen::Index previous = start + k > 0 ? start + k - 1 : 0;
+          const double p = out.inputs(previous, i) - centre;
+          v(k) = stageCentre(next) + st.gain * (a.transfer(e, d, p) + n_v);
         }
       }
       // A real residue cannot leave the supply rails.

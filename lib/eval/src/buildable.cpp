@@ -74,6 +74,27 @@ Eigen::MatrixXi decisionMatrix(const std::vector<std::vector<int>>& decisions, s
   return m;
 }
 
+// Converts x in order after one warm-up conversion of its last sample (and that sample's noise
+// values), dropping the warm-up's code.
+std::vector<std::int64_t> convertAfterLast(const adc::PipelineModel& model,
+                                           const Eigen::VectorXd& x, const Eigen::MatrixXd* noise) {
+  const Eigen::Index n = x.size();
+  Eigen::VectorXd xw(n + 1);
+  xw << x(n - 1), x;
+  Eigen::MatrixXd nw;
+  if (noise != nullptr) {
+    nw.resize(n + 1, noise->cols());
+    nw << noise->row(n - 1), *noise;
+  }
+  std::vector<std::int64_t> codes =
+      model.convert(model.nominal(), xw, nullptr, nullptr, noise != nullptr ? &nw : nullptr);
+  codes.erase(codes.begin());
+  return codes;
+}
+
+// Conversions a level needs in the calibration ramp for its own gain error to be fitted.
+constexpr int kMinLevelGainPoints = 3;
+
 // rms and max |sum_i T_i[d_i] - x| in output LSB.
 std::pair<double, double> residualLsb(const adc::Pipeline& pipeline,
                                       const std::vector<std::vector<double>>& table,
@@ -111,22 +132,45 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
     const double step = adc::stageStep(shape);
     const double c_next = adc::stageCentre(next);
     const Eigen::Index n = static_cast<Eigen::Index>(decisions.size());
-    // Columns: e, e^2, e^3, one-hot level.
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, 3 + levels);
-    Eigen::VectorXd y(n);
+    const double centre = adc::stageCentre(shape);
     std::vector<int> seen(static_cast<std::size_t>(levels), 0);
+    for (const auto& row : decisions) ++seen[static_cast<std::size_t>(row[i])];
+    // A level's own gain (relative to the common one, which is the most used level's) only where
+    // enough conversions pin it: column 4 + levels + j for gain_level[j].
+    const auto most_used =
+        static_cast<int>(std::max_element(seen.begin(), seen.end()) - seen.begin());
+    std::vector<int> gain_level;
+    for (int d = 0; d < levels; ++d) {
+      if (d != most_used && seen[static_cast<std::size_t>(d)] >= kMinLevelGainPoints) {
+        gain_level.push_back(d);
+      }
+    }
+    // Columns: e, e^2, e^3, the previous conversion's input - centre (memory), one-hot level,
+    // e on each gain level.
+    const Eigen::Index cols = 4 + levels + static_cast<Eigen::Index>(gain_level.size());
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, cols);
+    Eigen::VectorXd y(n);
     double decision_error = 0.0;
     double peak = 0.0;
+    const auto input = [&](Eigen::Index k) {
+      const auto sk = static_cast<std::size_t>(k);
+      return i == 0 ? x_v[sk] : residues_v[sk][i - 1];
+    };
     for (Eigen::Index k = 0; k < n; ++k) {
       const auto sk = static_cast<std::size_t>(k);
-      const double v = i == 0 ? x_v[sk] : residues_v[sk][i - 1];
+      const double v = input(k);
       const int d = decisions[sk][i];
       const double e = v - adc::stageDac(shape, d);
       a(k, 0) = e;
       a(k, 1) = e * e;
       a(k, 2) = e * e * e;
-      a(k, 3 + d) = 1.0;
-      ++seen[static_cast<std::size_t>(d)];
+      // The deck's warm-up conversions wrap around the ramp: the first one's previous conversion
+      // is the last.
+      a(k, 3) = input((k + n - 1) % n) - centre;
+      a(k, 4 + d) = 1.0;
+      for (std::size_t j = 0; j < gain_level.size(); ++j) {
+        if (gain_level[j] == d) a(k, 4 + levels + static_cast<Eigen::Index>(j)) = e;
+      }
       y(k) = (residues_v[sk][i] - c_next) / stages[i].gain;
       decision_error = std::max(decision_error, 2.0 * (std::abs(e) - 0.5 * step));
       peak = std::max(peak, 2.0 * std::abs(residues_v[sk][i] - c_next));
@@ -139,10 +183,17 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
     m.gain_error = p(0) - 1.0;
     m.a2_per_v = p(1);
     m.a3_per_v2 = p(2);
+    m.memory = p(3);
+    m.level_gain_error.assign(static_cast<std::size_t>(levels), 0.0);
+    for (std::size_t j = 0; j < gain_level.size(); ++j) {
+      m.level_gain_error[static_cast<std::size_t>(gain_level[j])] =
+          p(4 + levels + static_cast<Eigen::Index>(j));
+    }
     m.dac_error_v.assign(static_cast<std::size_t>(levels), 0.0);
     for (int d = 0; d < levels; ++d) {
       if (seen[static_cast<std::size_t>(d)] > 0) {
-        m.dac_error_v[static_cast<std::size_t>(d)] = -p(3 + d) / p(0);
+        const double slope = 1.0 + m.gain_error + m.level_gain_error[static_cast<std::size_t>(d)];
+        m.dac_error_v[static_cast<std::size_t>(d)] = -p(4 + d) / slope;
       }
     }
     const Eigen::VectorXd r = (a * p - y) * stages[i].gain;
@@ -302,7 +353,12 @@ BuildableSummary measureBuildable(sim::WorkerPool& pool, const adc::Design& desi
         design, *s.calibration, s.noise ? options.noise_v_rms : std::vector<double>{});
     const adc::PipelineModel em(extracted, design);
     s.extracted = true;
-    s.extracted_codes = em.convert(em.nominal(), x, nullptr, nullptr, noise);
+    // The deck's warm-up conversions wrap around the record, so in SPICE the first sample's
+    // previous conversion is the last one: one warm-up conversion gives the model's stage
+    // memories the same state.
+    const bool whole_record = plan.first_sample == 0 && x.size() == options.samples;
+    s.extracted_codes = whole_record ? convertAfterLast(em, x, noise)
+                                     : em.convert(em.nominal(), x, nullptr, nullptr, noise);
     const CodeComparison extracted_vs_spice = compareCodes(s.run.codes, s.extracted_codes);
     s.extracted_agreement = extracted_vs_spice.equal;
     s.extracted_within_one_lsb = extracted_vs_spice.within_one;

@@ -16,6 +16,8 @@ Json buildableCalibrationJson(const eval::BuildableCalibration& c) {
                       {"a2_per_v", m.a2_per_v},
                       {"a3_per_v2", m.a3_per_v2},
                       {"dac_error_v", m.dac_error_v},
+                      {"level_gain_error", m.level_gain_error},
+                      {"memory", m.memory},
                       {"fit_rms_v", i < c.fit_rms_v.size() ? c.fit_rms_v[i] : 0.0}});
     if (i < c.decision_error_max_v.size()) {
       stages.back()["decision_error_max_v"] = c.decision_error_max_v[i];
@@ -121,6 +123,21 @@ eval::BuildableCalibration loadBuildableCalibration(const std::string& path,
           throw bad(field + ".dac_error_v", "holds a value outside [-1, 1] V");
         }
         m.dac_error_v.push_back(v.get<double>());
+      }
+      // Both absent in calibrations measured before they were fitted: no such terms.
+      if (e.contains("memory")) m.memory = get("memory", -1.0, 1.0);
+      if (e.contains("level_gain_error")) {
+        const Json& g = e["level_gain_error"];
+        if (!g.is_array() || (!g.empty() && g.size() != levels)) {
+          throw bad(field + ".level_gain_error",
+                    "must hold " + std::to_string(levels) + " numbers (or none)");
+        }
+        for (const Json& v : g) {
+          if (!v.is_number() || std::abs(v.get<double>()) > 0.5) {
+            throw bad(field + ".level_gain_error", "holds a value outside [-0.5, 0.5]");
+          }
+          m.level_gain_error.push_back(v.get<double>());
+        }
       }
       c.stages.push_back(std::move(m));
     }

@@ -6,6 +6,7 @@
 
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/pipeline.h"
+#include "nnadc/core/assert.h"
 #include "nnadc/core/check.h"
 #include "nnadc/core/error.h"
 #include "nnadc/spice/netlist.h"
@@ -74,6 +75,9 @@ std::vector<std::string> decodeTree(const Writer& w, std::size_t index,
 std::vector<std::string> residueExpression(const Writer& w, const adc::PipelineStage& stage,
                                            const adc::AmplifierModel& a, std::size_t index,
                                            const adc::StageShape& next, double vdd_v) {
+  // Level gains and memory come only from SPICE extraction (eval::fitBuildableStages), never in
+  // a design this writes.
+  NNADC_ASSERT(!a.hasExtractedTerms());
   const adc::StageShape& s = stage.adc.shape;
   const std::string d = w.voltage("d" + std::to_string(index));
   std::string e = "(" + w.voltage(pipelineInputNode(index)) + "-(" + num(s.input_lo_v) + "+(" + d +

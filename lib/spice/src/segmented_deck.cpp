@@ -5,6 +5,7 @@
 #include <iterator>
 #include <limits>
 
+#include "nnadc/core/assert.h"
 #include "nnadc/core/error.h"
 #include "nnadc/rram/levels.h"
 #include "nnadc/spice/netlist.h"
@@ -173,6 +174,7 @@ void writeSegmentedFrontEnd(Writer& w, const adc::Design& design, std::vector<st
   const double lo = design.pipeline.lo();
   const double half = 0.5 * vdd;
   const adc::AmplifierModel& a = f.amplifier;
+  NNADC_ASSERT(!a.hasExtractedTerms());  // only SPICE extraction sets them (adc/design.h)
   saved.push_back("v(" + std::string(kSegmentedInputNode) + ")");
   w.comment("segmented front end: ideal x2 ladder b_lad<j> (tap0 = " +
             std::string(kSegmentedInputNode) + ")");

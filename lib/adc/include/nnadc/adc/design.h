@@ -43,18 +43,36 @@ ResidueStyle parseResidueStyle(const std::string& name);
 ///   e = v - DAC(d) - dac_error_v[d] [V],
 /// n ~ N(0, noise_v_rms^2), drawn per conversion when the converter runs with noise. Everything is
 /// referred to the stage input. Ideal when all are zero (dac_error_v empty).
+///
+/// Two terms only a transfer measured in SPICE carries (eval::fitBuildableStages; a design's own
+/// model leaves them empty and 0): a gain error per level, added to gain_error for residues of
+/// that level, and a memory of the previous conversion (the residue moves by memory x the
+/// previous conversion's input to this stage, from the stage centre: charge a parasitic keeps
+/// from sample to sample). The memory needs the conversions in order: PipelineModel::trace
+/// applies it; the other users of transfer() (training, the die lookup, segmented stages) pass
+/// no previous input. Decks cannot express either term (the deck writers assert their absence).
 struct AmplifierModel {
   double gain_error = 0.0;
   double offset_v = 0.0;
   double a2_per_v = 0.0;
   double a3_per_v2 = 0.0;
-  std::vector<double> dac_error_v;  ///< per level d (empty: none; else 2^bits entries) [V]
-  double noise_v_rms = 0.0;         ///< input-referred noise per conversion [V rms]
-  /// The deterministic part, (1 + ge) e' + off + a2 e'^2 + a3 e'^3 with e' = e - dac_error_v[d],
-  /// for e = v - DAC(d) [V].
-  [[nodiscard]] double transfer(double e, int d) const {
+  std::vector<double> dac_error_v;       ///< per level d (empty: none; else 2^bits entries) [V]
+  double noise_v_rms = 0.0;              ///< input-referred noise per conversion [V rms]
+  std::vector<double> level_gain_error;  ///< per level d, added to gain_error (empty: none)
+  double memory = 0.0;  ///< input-referred residue shift per V of the previous input [V/V]
+  /// The deterministic part, (1 + ge + ge_d) e' + off + a2 e'^2 + a3 e'^3 + memory p with
+  /// e' = e - dac_error_v[d], for e = v - DAC(d) and p = the previous input - centre [V].
+  [[nodiscard]] double transfer(double e, int d, double previous_v = 0.0) const {
     if (!dac_error_v.empty()) e -= dac_error_v[static_cast<std::size_t>(d)];
-    return (1.0 + gain_error) * e + offset_v + a2_per_v * e * e + a3_per_v2 * e * e * e;
+    double ge = gain_error;
+    if (!level_gain_error.empty()) ge += level_gain_error[static_cast<std::size_t>(d)];
+    double r = (1.0 + ge) * e + offset_v + a2_per_v * e * e + a3_per_v2 * e * e * e;
+    if (memory != 0.0) r += memory * previous_v;
+    return r;
+  }
+  /// Whether the model holds a term a SPICE deck cannot express (level gains or memory).
+  [[nodiscard]] bool hasExtractedTerms() const {
+    return memory != 0.0 || !level_gain_error.empty();
   }
 };
 
