@@ -136,18 +136,17 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
     std::vector<int> seen(static_cast<std::size_t>(levels), 0);
     for (const auto& row : decisions) ++seen[static_cast<std::size_t>(row[i])];
     // A level's own gain (relative to the common one, which is the most used level's) only where
-    // enough conversions pin it: column 4 + levels + j for gain_level[j].
-    const auto most_used =
-        static_cast<int>(std::max_element(seen.begin(), seen.end()) - seen.begin());
-    std::vector<int> gain_level;
-    for (int d = 0; d < levels; ++d) {
-      if (d != most_used && seen[static_cast<std::size_t>(d)] >= kMinLevelGainPoints) {
-        gain_level.push_back(d);
-      }
-    }
+    // enough conversions pin it: gain_column[d] is its column, -1 for none.
+    const auto most_used = std::max_element(seen.begin(), seen.end()) - seen.begin();
+    std::vector<Eigen::Index> gain_column(static_cast<std::size_t>(levels), -1);
     // Columns: e, e^2, e^3, the previous conversion's input - centre (memory), one-hot level,
     // e on each gain level.
-    const Eigen::Index cols = 4 + levels + static_cast<Eigen::Index>(gain_level.size());
+    Eigen::Index cols = 4 + levels;
+    for (std::size_t d = 0; d < gain_column.size(); ++d) {
+      if (static_cast<std::ptrdiff_t>(d) != most_used && seen[d] >= kMinLevelGainPoints) {
+        gain_column[d] = cols++;
+      }
+    }
     Eigen::MatrixXd a = Eigen::MatrixXd::Zero(n, cols);
     Eigen::VectorXd y(n);
     double decision_error = 0.0;
@@ -168,9 +167,8 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
       // is the last.
       a(k, 3) = input((k + n - 1) % n) - centre;
       a(k, 4 + d) = 1.0;
-      for (std::size_t j = 0; j < gain_level.size(); ++j) {
-        if (gain_level[j] == d) a(k, 4 + levels + static_cast<Eigen::Index>(j)) = e;
-      }
+      const Eigen::Index gc = gain_column[static_cast<std::size_t>(d)];
+      if (gc >= 0) a(k, gc) = e;
       y(k) = (residues_v[sk][i] - c_next) / stages[i].gain;
       decision_error = std::max(decision_error, 2.0 * (std::abs(e) - 0.5 * step));
       peak = std::max(peak, 2.0 * std::abs(residues_v[sk][i] - c_next));
@@ -185,9 +183,8 @@ void fitBuildableStages(const adc::Design& design, const std::vector<double>& x_
     m.a3_per_v2 = p(2);
     m.memory = p(3);
     m.level_gain_error.assign(static_cast<std::size_t>(levels), 0.0);
-    for (std::size_t j = 0; j < gain_level.size(); ++j) {
-      m.level_gain_error[static_cast<std::size_t>(gain_level[j])] =
-          p(4 + levels + static_cast<Eigen::Index>(j));
+    for (std::size_t d = 0; d < gain_column.size(); ++d) {
+      if (gain_column[d] >= 0) m.level_gain_error[d] = p(gain_column[d]);
     }
     m.dac_error_v.assign(static_cast<std::size_t>(levels), 0.0);
     for (int d = 0; d < levels; ++d) {

@@ -562,16 +562,25 @@ double Mlp::lossAndGradient(const Eigen::MatrixXd& x, const std::vector<int>& la
   return lossAndGradientIn<double>(*this, x, labels, gradient, hardware);
 }
 
+namespace {
+
+// H v of `net` into the sink, in the network's precision.
+void hessianVector(const Mlp& net, const Eigen::MatrixXd& x, const std::vector<int>& labels,
+                   const Eigen::VectorXd& v, const GradientSink& sink) {
+  if (net.precision() == Precision::kFloat) {
+    hessianVectorIn<float>(net, x, labels, v, sink);
+  } else {
+    hessianVectorIn<double>(net, x, labels, v, sink);
+  }
+}
+
+}  // namespace
+
 void Mlp::hessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                const Eigen::VectorXd& v, Eigen::VectorXd& hv) const {
   NNADC_ASSERT(x.rows() == sizes_.front() && v.size() == params_.size());
   hv.resize(params_.size());
-  const GradientSink sink{&hv};
-  if (precision_ == Precision::kFloat) {
-    hessianVectorIn<float>(*this, x, labels, v, sink);
-  } else {
-    hessianVectorIn<double>(*this, x, labels, v, sink);
-  }
+  hessianVector(*this, x, labels, v, GradientSink{&hv});
 }
 
 void Mlp::addHessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<int>& labels,
@@ -579,12 +588,7 @@ void Mlp::addHessianVectorProduct(const Eigen::MatrixXd& x, const std::vector<in
                                   Eigen::VectorXd& target) const {
   NNADC_ASSERT(x.rows() == sizes_.front() && v.size() == params_.size() &&
                target.size() == params_.size());
-  const GradientSink sink{&target, scale, true};
-  if (precision_ == Precision::kFloat) {
-    hessianVectorIn<float>(*this, x, labels, v, sink);
-  } else {
-    hessianVectorIn<double>(*this, x, labels, v, sink);
-  }
+  hessianVector(*this, x, labels, v, GradientSink{&target, scale, true});
 }
 
 Mlp::BatchScore Mlp::score(const Eigen::MatrixXd& x, const std::vector<int>& labels,
