@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -176,6 +177,12 @@ io::Provenance simProvenance(const CLI::App& sub, std::string ngspice_version) {
 
 void printSummary(const CommonOptions& common, const std::string& line) {
   if (!common.quiet) std::cerr << line << '\n';
+}
+
+std::string fixed(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
 }
 
 }  // namespace nnadc::cli

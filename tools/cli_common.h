@@ -80,6 +80,9 @@ inline constexpr int kExitCheckFailed = 1;
 void applyTrainOverrides(eval::TrainRequest& request, std::optional<std::uint64_t> seed,
                          std::optional<int> iterations, std::optional<int> restarts);
 
+/// `value` with `digits` decimals ("%.*f"), for the one-line summaries.
+std::string fixed(double value, int digits);
+
 /// Each subcommand file registers itself; `exit_code` receives its result.
 void addCharacterizeCommand(CLI::App& app, int& exit_code);
 void addMetricsCommand(CLI::App& app, int& exit_code);

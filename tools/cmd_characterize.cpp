@@ -1,5 +1,4 @@
 // nnadc characterize: DC sweep of one CMOS inverter through ngspice -> VTC table (CLI.md).
-#include <sstream>
 
 #include "cli_common.h"
 #include "cmd_characterize_analog.h"
@@ -24,13 +23,6 @@ struct CharacterizeCliOptions {
   bool no_drive = false;
   AnalogCliOptions analog;
 };
-
-std::string fixed(double value, int digits) {
-  std::ostringstream s;
-  s.precision(digits);
-  s << std::fixed << value;
-  return s.str();
-}
 
 spice::ModelSource modelSource(const CharacterizeCliOptions& o) {
   spice::ModelSource models;

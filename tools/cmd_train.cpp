@@ -1,7 +1,6 @@
 // nnadc train --config recipe.json: trains a stage or a whole pipelined ADC under the RRAM level
 // constraint (eval::train) and writes the design JSON (CLI.md). Here --config is the recipe
 // itself (nested JSON), not a flat option file.
-#include <cstdio>
 
 #include "cli_common.h"
 #include "nnadc/core/error.h"
@@ -20,12 +19,6 @@ struct TrainOptions {
   std::optional<int> iterations;
   std::optional<int> restarts;
 };
-
-std::string fixed(double value, int digits) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
-  return buffer;
-}
 
 std::string nonlinearLine(const eval::TrainSummary& s) {
   if (!s.nonlinear) return "";
