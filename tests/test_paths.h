@@ -10,6 +10,17 @@ inline std::filesystem::path binaryDir() { return NNADC_BINARY_DIR; }
 inline std::filesystem::path nnadcExe() { return binaryDir() / "nnadc"; }
 inline std::filesystem::path ngspiceExe() { return NNADC_NGSPICE_EXECUTABLE; }
 
+/// The shell command that runs the built nnadc with `args`.
+inline std::string cli(const std::string& args) { return nnadcExe().string() + " " + args; }
+
+/// The shipped 14-bit pipelined design.
+inline std::filesystem::path adc14() { return sourceDir() / "training" / "adc14.design.json"; }
+
+/// Whether `text` contains `part`.
+inline bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
 /// A fresh, empty directory under the build tree for one test's files.
 inline std::filesystem::path scratchDir(const std::string& name) {
   const auto dir = binaryDir() / "test-scratch" / name;

@@ -7,19 +7,11 @@
 #include "nnadc/adc/convert.h"
 #include "nnadc/adc/pipeline_trainer.h"
 #include "nnadc/core/error.h"
+#include "synthetic_vtc.h"
 
 namespace {
 
-nnadc::Vtc syntheticVtc() {
-  std::vector<double> vin;
-  std::vector<double> vout;
-  for (int i = 0; i <= 1200; ++i) {
-    const double v = 1.2 * i / 1200.0;
-    vin.push_back(v);
-    vout.push_back(0.6 * (1 - std::tanh(15.0 * (v - 0.6))));
-  }
-  return nnadc::analyzeVtc(vin, vout, 1.2);
-}
+using nnadc::test::syntheticVtc;
 
 nnadc::adc::Design base() {
   nnadc::adc::Design d;

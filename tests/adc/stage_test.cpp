@@ -8,20 +8,11 @@
 #include "nnadc/adc/stage_trainer.h"
 #include "nnadc/core/error.h"
 #include "nnadc/nn/parallel.h"
+#include "synthetic_vtc.h"
 
 namespace {
 
-// A smooth synthetic inverter: VDD/2 (1 - tanh(k (v - VDD/2))), tabulated on 1 mV.
-nnadc::Vtc syntheticVtc(double vdd = 1.2, double k = 15.0) {
-  std::vector<double> vin;
-  std::vector<double> vout;
-  for (int i = 0; i <= 1200; ++i) {
-    const double v = vdd * i / 1200.0;
-    vin.push_back(v);
-    vout.push_back(vdd / 2 * (1 - std::tanh(k * (v - vdd / 2))));
-  }
-  return nnadc::analyzeVtc(vin, vout, vdd);
-}
+using nnadc::test::syntheticVtc;
 
 nnadc::adc::StageModel smallModel(int bits = 3, int hidden = 6, int cell_bits = 3) {
   nnadc::adc::StageShape shape;

@@ -16,7 +16,7 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
 // Runs ngspice -b on `deck` with a .control block appended that measures the switching point and
 // the minimum of ngspice's own derivative; returns {threshold, min slope}.

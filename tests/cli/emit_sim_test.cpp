@@ -21,7 +21,7 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
 // The shipped 4-bit recipe trained briefly (1000 iterations, ~9 s with the loading-aware model),
 // once per test process.

@@ -20,9 +20,9 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
-fs::path adc14() { return nnadc::test::sourceDir() / "training" / "adc14.design.json"; }
+using nnadc::test::adc14;
 
 fs::path shippedCalibration() {
   return nnadc::test::sourceDir() / "training" / "adc14.buildable_calibration.json";

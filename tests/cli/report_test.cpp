@@ -118,7 +118,7 @@ void checkReportInBrowser(const fs::path& folder) {
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 

@@ -14,7 +14,7 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
 // A recipe in `dir` that points at the shipped VTC, with `extra` JSON members spliced in.
 fs::path writeRecipe(const fs::path& dir, const std::string& name, const std::string& extra,

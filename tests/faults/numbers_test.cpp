@@ -19,13 +19,11 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) { return nnadc::test::nnadcExe().string() + " " + args; }
+using nnadc::test::cli;
 
-fs::path adc14() { return nnadc::test::sourceDir() / "training" / "adc14.design.json"; }
+using nnadc::test::adc14;
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using nnadc::test::has;
 
 // The shipped pipeline design with one edit applied, written to dir/name.
 fs::path corrupt(const fs::path& dir, const std::string& name,

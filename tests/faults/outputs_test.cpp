@@ -20,15 +20,16 @@ namespace {
 // A hung nnadc (a FIFO nobody reads) fails the test instead of hanging it.
 constexpr int kTimeoutS = 120;
 
-std::string cli(const std::string& args) {
+std::string timedCli(const std::string& args) {
   return "timeout " + std::to_string(kTimeoutS) + " " + nnadc::test::nnadcExe().string() + " " +
          args;
 }
 
-fs::path adc14() { return nnadc::test::sourceDir() / "training" / "adc14.design.json"; }
+using nnadc::test::adc14;
 
 std::string emitTo(const fs::path& out) {
-  return cli("emit --design " + adc14().string() + " --bench static --quiet -o " + out.string());
+  return timedCli("emit --design " + adc14().string() + " --bench static --quiet -o " +
+                  out.string());
 }
 
 bool isCharDevice(const char* path) {
@@ -41,9 +42,7 @@ bool isFifo(const fs::path& path) {
   return ::lstat(path.c_str(), &st) == 0 && S_ISFIFO(st.st_mode);
 }
 
-bool has(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using nnadc::test::has;
 
 void writeText(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
 
@@ -111,8 +110,8 @@ TEST_SUITE("faults") {
     // the reader sees end-of-file once nnadc closes); the result (< the pipe buffer) waits there.
     const auto r =
         runCommand("sh -c 'exec 3<>" + fifo.string() + " 4<" + fifo.string() + " 3>&-; " +
-                   cli(metricsArgs(rampCodes(dir)) + " -o " + fifo.string()) + " && cat <&4 > " +
-                   got.string() + "'");
+                   timedCli(metricsArgs(rampCodes(dir)) + " -o " + fifo.string()) +
+                   " && cat <&4 > " + got.string() + "'");
     CHECK_MESSAGE(r.exit_code == 0, r.output);
     CHECK(isFifo(fifo));
     CHECK(nnadc::io::loadJsonFile(got)["bits"] == 4);
@@ -158,7 +157,7 @@ TEST_SUITE("faults") {
     const auto err = dir / "stderr.txt";
     // stdout alone is captured; the summary line goes to stderr.
     const auto run = [&](const std::string& args) {
-      return runCommand("cd " + dir.string() + " && (" + cli(args + " -o -") + " 2>" +
+      return runCommand("cd " + dir.string() + " && (" + timedCli(args + " -o -") + " 2>" +
                         err.string() + ")");
     };
     SUBCASE("metrics") {
@@ -186,7 +185,7 @@ TEST_SUITE("faults") {
   }
 
   TEST_CASE("FlowRefusesStandardOutput") {
-    const auto r = runCommand(cli(flowArgs() + " -o -"));
+    const auto r = runCommand(timedCli(flowArgs() + " -o -"));
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(has(r.output, "error[NNADC-IO-005]"), r.output);
     CHECK(has(r.output, "standard output"));
@@ -228,7 +227,7 @@ TEST_SUITE("faults") {
     const std::string before_design = nnadc::io::readTextFile(design);
     const std::string before_codes = nnadc::io::readTextFile(codes);
     const std::string before_recipe = nnadc::io::readTextFile(recipe);
-    const auto r = runCommand(cli(option));
+    const auto r = runCommand(timedCli(option));
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(has(r.output, "error[NNADC-IO-004]"), r.output);
     CHECK(nnadc::io::readTextFile(design) == before_design);
@@ -244,7 +243,7 @@ TEST_SUITE("faults") {
     const auto out = dir / "out";
     fs::create_directories(out);
     writeText(out / "thesis.tex", "mine\n");
-    const auto r = runCommand(cli(flowArgs() + " -o " + out.string()));
+    const auto r = runCommand(timedCli(flowArgs() + " -o " + out.string()));
     CHECK(r.exit_code == 2);
     CHECK_MESSAGE(has(r.output, "error[NNADC-IO-005]"), r.output);
     CHECK(nnadc::io::readTextFile(out / "thesis.tex") == "mine\n");
@@ -256,7 +255,7 @@ TEST_SUITE("faults") {
     const auto dir = nnadc::test::scratchDir("faults_flow_replace");
     const auto out = dir / "out";
     fakePreviousFlow(out);
-    const auto r = runCommand(cli(flowArgs() + " -o " + out.string()));
+    const auto r = runCommand(timedCli(flowArgs() + " -o " + out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     // The previous run's transient.json is gone (this run skips the transient); the summary is
     // this run's, naming this run's artefacts.
@@ -276,7 +275,7 @@ TEST_SUITE("faults") {
     const auto out = dir / "out";
     fakePreviousFlow(out);
     // A job timeout no SPICE step can meet: the first step fails (exit 3).
-    const auto r = runCommand(cli(flowArgs() + " --timeout 0.001 -o " + out.string()));
+    const auto r = runCommand(timedCli(flowArgs() + " --timeout 0.001 -o " + out.string()));
     CHECK(r.exit_code == 3);
     CHECK_MESSAGE(has(r.output, "error[NNADC-SIM-"), r.output);
     CHECK(has(r.output, "partial results are in '" + out.string() + ".incomplete'"));

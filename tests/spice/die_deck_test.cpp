@@ -22,7 +22,7 @@ using nnadc::spice::DeckOptions;
 namespace {
 
 // The tiny pipeline of pipeline_deck_test.cpp with the paper's residue network in stage 0.
-nnadc::adc::Design tinyNetworkPipeline() {
+nnadc::adc::Design tinyDieNetworkPipeline() {
   nnadc::adc::StageDesign s;
   s.shape.bits = 2;
   s.shape.hidden = 3;
@@ -87,7 +87,7 @@ double elementValue(const std::string& deck, const std::string& name, const std:
 
 TEST_SUITE("spice") {
   TEST_CASE("ADieWithTheNominalConductancesWritesTheNominalDeck") {
-    const auto design = tinyNetworkPipeline();
+    const auto design = tinyDieNetworkPipeline();
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     const nnadc::adc::PipelineConductances nominal = model.nominal();
     DeckOptions options;
@@ -98,7 +98,7 @@ TEST_SUITE("spice") {
   }
 
   TEST_CASE("EachCellIsWrittenAsOneOverTheDiesConductance") {
-    const auto design = tinyNetworkPipeline();
+    const auto design = tinyDieNetworkPipeline();
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     nnadc::Rng rng(7);
     nnadc::rram::VariationOptions variation;
@@ -121,7 +121,7 @@ TEST_SUITE("spice") {
   }
 
   TEST_CASE("CmosMismatchWritesEachInvertersTransistorsWithTheirDraws") {
-    const auto design = tinyNetworkPipeline();
+    const auto design = tinyDieNetworkPipeline();
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     nnadc::adc::PipelineConductances die = model.nominal();
     nnadc::adc::MismatchCoefficients c;
@@ -160,7 +160,7 @@ TEST_SUITE("spice") {
   }
 
   TEST_CASE("ADieThatDoesNotFitTheDesignIsRefused") {
-    const auto design = tinyNetworkPipeline();
+    const auto design = tinyDieNetworkPipeline();
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     nnadc::adc::PipelineConductances die = model.nominal();
     die.adc[1].g2.resize(1, 1);
@@ -173,7 +173,7 @@ TEST_SUITE("spice") {
   }
 
   TEST_CASE("EveryBenchAndDialectWritesTheDie") {
-    const auto design = tinyNetworkPipeline();
+    const auto design = tinyDieNetworkPipeline();
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     nnadc::Rng rng(21);
     nnadc::rram::VariationOptions variation;
@@ -216,7 +216,7 @@ TEST_SUITE("spice") {
   TEST_CASE("ADiesAmplifiersAreTheResidueSources") {
     // An MDAC die (mdac.h draws its capacitors): its gain error and per-level DAC errors replace
     // the design's amplifier in b_res0.
-    auto design = tinyNetworkPipeline();
+    auto design = tinyDieNetworkPipeline();
     design.pipeline.stages[0].residue = nnadc::adc::ResidueStyle::kAmplifier;
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     nnadc::adc::PipelineConductances die = model.nominal();
