@@ -12,9 +12,7 @@ using nnadc::test::runCommand;
 
 namespace {
 
-std::string cli(const std::string& args) {
-  return nnadc::test::nnadcExe().string() + " axtrain " + args;
-}
+std::string cli(const std::string& args) { return nnadc::test::cli("axtrain " + args); }
 
 // A tiny, fast run: 300 synthetic samples, 8 hidden units, 1 + 1 epochs.
 const std::string kBase = "--hidden 8 --epochs 1 --finetune-epochs 1 --batch 50 ";

@@ -21,8 +21,7 @@ namespace {
 constexpr int kTimeoutS = 120;
 
 std::string timedCli(const std::string& args) {
-  return "timeout " + std::to_string(kTimeoutS) + " " + nnadc::test::nnadcExe().string() + " " +
-         args;
+  return "timeout " + std::to_string(kTimeoutS) + " " + nnadc::test::cli(args);
 }
 
 using nnadc::test::adc14;
