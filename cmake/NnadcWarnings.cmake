@@ -24,11 +24,12 @@ if(NNADC_SANITIZE)
   target_compile_options(nnadc_warnings INTERFACE -Wno-maybe-uninitialized)
 endif()
 
-# Extra compile flags for the glue code: JSON and file I/O (lib/io), the report pages
-# (lib/report), the command-line shell (tools/) and the tests, not the numerical libraries. The
-# test command's sanitizer build passes -O0: those files are 60 % of its compile time and
-# compile about a third faster unoptimised under ASan+UBSan, while the code the tests spend
-# their time in (models, training, metrics, the simulator interface) keeps -O1.
+# Extra compile flags for the glue code: JSON and file I/O (lib/io), the report pages (lib/report),
+# the command-line shell (tools/) and the tests, not the numerical libraries. The test command's
+# sanitizer build passes -O0: those files were ~60 % of its compile time at -O1 and take about a
+# third less unoptimised under ASan+UBSan (two runs on 2 cores, corrected for the host's drift),
+# while the code the tests spend their time in (models, training, metrics, the simulator interface)
+# keeps -O1: the sanitizer tests took the same time.
 set(NNADC_GLUE_CXX_FLAGS "" CACHE STRING
   "Extra compile flags for lib/io, lib/report, tools/ and tests/ (the sanitizer CI build: -O0)")
 add_library(nnadc_glue INTERFACE)
