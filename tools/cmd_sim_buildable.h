@@ -11,13 +11,15 @@
 
 namespace nnadc::cli {
 
+/// The deck options the command line sets; their defaults are the library's
+/// (spice::BuildableOptions), so `--help` and a bare command agree with the library.
 struct BuildableCliOptions {
   bool held_input = false;
   bool no_noise = false;
-  double unit_cap_f = 0.2e-12;
-  double amplitude = 0.95;
-  double latch_delay_s = 10e-9;
-  double reltol = 1e-4;
+  double unit_cap_f = spice::BuildableOptions{}.cell.unit_cap_f;
+  double amplitude = spice::BuildableOptions{}.amplitude;
+  double latch_delay_s = spice::BuildableOptions{}.latch_delay_s;
+  double reltol = spice::BuildableOptions{}.cell.reltol;
   int calibrate = 0;        ///< foreground calibration ramp points simulated first (0 = none)
   std::string calibration;  ///< or: a previous result's calibration block
 };
