@@ -23,8 +23,7 @@ namespace fs = std::filesystem;
 namespace {
 
 const adc::Design& adc14() {
-  static const adc::Design d =
-      nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+  static const adc::Design d = nnadc::io::loadDesign(nnadc::test::adc14());
   return d;
 }
 

@@ -88,7 +88,7 @@ TEST_SUITE("cli") {
 
   TEST_CASE("EmitWritesTheBuildableDeckInEveryDialect") {
     const auto dir = nnadc::test::scratchDir("emit_buildable_dialects");
-    const auto design = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+    const auto design = nnadc::test::adc14();
     const auto emit = [&](const std::string& dialect, const fs::path& deck) {
       return runCommand(cli("emit --design " + design.string() +
                             " --bench buildable --samples 8 --dialect " + dialect + " -o " +

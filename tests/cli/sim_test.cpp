@@ -24,9 +24,8 @@ SimRun simDeck(const std::string& name, const std::string& deck, const std::stri
   { std::ofstream(dir / (name + ".cir")) << deck; }
   SimRun run;
   run.output = dir / "out.json";
-  run.result =
-      runCommand(nnadc::test::nnadcExe().string() + " sim --deck " +
-                 (dir / (name + ".cir")).string() + " -o " + run.output.string() + " " + extra);
+  run.result = runCommand(nnadc::test::cli("sim --deck " + (dir / (name + ".cir")).string() +
+                                           " -o " + run.output.string() + " " + extra));
   return run;
 }
 
@@ -41,10 +40,9 @@ TEST_SUITE("cli") {
     // resolves 1/4 LSB at two inputs per code).
     const auto dir = nnadc::test::scratchDir("cli_sim_log10");
     const auto out = dir / "log10_sim.json";
-    const auto r =
-        runCommand(nnadc::test::nnadcExe().string() + " sim --design " +
-                   (nnadc::test::sourceDir() / "training" / "log10.design.json").string() +
-                   " --bench static --points 2048 --quiet -o " + out.string());
+    const auto r = runCommand(nnadc::test::cli(
+        "sim --design " + (nnadc::test::sourceDir() / "training" / "log10.design.json").string() +
+        " --bench static --points 2048 --quiet -o " + out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const auto j = nnadc::io::loadJsonFile(out);
     CHECK(j["points"].get<int>() == 2050);
@@ -123,8 +121,8 @@ TEST_SUITE("cli") {
   }
 
   TEST_CASE("MissingDeckFileExitsTwo") {
-    const auto r = runCommand(nnadc::test::nnadcExe().string() +
-                              " sim --deck /nonexistent/deck.cir -o /tmp/never.json");
+    const auto r =
+        runCommand(nnadc::test::cli("sim --deck /nonexistent/deck.cir -o /tmp/never.json"));
     CHECK(r.exit_code == 2);
     CHECK(r.output.find("error[NNADC-IO-001]") != std::string::npos);
     CHECK(r.output.find("/nonexistent/deck.cir") != std::string::npos);

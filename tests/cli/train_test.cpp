@@ -218,9 +218,8 @@ TEST_SUITE("cli") {
     // conductance * exp(N(0, 1%)) over 100 draws, median ENOB >= 12.5.
     const auto dir = nnadc::test::scratchDir("adc14_eval");
     const auto out = dir / "m.json";
-    const auto r = runCommand(cli(
-        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
-        " --variation-sigma 0.01 --draws 100 -o " + out.string()));
+    const auto r = runCommand(cli("eval --design " + nnadc::test::adc14().string() +
+                                  " --variation-sigma 0.01 --draws 100 -o " + out.string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     const auto j = nnadc::io::loadJsonFile(out);
     CHECK(j["samples"].get<int>() >= 65536);
@@ -233,15 +232,13 @@ TEST_SUITE("cli") {
     CHECK(j["variation"]["median_enob"].get<double>() >= 12.5);
     // Logarithmic 10-bit quantisation through the digital back end: no worse than an ideal
     // 14-bit linear quantiser feeding the same mapping (1 LSB slack for the converter's own DNL).
-    const auto tr = runCommand(cli(
-        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
-        " --transfer log2 -o " + (dir / "log.json").string()));
+    const auto tr = runCommand(cli("eval --design " + nnadc::test::adc14().string() +
+                                   " --transfer log2 -o " + (dir / "log.json").string()));
     REQUIRE_MESSAGE(tr.exit_code == 0, tr.output);
     const auto nl = nnadc::io::loadJsonFile(dir / "log.json")["nonlinear"];
     CHECK(nl["max_error_lsb"].get<double>() <= nl["ideal_linear_max_error_lsb"].get<double>() + 1);
-    const auto bad = runCommand(cli(
-        "eval --design " + (nnadc::test::sourceDir() / "training" / "adc14.design.json").string() +
-        " --transfer cube -o " + (dir / "bad.json").string()));
+    const auto bad = runCommand(cli("eval --design " + nnadc::test::adc14().string() +
+                                    " --transfer cube -o " + (dir / "bad.json").string()));
     CHECK(bad.exit_code == 2);
     CHECK(bad.output.find("'transfer'") != std::string::npos);
   }
@@ -254,8 +251,7 @@ TEST_SUITE("cli") {
                                   " -o " + out.string() + " --quiet"));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);
     auto fresh = nnadc::io::loadJsonFile(out);
-    auto shipped =
-        nnadc::io::loadJsonFile(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    auto shipped = nnadc::io::loadJsonFile(nnadc::test::adc14());
     // Provenance names the recipe path as given on the command line; everything else (cells,
     // decoders, tables, metrics) must be identical.
     fresh.erase("provenance");
@@ -293,7 +289,7 @@ TEST_SUITE("cli") {
     // --sine-log2 and --ramp-per-level size the records of a pipeline too (they used to be
     // ignored there); RRAM Monte-Carlo and --transfer on a single stage are refused, not ignored.
     const auto dir = nnadc::test::scratchDir("eval_options");
-    const auto adc14 = (nnadc::test::sourceDir() / "training" / "adc14.design.json").string();
+    const auto adc14 = nnadc::test::adc14().string();
     const auto r = runCommand(cli("eval --design " + adc14 + " --sine-log2 12 --ramp-per-level 4 " +
                                   "--quiet -o " + (dir / "m.json").string()));
     REQUIRE_MESSAGE(r.exit_code == 0, r.output);

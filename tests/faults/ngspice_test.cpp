@@ -208,7 +208,7 @@ TEST_SUITE("faults") {
   TEST_CASE("AnEmittedDeckRunsUnderPlainNgspiceBatch") {
     const auto dir = nnadc::test::scratchDir("faults_emit_batch");
     const auto deck = dir / "stage.cir";
-    const auto design = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+    const auto design = nnadc::test::adc14();
     const auto e = runCommand(exe() + " emit --design " + design.string() +
                               " --bench static --points 4 -o " + deck.string());
     REQUIRE_MESSAGE(e.exit_code == 0, e.output);

@@ -134,14 +134,14 @@ TEST_SUITE("io") {
   TEST_CASE("ShippedDesignVtcBlockIsWrittenBackAsShipped") {
     // loadDesign -> vtcJson reproduces the committed design's "vtc" block text exactly: same
     // fields, same order, same numbers.
-    const auto path = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+    const auto path = nnadc::test::adc14();
     const nnadc::adc::Design design = nnadc::io::loadDesign(path);
     const nnadc::io::Json shipped = nnadc::io::loadJsonFile(path);
     CHECK(nnadc::io::vtcJson(design.vtc).dump(2) == shipped["vtc"].dump(2));
   }
 
   TEST_CASE("MalformedDesignVtcIsADesignErrorNamingTheField") {
-    const auto path = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+    const auto path = nnadc::test::adc14();
     nnadc::io::Json j = nnadc::io::loadJsonFile(path);
     j["vtc"]["vin"] = "none";
     const auto bad = nnadc::test::scratchDir("vtc_json_bad_design") / "bad.json";

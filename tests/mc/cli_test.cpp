@@ -33,9 +33,8 @@ std::size_t lines(const fs::path& p) {
 // A quick campaign: 2^12-sample sine, 2 ramp points per code, 4096-point calibration ramp.
 std::string campaign(int dies) {
   const fs::path src = nnadc::test::sourceDir();
-  return nnadc::test::nnadcExe().string() + " mc --design " +
-         (src / "training/adc14.design.json").string() + " --recipe " +
-         (src / "examples/mc/variation.json").string() + " --spec " +
+  return nnadc::test::nnadcExe().string() + " mc --design " + nnadc::test::adc14().string() +
+         " --recipe " + (src / "examples/mc/variation.json").string() + " --spec " +
          (src / "examples/mc/spec.json").string() + " --dies " + std::to_string(dies) +
          " --seed 21 --sine-log2 12 --ramp-per-level 2 --quiet";
 }
@@ -128,7 +127,7 @@ TEST_SUITE("mc_cli") {
     const fs::path dir = nnadc::test::scratchDir("mc_bad");
     const fs::path src = nnadc::test::sourceDir();
     const std::string base = nnadc::test::nnadcExe().string() + " mc --design " +
-                             (src / "training/adc14.design.json").string() + " --dies 2";
+                             nnadc::test::adc14().string() + " --dies 2";
     const auto write = [&](const char* name, const char* text) {
       std::ofstream(dir / name) << text;
       return (dir / name).string();

@@ -15,7 +15,7 @@ using namespace nnadc;
 
 TEST_SUITE("mc") {
   TEST_CASE("LookupDecisionsEqualTheModelsOnVariedDies") {
-    const adc::Design design = io::loadDesign(test::sourceDir() / "training/adc14.design.json");
+    const adc::Design design = io::loadDesign(test::adc14());
     const adc::PipelineModel model(design.pipeline, design);
     mc::Recipe recipe;
     recipe.rram_sigma = 0.02;  // twice the campaign's spread: more moved thresholds
@@ -56,7 +56,7 @@ TEST_SUITE("mc") {
   }
 
   TEST_CASE("FastAndDirectEnginesMeasureTheSameDie") {
-    const adc::Design design = io::loadDesign(test::sourceDir() / "training/adc14.design.json");
+    const adc::Design design = io::loadDesign(test::adc14());
     mc::Recipe recipe;
     recipe.rram_sigma = 0.01;
     recipe.cmos_scale = 1.0;

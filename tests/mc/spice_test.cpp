@@ -16,7 +16,7 @@ using nnadc::test::runCommand;
 namespace {
 const std::string kBench = " --bench static --static-sine --points 256 --workers 2 --quiet";
 std::string exe() { return nnadc::test::nnadcExe().string(); }
-std::string design() { return (nnadc::test::sourceDir() / "training/adc14.design.json").string(); }
+std::string design() { return nnadc::test::adc14().string(); }
 }  // namespace
 
 TEST_SUITE("mc_spice") {

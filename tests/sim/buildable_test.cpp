@@ -32,8 +32,7 @@ using nnadc::adc::Design;
 using nnadc::spice::BuildableOptions;
 
 const Design& adc14() {
-  static const Design design =
-      nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+  static const Design design = nnadc::io::loadDesign(nnadc::test::adc14());
   return design;
 }
 
@@ -410,7 +409,7 @@ TEST_CASE("ShippedBuildableCalibrationBelongsToTheShippedDesignAndReducesItsRamp
   // design file with the default deck, so it loads; and its table is what its own ramp asks for:
   // recomputed here from the stored SPICE ramp (inputs and latched decisions), the residual
   // sum_i T_i[d_i] - x is the stored one, and far below the design table's on the same decisions.
-  const auto design_file = nnadc::test::sourceDir() / "training" / "adc14.design.json";
+  const auto design_file = nnadc::test::adc14();
   const auto file = nnadc::test::sourceDir() / "training" / "adc14.buildable_calibration.json";
   const Design& design = adc14();
   const auto c = nnadc::io::loadBuildableCalibration(file.string(), design, BuildableOptions{},

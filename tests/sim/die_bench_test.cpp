@@ -15,8 +15,7 @@
 
 TEST_SUITE("sim") {
   TEST_CASE("Adc14DieCodesInNgspiceAgreeWithTheBehaviouralModelOfTheSameDie") {
-    const auto design =
-        nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    const auto design = nnadc::io::loadDesign(nnadc::test::adc14());
     const nnadc::adc::PipelineModel model(design.pipeline, design);
     // Die 0 of bench/mc_variation_bench (seed 1000): 1 % lognormal RRAM spread, then the card's
     // Pelgrom mismatch, from one generator.

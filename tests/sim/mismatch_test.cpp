@@ -113,8 +113,7 @@ TEST_SUITE("sim") {
 
   TEST_CASE("DrawnDiesInvertersSwitchWhereTheModelPredicts") {
     // The shipped 14-bit design's first stage, one die at the card's Pelgrom coefficients.
-    const auto design =
-        nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    const auto design = nnadc::io::loadDesign(nnadc::test::adc14());
     const auto card = nnadc::io::loadMismatchCoefficients(nnadc::io::mismatchFile(design.inverter),
                                                           design.inverter);
     nnadc::adc::PipelineConductances die;

@@ -27,7 +27,7 @@ constexpr int kPoints = 48;
 // The shipped 14-bit design with stage 0's residue replaced by a network of random cells, and the
 // first three stages only.
 nnadc::adc::Design networkDesign() {
-  auto design = nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+  auto design = nnadc::io::loadDesign(nnadc::test::adc14());
   design.pipeline.stages.resize(3);
   auto& stage = design.pipeline.stages[0];
   const int rows = 4 + 2 * stage.adc.shape.outputs();
@@ -208,8 +208,7 @@ TEST_SUITE("sim") {
   TEST_CASE("AmplifierResidueWithDacErrorsInNgspiceIsTheModels") {
     // An MDAC's per-level DAC errors and gain error in the emitted behavioural residue: given
     // SPICE's decisions, V(vs1) is the model's residue (a behavioural source is solved exactly).
-    auto design =
-        nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    auto design = nnadc::io::loadDesign(nnadc::test::adc14());
     design.pipeline.stages.resize(3);
     auto& a = design.pipeline.stages[0].amplifier;
     a.gain_error = -0.004;

@@ -25,8 +25,7 @@ using nnadc::spice::Dialect;
 namespace {
 
 const nnadc::adc::Design& adc14() {
-  static const nnadc::adc::Design design =
-      nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+  static const nnadc::adc::Design design = nnadc::io::loadDesign(nnadc::test::adc14());
   return design;
 }
 

@@ -148,8 +148,7 @@ TEST_SUITE("spice") {
   }
 
   TEST_CASE("LinearDesignsHaveNoFrontEnd") {
-    const auto d =
-        nnadc::io::loadDesign(nnadc::test::sourceDir() / "training" / "adc14.design.json");
+    const auto d = nnadc::io::loadDesign(nnadc::test::adc14());
     CHECK_FALSE(nnadc::spice::hasSegmentedFrontEnd(d, nnadc::spice::Bench::kStatic));
     CHECK(staticDeck(d).find("b_mux") == std::string::npos);
     try {
