@@ -4,10 +4,11 @@
 // (nnadc characterize) at $NNADC_VTC or training/vtc130.json. model: `ideal` (default:
 // ideal-source inverters, what docs/stage_precision.md measured) or `loaded` (the VTC's drive
 // table: the loading-aware model `nnadc train` uses, whose operating-point solve dominates its
-// time). isa: the loaded solve's vector width, `widest` (default), `sse2`, `avx2` or `avx512`
-// (the same bits with each: only the time changes).
+// time). isa: the loaded solve's vector width, `default` (the model's: AVX2 where the CPU has
+// it), `widest`, `sse2`, `avx2` or `avx512` (the same bits with each: only the time changes).
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 #include "nnadc/adc/convert.h"
@@ -36,16 +37,18 @@ int main(int argc, char** argv) {
     std::printf("model must be ideal or loaded, not %s\n", kind.c_str());
     return 2;
   }
-  const std::string isa_name = arg(13, "widest");
-  nnadc::adc::SolveIsa isa = nnadc::adc::SolveIsa::kWidest;
-  if (isa_name == "sse2") {
+  const std::string isa_name = arg(13, "default");
+  std::optional<nnadc::adc::SolveIsa> isa;
+  if (isa_name == "widest") {
+    isa = nnadc::adc::SolveIsa::kWidest;
+  } else if (isa_name == "sse2") {
     isa = nnadc::adc::SolveIsa::kSse2;
   } else if (isa_name == "avx2") {
     isa = nnadc::adc::SolveIsa::kAvx2;
   } else if (isa_name == "avx512") {
     isa = nnadc::adc::SolveIsa::kAvx512;
-  } else if (isa_name != "widest") {
-    std::printf("isa must be widest, sse2, avx2 or avx512, not %s\n", isa_name.c_str());
+  } else if (isa_name != "default") {
+    std::printf("isa must be default, widest, sse2, avx2 or avx512, not %s\n", isa_name.c_str());
     return 2;
   }
   const char* env = std::getenv("NNADC_VTC");
@@ -64,7 +67,7 @@ int main(int argc, char** argv) {
       kind == "loaded" ? nnadc::adc::StageModel(shape, vtc, nnadc::rram::LevelSet(lo))
                        : nnadc::adc::StageModel(shape, nnadc::nn::TabulatedActivation(vtc),
                                                 vtc.threshold_v, nnadc::rram::LevelSet(lo));
-  model.setSolveIsa(isa);
+  if (isa) model.setSolveIsa(*isa);
   nnadc::adc::StageTrainOptions options;
   options.iterations = iterations;
   options.quantization = nnadc::adc::parseQuantization(quant);

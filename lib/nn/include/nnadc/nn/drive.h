@@ -45,6 +45,24 @@ class DriveTable {
   /// its hint.
   [[nodiscard]] double diDvin(const InputCell& at, double vout, int cell) const;
 
+  /// The table as its arrays and grid constants, for solvers that repeat solveAt()'s arithmetic
+  /// on several nodes at once (the stage model's vectorised operating-point solve).
+  struct View {
+    const double* current = nullptr;    ///< I at (input row r, output column j): r * nout + j
+    const double* vout_grid = nullptr;  ///< nout output voltages, as solveAt() uses them
+    double vin0 = 0.0;
+    double inv_dvin = 1.0;
+    double vout0 = 0.0;
+    double dvout = 1.0;
+    double inv_dvout = 1.0;
+    int nin = 0;
+    int nout = 0;
+  };
+  [[nodiscard]] View view() const {
+    return View{i_.data(), vout_grid_.data(), vin0_, inv_dvin_, vout0_,
+                dvout_,    inv_dvout_,        nin_,  nout_};
+  }
+
  private:
   double vin0_ = 0.0;
   double dvin_ = 1.0;
